@@ -1,0 +1,24 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+
+let package = Package(
+    name: "loss",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "loss", targets: ["loss"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+        .target(name: "LossCore", dependencies: ["COpenBLAS"]),
+        .target(name: "LossLang", dependencies: ["LossCore"]),
+        .target(name: "LossNotebook", dependencies: ["LossLang", "LossCore"]),
+        .executableTarget(name: "loss", dependencies: ["LossLang", "LossNotebook", "CReadline"]),
+        .testTarget(name: "LossCoreTests", dependencies: ["LossCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LossLangTests", dependencies: ["LossLang", "LossCore"]),
+        .testTarget(name: "LossNotebookTests", dependencies: ["LossNotebook", "LossLang"]),
+        .testTarget(name: "CLITests", dependencies: []),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,110 @@
+import LossCore
+
+/// A half-open range of a source text, with the 1-based line and column of its start.
+public struct SourceSpan: Equatable, Sendable {
+    public var start: Int      // UTF-8 byte offset... see `Source`
+    public var end: Int
+    public var line: Int
+    public var col: Int
+    public init(start: Int, end: Int, line: Int, col: Int) {
+        self.start = start; self.end = end; self.line = line; self.col = col
+    }
+    public static let unknown = SourceSpan(start: 0, end: 0, line: 0, col: 0)
+    /// The smallest span covering both.
+    public func to(_ other: SourceSpan) -> SourceSpan {
+        if self == .unknown { return other }
+        if other == .unknown { return self }
+        return start <= other.start
+            ? SourceSpan(start: start, end: Swift.max(end, other.end), line: line, col: col)
+            : SourceSpan(start: other.start, end: Swift.max(end, other.end), line: other.line, col: other.col)
+    }
+}
+
+/// Every user-facing error: a message, where it happened, and an optional hint.
+/// Offsets in spans count Unicode scalars of the source text.
+public struct LangError: Error, Equatable, CustomStringConvertible {
+    public enum Kind: Equatable, Sendable { case syntax, name, type, value, shape, index, arity, runtime, interrupt, io }
+    public var kind: Kind
+    public var message: String
+    public var span: SourceSpan
+    public var hint: String?
+    /// The file (or `<repl>`, `<-e>`) the span refers to; set by the session.
+    public var file: String = ""
+
+    public init(_ kind: Kind, _ message: String, _ span: SourceSpan = .unknown, hint: String? = nil) {
+        self.kind = kind; self.message = message; self.span = span; self.hint = hint
+    }
+    public var description: String { "error: \(message)" }
+}
+
+/// Thrown by built-ins: a message without a span; the interpreter adds the call's span.
+public typealias BuiltinError = CoreError
+
+public enum Diagnostics {
+    /// Renders an error the way SPEC §6 shows:
+    /// ```
+    /// error: MESSAGE
+    ///   --> FILE:LINE:COL
+    ///    |
+    ///  4 | l = focal(p, y, gamma: 2)
+    ///    |     ^^^^^^^^^^^^^^^^^^^^^
+    ///    = hint: ...
+    /// ```
+    public static func render(_ e: LangError, source: String, color: Bool = false) -> String {
+        let red = color ? "\u{1B}[1;31m" : "", blue = color ? "\u{1B}[1;34m" : "", bold = color ? "\u{1B}[1m" : "", reset = color ? "\u{1B}[0m" : ""
+        var out = "\(red)error\(reset)\(bold): \(e.message)\(reset)\n"
+        let file = e.file.isEmpty ? "<input>" : e.file
+        guard e.span.line > 0 else {
+            if let h = e.hint { out += "  = hint: \(h)\n" }
+            return out
+        }
+        out += "  \(blue)-->\(reset) \(file):\(e.span.line):\(e.span.col)\n"
+        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        let lineText = e.span.line - 1 < lines.count ? String(lines[e.span.line - 1]) : ""
+        let num = String(e.span.line)
+        let pad = String(repeating: " ", count: num.count)
+        out += "\(pad) \(blue)|\(reset)\n"
+        out += "\(blue)\(num) |\(reset) \(lineText)\n"
+        // caret width: the span's length, clipped to the rest of the line
+        let scalars = Array(lineText.unicodeScalars)
+        let startCol = Swift.max(0, Swift.min(e.span.col - 1, scalars.count))
+        var width = Swift.max(1, e.span.end - e.span.start)
+        width = Swift.min(width, Swift.max(1, scalars.count - startCol))
+        var lead = ""
+        for s in scalars[0..<startCol] { lead += s == "\t" ? "\t" : " " }
+        out += "\(pad) \(blue)|\(reset) \(lead)\(red)\(String(repeating: "^", count: width))\(reset)\n"
+        if let h = e.hint { out += "\(pad) \(blue)=\(reset) hint: \(h)\n" }
+        return out
+    }
+
+    /// Closest candidate by edit distance, for "did you mean" hints.
+    public static func suggest(_ name: String, among candidates: [String]) -> String? {
+        var best: (String, Int)? = nil
+        let limit = Swift.max(1, Swift.min(3, name.count / 2 + 1))
+        for c in candidates {
+            let d = editDistance(name.lowercased(), c.lowercased())
+            if d <= limit, best == nil || d < best!.1 || (d == best!.1 && c < best!.0) { best = (c, d) }
+        }
+        if best == nil {
+            // prefix match ("foc" -> "focal")
+            if name.count >= 3, let p = candidates.filter({ $0.hasPrefix(name) }).min(by: { $0.count < $1.count }) { return p }
+        }
+        return best?.0
+    }
+
+    public static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var prev = Array(0...b.count)
+        var cur = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            cur[0] = i
+            for j in 1...b.count {
+                cur[j] = Swift.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&prev, &cur)
+        }
+        return prev[b.count]
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import LossCore
+
+/// Text (SPEC §2.6) and JSON (SPEC §2.7) display of values.
+public enum Display {
+    /// `0.00498967`, `3`, `-inf`, `nan`, `1e-12`: up to `precision` significant digits,
+    /// trailing zeros dropped, integral values without a decimal point.
+    public static func number(_ x: Double, precision: Int = 6) -> String {
+        if x.isNaN { return "nan" }
+        if x.isInfinite { return x < 0 ? "-inf" : "inf" }
+        if x == 0 { return "0" }
+        let p = Swift.max(1, Swift.min(17, precision))
+        if x == x.rounded(), Swift.abs(x) < 1e15 {
+            let s = String(format: "%.0f", x)
+            if s.count <= p { return s }
+        }
+        var s = String(format: "%.\(p)g", x)
+        // strip trailing zeros of the mantissa: 1.500000e-05 → 1.5e-05, 0.250000 → 0.25
+        let eIdx = s.firstIndex(where: { $0 == "e" }) ?? s.endIndex
+        var mant = String(s[..<eIdx])
+        if mant.contains(".") {
+            while mant.hasSuffix("0") { mant.removeLast() }
+            if mant.hasSuffix(".") { mant.removeLast() }
+        }
+        s = mant + String(s[eIdx...])
+        if s == "-0" { return "0" }
+        return s
+    }
+
+    /// How a default value is written in a signature: `none`, `"mean"`, `2`, `[1, 2]`.
+    public static func literal(_ v: Value) -> String {
+        switch v {
+        case .string(let s): return quote(s)
+        default: return text(v, precision: 6)
+        }
+    }
+
+    public static func quote(_ s: String) -> String {
+        var out = "\""
+        for c in s {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            default: out.append(c)
+            }
+        }
+        return out + "\""
+    }
+
+    /// The text display of a value. Plots are rendered by whoever sets `plotRenderer`.
+    public static func text(_ v: Value, precision: Int = 6) -> String {
+        switch v {
+        case .number(let x): return number(x, precision: precision)
+        case .bool(let b): return b ? "true" : "false"
+        case .string(let s): return s
+        case .none: return "none"
+        case .tensor(let t): return tensor(t, precision: precision)
+        case .function(let f):
+            switch f.kind {
+            case .builtin(let b): return "<built-in \(b.signature)>"
+            case .user(let u): return "<function \(u.signatureText)>"
+            }
+        case .plot(let p):
+            if let r = plotRenderer { return r(p) }
+            return "<plot\(p.title.map { " \"\($0)\"" } ?? "")>"
+        }
+    }
+
+    /// Set by LossNotebook (braille charts); nil shows a placeholder.
+    nonisolated(unsafe) public static var plotRenderer: ((Plot) -> String)? = nil
+
+    static let elideThreshold = 1000
+    static let edgeItems = 3
+
+    /// Vectors inline, matrices and higher ranks with a shape header and aligned columns.
+    public static func tensor(_ t: Tensor, precision: Int = 6) -> String {
+        let fmt: (Double) -> String = { number($0, precision: precision) }
+        let elide = t.count > elideThreshold
+        switch t.rank {
+        case 0: return fmt(t.data[0])
+        case 1:
+            return "[" + items(t.shape[0], elide).map { $0 < 0 ? "…" : fmt(t.data[$0]) }.joined(separator: ", ") + "]"
+        default:
+            let header = t.shape.map(String.init).joined(separator: "×") + " tensor"
+            let rows = t.shape[t.rank - 2], cols = t.shape[t.rank - 1]
+            let mat = rows * cols
+            if t.count == 0 { return header }
+            let outer = t.count / Swift.max(mat, 1)
+            var blocks: [String] = []
+            let outerShape = Array(t.shape.dropLast(2))
+            for o in items(outer, elide) {
+                if o < 0 { blocks.append("…"); continue }
+                var block = ""
+                if t.rank > 2 {
+                    var idx: [String] = []
+                    var rem = o
+                    for d in outerShape.reversed() { idx.append(String(rem % d)); rem /= d }
+                    block += "[" + idx.reversed().joined(separator: ", ") + ", :, :] =\n"
+                }
+                block += matrix(t.data, offset: o * mat, rows: rows, cols: cols, elide: elide, fmt: fmt)
+                blocks.append(block)
+            }
+            return header + "\n" + blocks.joined(separator: "\n\n")
+        }
+    }
+
+    /// Indices to show along an axis of length n; -1 marks the elision.
+    static func items(_ n: Int, _ elide: Bool) -> [Int] {
+        if !elide || n <= 2 * edgeItems { return Array(0..<n) }
+        return Array(0..<edgeItems) + [-1] + Array((n - edgeItems)..<n)
+    }
+
+    static func matrix(_ data: [Double], offset: Int, rows: Int, cols: Int, elide: Bool, fmt: (Double) -> String) -> String {
+        let ri = items(rows, elide), ci = items(cols, elide)
+        var cells: [[String]] = []
+        for r in ri {
+            if r < 0 { cells.append(ci.map { _ in "⋮" }); continue }
+            cells.append(ci.map { c in c < 0 ? "…" : fmt(data[offset + r * cols + c]) })
+        }
+        var widths = [Int](repeating: 0, count: ci.count)
+        for row in cells { for (j, s) in row.enumerated() { widths[j] = Swift.max(widths[j], s.count) } }
+        return cells.map { row in
+            var line = ""
+            for (j, s) in row.enumerated() {
+                line += j == 0 ? " " : "  "
+                line += s
+                if j < row.count - 1 { line += String(repeating: " ", count: widths[j] - s.count) }
+            }
+            return line
+        }.joined(separator: "\n")
+    }
+
+    // MARK: JSON
+
+    public static func jsonNumber(_ x: Double) -> String {
+        if x.isNaN { return "\"nan\"" }
+        if x.isInfinite { return x < 0 ? "\"-inf\"" : "\"inf\"" }
+        if x == x.rounded(), Swift.abs(x) < 1e17 { return String(format: "%.0f", x) == "-0" ? "0" : String(format: "%.0f", x) }
+        return String(format: "%.17g", x)
+    }
+
+    public static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+
+    /// One JSON line for a displayed value (SPEC §2.7).
+    public static func json(_ v: Value) -> String {
+        switch v {
+        case .number(let x): return jsonNumber(x)
+        case .bool(let b): return b ? "true" : "false"
+        case .string(let s): return jsonString(s)
+        case .none: return "null"
+        case .tensor(let t):
+            return "{\"shape\":[" + t.shape.map(String.init).joined(separator: ",") + "],\"data\":[" + t.data.map(jsonNumber).joined(separator: ",") + "]}"
+        case .function: return jsonString(text(v))
+        case .plot(let p): return "{\"plot\":" + (p.title.map(jsonString) ?? "null") + "}"
+        }
+    }
+}

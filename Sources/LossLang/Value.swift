@@ -1,0 +1,84 @@
+import LossCore
+
+/// A runtime value of the language (SPEC §2.2).
+public enum Value {
+    case number(Double)
+    case bool(Bool)
+    case string(String)
+    case none
+    case tensor(Tensor)
+    case function(Function)
+    case plot(Plot)
+
+    public var typeName: String {
+        switch self {
+        case .number: return "number"
+        case .bool: return "bool"
+        case .string: return "string"
+        case .none: return "none"
+        case .tensor(let t): return "tensor of shape \(formatShape(t.shape))"
+        case .function: return "function"
+        case .plot: return "plot"
+        }
+    }
+
+    /// Numbers, bools and tensors as a tensor (a number is the rank-0 case).
+    public var asTensor: Tensor? {
+        switch self {
+        case .number(let x): return Tensor(scalar: x)
+        case .bool(let b): return Tensor(scalar: b ? 1 : 0)
+        case .tensor(let t): return t
+        default: return nil
+        }
+    }
+
+    /// A tensor result as a value: rank-0 tensors become numbers.
+    public static func from(_ t: Tensor) -> Value {
+        t.shape.isEmpty ? .number(t.data[0]) : .tensor(t)
+    }
+
+    public var isTruthy: Bool? {
+        switch self {
+        case .bool(let b): return b
+        case .number(let x): return x != 0
+        case .none: return false
+        case .tensor(let t) where t.count == 1: return t.data[0] != 0
+        default: return nil
+        }
+    }
+}
+
+/// A callable value: a built-in from the registry or a user function/lambda.
+public final class Function {
+    public enum Kind {
+        case builtin(Builtin)
+        case user(UserFunction)
+    }
+    public let kind: Kind
+    public init(_ kind: Kind) { self.kind = kind }
+    public var name: String {
+        switch kind {
+        case .builtin(let b): return b.name
+        case .user(let u): return u.name
+        }
+    }
+}
+
+/// One series of a plot.
+public struct PlotSeries: Equatable, Sendable {
+    public var label: String?
+    public var xs: [Double]
+    public var ys: [Double]
+    public init(label: String?, xs: [Double], ys: [Double]) { self.label = label; self.xs = xs; self.ys = ys }
+}
+
+/// A plot value: data only; LossNotebook renders it as braille or SVG.
+public struct Plot: Equatable, Sendable {
+    public var series: [PlotSeries]
+    public var title: String?
+    public var xlabel: String?
+    public var ylabel: String?
+    public init(series: [PlotSeries], title: String? = nil, xlabel: String? = nil, ylabel: String? = nil) {
+        self.series = series; self.title = title; self.xlabel = xlabel; self.ylabel = ylabel
+    }
+}
