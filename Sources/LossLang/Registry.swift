@@ -232,6 +232,57 @@ public final class Registry {
 
     /// Each Builtins/*.swift file adds its entries through one installer listed here.
     static var installers: [(Registry) -> Void] {
-        [installCoreBuiltins]
+        [installCoreBuiltins, installMathBuiltins, installReductionBuiltins, installTensorBuiltins,
+         installActivationBuiltins, installRandomBuiltins, installIOBuiltins, installHigherOrderBuiltins,
+         installInformationLosses, installClassificationLosses, installEmbeddingLosses,
+         installSegmentationLosses, installRegressionLosses, installPlotBuiltins]
     }
+}
+
+extension Builtin {
+    /// Matches positional then keyword arguments to the parameters (SPEC §2.3):
+    /// unknown keywords, missing arguments, duplicates and too many arguments are
+    /// errors that list the parameters. `keywordIndex` reports which keyword failed
+    /// (so the caller can point a caret at it).
+    public func bind(positional: [Value], keywords: [(name: String, value: Value)], caller: FunctionCaller) throws -> Args {
+        var values = [Value?](repeating: nil, count: params.count)
+        var rest: [Value] = []
+        let paramList = params.map { $0.isRequired ? $0.name : "\($0.name): \(Display.literal($0.defaultValue!))" }.joined(separator: ", ")
+        for (i, v) in positional.enumerated() {
+            if i < params.count { values[i] = v }
+            else if variadic { rest.append(v) }
+            else {
+                throw BindError(message: "\(name) takes at most \(params.count) argument\(params.count == 1 ? "" : "s") (\(paramList)), got \(positional.count)", keyword: nil, hint: nil)
+            }
+        }
+        for (k, kw) in keywords.enumerated() {
+            guard let i = params.firstIndex(where: { $0.name == kw.name }) else {
+                let s = Diagnostics.suggest(kw.name, among: params.map(\.name))
+                throw BindError(message: "\(name) has no parameter '\(kw.name)'; its parameters are \(paramList)", keyword: k,
+                                hint: s.map { "did you mean '\($0)'?" })
+            }
+            if values[i] != nil {
+                throw BindError(message: "\(name): parameter '\(kw.name)' given twice", keyword: k, hint: nil)
+            }
+            values[i] = kw.value
+        }
+        var given = [Bool](repeating: false, count: params.count)
+        var filled: [Value] = []
+        filled.reserveCapacity(params.count)
+        for (i, p) in params.enumerated() {
+            if let v = values[i] { filled.append(v); given[i] = true }
+            else if let d = p.defaultValue { filled.append(d) }
+            else {
+                throw BindError(message: "\(name) is missing argument '\(p.name)'; its parameters are \(paramList)", keyword: nil, hint: "usage: \(signature)")
+            }
+        }
+        return Args(builtin: self, values: filled, given: given, rest: rest, caller: caller)
+    }
+}
+
+/// An argument-matching failure; `keyword` is the index of the offending keyword argument.
+public struct BindError: Error {
+    public var message: String
+    public var keyword: Int?
+    public var hint: String?
 }

@@ -1,0 +1,4 @@
+import LossCore
+
+func installRegressionLosses(_ r: Registry) {
+}
