@@ -21,6 +21,9 @@ public let maxTensorElements = 1 << 31
 public struct Tensor: Equatable, Sendable {
     public var shape: [Int]
     public var data: [Double]
+    /// True for the 0/1 results of comparisons and logic: such a tensor used as an
+    /// index is a mask (`x[x > 0]`), not a list of indices.
+    public var isMask: Bool = false
 
     /// Creates a tensor; `data.count` must equal the product of `shape`.
     public init(shape: [Int], data: [Double]) {

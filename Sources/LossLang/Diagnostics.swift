@@ -30,6 +30,12 @@ public struct LangError: Error, Equatable, CustomStringConvertible {
     public var hint: String?
     /// The file (or `<repl>`, `<-e>`) the span refers to; set by the session.
     public var file: String = ""
+    /// The error is at the end of the input (an open bracket, a trailing operator):
+    /// the REPL asks for another line instead of reporting it.
+    public var isIncomplete: Bool = false
+    /// The text the span points into (a function defined in an earlier REPL entry
+    /// fails in that entry's text); nil means the text being run.
+    public var sourceText: String? = nil
 
     public init(_ kind: Kind, _ message: String, _ span: SourceSpan = .unknown, hint: String? = nil) {
         self.kind = kind; self.message = message; self.span = span; self.hint = hint
@@ -59,7 +65,7 @@ public enum Diagnostics {
             return out
         }
         out += "  \(blue)-->\(reset) \(file):\(e.span.line):\(e.span.col)\n"
-        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = (e.sourceText ?? source).split(separator: "\n", omittingEmptySubsequences: false)
         let lineText = e.span.line - 1 < lines.count ? String(lines[e.span.line - 1]) : ""
         let num = String(e.span.line)
         let pad = String(repeating: " ", count: num.count)

@@ -65,6 +65,7 @@ public enum Display {
         case .plot(let p):
             if let r = plotRenderer { return r(p) }
             return "<plot\(p.title.map { " \"\($0)\"" } ?? "")>"
+        case .list(let xs): return "[" + xs.map { literal($0) }.joined(separator: ", ") + "]"
         }
     }
 
@@ -168,6 +169,7 @@ public enum Display {
             return "{\"shape\":[" + t.shape.map(String.init).joined(separator: ",") + "],\"data\":[" + t.data.map(jsonNumber).joined(separator: ",") + "]}"
         case .function: return jsonString(text(v))
         case .plot(let p): return "{\"plot\":" + (p.title.map(jsonString) ?? "null") + "}"
+        case .list(let xs): return "[" + xs.map(json).joined(separator: ",") + "]"
         }
     }
 }

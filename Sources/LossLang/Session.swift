@@ -1,3 +1,4 @@
+import Foundation
 import LossCore
 
 /// What a statement displays: a value (display rule) or the text of `print`.
@@ -23,36 +24,175 @@ public final class Session {
     /// Receives every displayed value and printed text, in order.
     public var onOutput: (OutputEvent) -> Void = { _ in }
     /// `args` of a script.
-    public var scriptArgs: [String] = []
+    public var scriptArgs: [String] = [] {
+        didSet { bindArgs() }
+    }
+    let interp: Interpreter
+    /// The span of the statement being run (for print events).
+    var currentSpan: SourceSpan = .unknown
 
     public init(precision: Int = 6) {
         self.precision = precision
+        interp = Interpreter(registry: Registry.standard)
+        interp.session = self
+        bindArgs()
     }
+
+    func bindArgs() {
+        interp.globals[interp.globalSlot("args")] = .list(scriptArgs.map { .string($0) })
+    }
+
+    func warn(_ message: String, _ span: SourceSpan) { onOutput(.warning(message, span)) }
+    func emitPrint(_ text: String) { onOutput(.print(text, currentSpan)) }
 
     /// Parses and runs `source` (one or more statements) as coming from `file`
     /// (a path, `<repl>` or `<-e>`). Returns the first error, with `file` set, or nil.
+    /// Runs on a thread with a large stack so deep recursion is an error, not a crash.
     @discardableResult
     public func run(_ source: String, file: String) -> LangError? {
-        nil
+        var result: LangError? = nil
+        BigStack.run { result = self.runHere(source, file: file) }
+        return result
+    }
+
+    func runHere(_ source: String, file: String) -> LangError? {
+        let unit = SourceUnit(file: file, text: source)
+        let stmts: [Stmt]
+        do { stmts = try Parser.parse(source) } catch var e as LangError {
+            e.file = file
+            return e
+        } catch {
+            return LangError(.runtime, "\(error)").located(unit)
+        }
+        for st in stmts {
+            do {
+                var c = Compiler(interp, unit)
+                let node = try c.statement(st)
+                currentSpan = st.span
+                let flow = try node.exec(interp)
+                if flow != .normal { throw LangError(.syntax, "'break' or 'continue' outside a loop", st.span).located(unit) }
+                if case .expr(_, let display, let sp) = st, display {
+                    let v = interp.lastValue
+                    // like IPython, `none` (e.g. the result of print) is not displayed
+                    if case .none = v { continue }
+                    interp.globals[interp.globalSlot("ans")] = v
+                    onOutput(.value(v, sp))
+                }
+                interp.lastValue = .none
+            } catch var e as LangError {
+                if e.file.isEmpty { e.file = file }
+                resetStack()
+                return e
+            } catch let e as CoreError {
+                resetStack()
+                return LangError(.value, e.message, st.span, hint: e.hint).located(unit)
+            } catch {
+                resetStack()
+                return LangError(.runtime, "\(error)", st.span).located(unit)
+            }
+        }
+        return nil
+    }
+
+    func resetStack() {
+        for i in 0..<interp.stack.count { interp.stack[i] = nil }
+        interp.fp = 0; interp.sp = 0; interp.closure = nil; interp.depth = 0
+        Interrupt.requested = false
     }
 
     /// True when `source` is an unfinished statement (open bracket or brace,
     /// trailing binary operator or comma): the REPL then asks for another line.
-    public func needsMoreInput(_ source: String) -> Bool { false }
+    public func needsMoreInput(_ source: String) -> Bool {
+        do {
+            _ = try Parser.parse(source)
+            return false
+        } catch let e as LangError {
+            return e.isIncomplete
+        } catch { return false }
+    }
 
     /// Completion candidates for the word ending at `cursor` (a UTF-8 offset in `line`):
     /// built-ins and user names, or the callee's keyword parameters (`gamma:`) inside a call.
-    public func completions(line: String, cursor: Int) -> [String] { [] }
+    public func completions(line: String, cursor: Int) -> [String] {
+        completionCandidates(line: line, cursor: cursor, names: interp.visibleNames(), parameters: { [weak self] name in
+            self?.parameterNames(of: name)
+        })
+    }
+
+    /// Parameter names of a built-in or of a user function bound to `name`.
+    public func parameterNames(of name: String) -> [String]? {
+        if let i = interp.globalIndex[name], let v = interp.globals[i], case .function(let f) = v {
+            switch f.kind {
+            case .builtin(let b): return b.params.map(\.name)
+            case .user(let u): return u.paramNames
+            }
+        }
+        return Registry.standard[name]?.params.map(\.name)
+    }
 
     /// The user's bindings as (name, one-line description).
-    public var userBindings: [(name: String, summary: String)] { [] }
+    public var userBindings: [(name: String, summary: String)] {
+        var out: [(String, String)] = []
+        for (i, n) in interp.globalNames.enumerated() {
+            guard let v = interp.globals[i], n != "args" else { continue }
+            if let c = Interpreter.constants[n], Operators.equal(c, v) || (n == "nan") { continue }
+            if let b = Registry.standard[n], case .function(let f) = v, case .builtin(let fb) = f.kind, fb === b { continue }
+            out.append((n, summary(v)))
+        }
+        return out.sorted { $0.0 < $1.0 }
+    }
+
+    func summary(_ v: Value) -> String {
+        switch v {
+        case .tensor(let t): return "tensor \(t.shape.map(String.init).joined(separator: "×"))"
+        case .function(let f):
+            if case .user(let u) = f.kind { return "function \(u.signatureText)" }
+            return "built-in \(f.name)"
+        case .string(let s): return "string \(Display.quote(s.count > 40 ? String(s.prefix(40)) + "…" : s))"
+        default:
+            let t = format(v)
+            return "\(v.typeName) \(t.count > 50 ? String(t.prefix(50)) + "…" : t)"
+        }
+    }
 
     /// Forgets every user binding.
-    public func reset() {}
+    public func reset() {
+        interp.warnedShadow = []
+        interp.globals = []
+        interp.globalIndex = [:]
+        interp.globalNames = []
+        resetStack()
+        bindArgs()
+    }
 
     /// The text of a value under the current precision.
     public func format(_ v: Value) -> String { Display.text(v, precision: precision) }
 
     /// Help text for a name (`?name`), or nil when unknown.
-    public func help(_ name: String) -> String? { nil }
+    public func help(_ name: String) -> String? {
+        if let b = Registry.standard[name] { return Help.text(for: b) }
+        if let i = interp.globalIndex[name], let v = interp.globals[i] {
+            if case .function(let f) = v, case .user(let u) = f.kind { return "\(u.signatureText)\n  a function you defined" }
+            return "\(name): \(summary(v))"
+        }
+        if Interpreter.constants[name] != nil { return "\(name): constant \(format(Interpreter.constants[name]!))" }
+        return nil
+    }
+
+    /// Names for did-you-mean in front ends.
+    public var allNames: [String] { interp.visibleNames() }
+}
+
+/// Runs work on a thread with a 1 GiB stack and waits for it.
+enum BigStack {
+    static func run(_ body: @escaping () -> Void) {
+        let sem = DispatchSemaphore(value: 0)
+        let t = Thread {
+            body()
+            sem.signal()
+        }
+        t.stackSize = 1 << 30
+        t.start()
+        sem.wait()
+    }
 }

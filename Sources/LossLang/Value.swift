@@ -9,6 +9,8 @@ public enum Value {
     case tensor(Tensor)
     case function(Function)
     case plot(Plot)
+    /// A list of non-numeric values, from a literal like `[f, g]` or `["a", "b"]`.
+    case list([Value])
 
     public var typeName: String {
         switch self {
@@ -19,6 +21,7 @@ public enum Value {
         case .tensor(let t): return "tensor of shape \(formatShape(t.shape))"
         case .function: return "function"
         case .plot: return "plot"
+        case .list(let xs): return "list of \(xs.count)"
         }
     }
 

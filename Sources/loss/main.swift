@@ -1,1 +1,132 @@
-print("placeholder")
+import Foundation
+import LossLang
+import LossNotebook
+
+// The `loss` command (SPEC §1). Hand-written argument parsing: a script's own
+// arguments may look like options (`loss train.loss --lr 0.1`), and everything after
+// the script name belongs to the script.
+
+setvbuf(stdout, nil, _IOFBF, 1 << 16)
+
+let version = "loss 0.1.0"
+let usage = """
+usage: loss [--json] [--precision N] [FILE.loss [ARGS…]]
+       loss [--json] [--precision N] -e 'SOURCE'
+       loss notebook FILE.loss [-o OUT.md|OUT.html|OUT.ipynb]
+       loss test PATH… [--update]
+
+  (no FILE)        interactive REPL on a terminal; otherwise reads the program from stdin
+  FILE.loss ARGS   runs a script; `args` holds ARGS as strings
+  -e SOURCE        evaluates SOURCE (one or more statements)
+  --json           prints every displayed value as one JSON line
+  --precision N    significant digits in text display (default 6)
+  --help, --version
+
+In the REPL, ?name shows help and :help lists the commands.
+"""
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write("loss: \(message)\n\(usage)\n".data(using: .utf8)!)
+    exit(2)
+}
+
+var argv = Array(CommandLine.arguments.dropFirst())
+if let first = argv.first {
+    if first == "notebook" { LossNotebook.install(); exit(2) /*NB*/ }
+    if first == "test" { LossNotebook.install(); exit(2) /*NB*/ }
+}
+
+var json = false
+var precision = 6
+var source: String? = nil
+var file: String? = nil
+var scriptArgs: [String] = []
+var i = 0
+while i < argv.count {
+    let a = argv[i]
+    if file != nil { scriptArgs.append(a); i += 1; continue }
+    switch a {
+    case "--help", "-h": print(usage); exit(0)
+    case "--version", "-V": print(version); exit(0)
+    case "--json": json = true
+    case "--precision":
+        i += 1
+        guard i < argv.count, let n = Int(argv[i]), n >= 1, n <= 17 else { fail("--precision needs a number of digits from 1 to 17") }
+        precision = n
+    case "-e":
+        i += 1
+        guard i < argv.count else { fail("-e needs the source to evaluate") }
+        source = (source.map { $0 + "\n" } ?? "") + argv[i]
+    default:
+        if a.hasPrefix("--precision=") {
+            guard let n = Int(a.dropFirst(12)), n >= 1, n <= 17 else { fail("--precision needs a number of digits from 1 to 17") }
+            precision = n
+        } else if a.hasPrefix("-") && a != "-" {
+            fail("unknown option '\(a)'")
+        } else if source != nil {
+            scriptArgs.append(a)
+        } else {
+            file = a
+        }
+    }
+    i += 1
+}
+
+LossNotebook.install()
+let session = Session(precision: precision)
+session.scriptArgs = scriptArgs
+let stderrIsTTY = isatty(2) != 0
+let stdoutIsTTY = isatty(1) != 0
+
+func out(_ s: String) {
+    fputs(s, stdout)
+    fputs("\n", stdout)
+}
+
+session.onOutput = { event in
+    switch event {
+    case .value(let v, _):
+        out(json ? Display.json(v) : session.format(v))
+    case .print(let text, _):
+        out(json ? "{\"print\":\(Display.jsonString(text))}" : text)
+    case .warning(let text, _):
+        fflush(stdout)
+        let y = stderrIsTTY ? "\u{1B}[33m" : "", r = stderrIsTTY ? "\u{1B}[0m" : ""
+        fputs("\(y)warning:\(r) \(text)\n", stderr)
+    }
+}
+
+/// Runs a whole program; prints its error and returns the exit status.
+func runProgram(_ text: String, name: String) -> Int32 {
+    guard let e = session.run(text, file: name) else { fflush(stdout); return 0 }
+    if json {
+        out("{\"error\":\(Display.jsonString(e.message)),\"line\":\(e.span.line),\"col\":\(e.span.col)}")
+        fflush(stdout)
+    } else {
+        fflush(stdout)
+        fputs(Diagnostics.render(e, source: text, color: stderrIsTTY), stderr)
+    }
+    return 1
+}
+
+if let src = source {
+    exit(runProgram(src, name: "<-e>"))
+}
+if let path = file {
+    let text: String
+    if path == "-" {
+        text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    } else {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            FileHandle.standardError.write("loss: cannot read '\(path)': no such file or not readable\n".data(using: .utf8)!)
+            exit(2)
+        }
+        text = String(decoding: data, as: UTF8.self)
+    }
+    exit(runProgram(text, name: path))
+}
+if isatty(0) != 0 && !json {
+    exit(REPL(session: session, color: stdoutIsTTY).run())
+}
+let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+exit(runProgram(text, name: "<stdin>"))

@@ -1,4 +1,210 @@
 import LossCore
 
+// SPEC §4.2: classification losses. The numerics live in LossCore
+// (Losses/Classification.swift); these entries bind the arguments and document them.
+
+private let clsReductionChoices = ["mean", "sum", "none"]
+
+private func clsReduction(_ args: Args) throws -> Reduction {
+    Reduction(rawValue: try args.choice("reduction", clsReductionChoices)) ?? .mean
+}
+
+private func reductionParam(_ what: String) -> Param {
+    Param("reduction", default: .string("mean"), "\"mean\" (\(what)), \"sum\" or \"none\" (the per-sample losses)")
+}
+
+private let logitsParam = Param("logits", default: .bool(false),
+                                "true: the first argument holds raw scores, and sigmoid/softmax is applied inside in a stable form")
+
+/// How focal, poly1 and poly read their target.
+private let ptTargets = """
+    Targets: a y of p's shape holds binary labels per element (sigmoid-style, as torchvision's \
+    sigmoid_focal_loss; p_t = p where y = 1 and 1 − p where y = 0, soft labels in [0, 1] allowed, \
+    every element is a sample); a y of p's shape without its last axis holds 0-based class indices \
+    (softmax-style over the last axis; p_t = p[y], each row is a sample). With logits: true, \
+    1 − p_t is computed as σ(−x) or −expm1(log p_t), without cancellation, so saturated inputs stay exact.
+    """
+
 func installClassificationLosses(_ r: Registry) {
+    r.add(Builtin(
+        "bce", aliases: ["binary_cross_entropy"], group: .classification,
+        params: [Param("p", "predicted probabilities (or raw scores with logits: true)"),
+                 Param("y", "targets of p's shape: 0/1 labels or probabilities in [0, 1]"),
+                 Param("weight", default: .none, "multiplies each element's loss; p's shape or one that broadcasts to it"),
+                 Param("pos_weight", default: .none, "weight of the positive term y·log p; one value per class along the last axis (or any shape that broadcasts to p's)"),
+                 logitsParam, reductionParam("over every element")],
+        summary: "Binary cross-entropy (log loss), element-wise: every element is a sample.",
+        formula: "ℓ = −w·[pw·y·log p + (1−y)·log(1−p)],  logs clamped at −100;  logits: p = σ(x), ℓ = w·[(1−y)·x − (1 + (pw−1)·y)·log σ(x)]",
+        reference: "Cox 1958, The regression analysis of binary sequences (the log-likelihood of logistic regression). "
+            + "torch `binary_cross_entropy` (same, incl. the −100 clamp; torch has no pos_weight for probabilities) and, with "
+            + "logits: true, `binary_cross_entropy_with_logits` (same stable form, pos_weight along the last axis). "
+            + "Keras `BinaryCrossentropy` instead clips p to [1e-7, 1 − 1e-7] and averages over the last axis first.",
+        notes: "y must have p's shape (for class indices use cross_entropy); probabilities outside [0, 1] are errors "
+            + "(pass logits: true for raw scores). \"mean\" divides by the number of elements, not by Σ weight (as torch). "
+            + "pos_weight > 1 raises recall: pos_weight = #negatives/#positives balances the classes.",
+        example: "bce([0.9, 0.2, 0.6], [1, 0, 1])", output: "0.279777",
+        impl: { a in
+            .from(try Losses.bce(a.tensor("p"), a.tensor("y"), weight: a.optionalTensor("weight"),
+                                 posWeight: a.optionalTensor("pos_weight"), logits: a.bool("logits"),
+                                 reduction: clsReduction(a)))
+        }))
+
+    r.add(Builtin(
+        "cross_entropy", aliases: ["ce"], group: .classification,
+        params: [Param("p", "predicted class probabilities [N, C] or [C] (raw scores with logits: true); classes on the last axis"),
+                 Param("y", "class indices [N] (0-based), or class probabilities of p's shape"),
+                 Param("weight", default: .none, "one weight per class, shape [C]"),
+                 Param("ignore_index", default: .none, "a class-index value whose samples give 0 and are left out of the mean"),
+                 Param("label_smoothing", default: .number(0), "ε in [0, 1]: the target becomes (1 − ε)·y + ε/C"),
+                 logitsParam, reductionParam("over the samples; weighted: ÷ Σ w[yᵢ]")],
+        summary: "Cross-entropy over the last axis, with class-index or class-probability targets (torch conventions).",
+        formula: "ℓᵢ = −Σ_c w_c·y_ic·log p_ic  (indices: ℓᵢ = −w[yᵢ]·log p_i,yᵢ);  mean = Σ ℓᵢ / Σ w[yᵢ];  smoothing: y ← (1−ε)·y + ε/C;  logits: log p = x − logsumexp(x)",
+        reference: "Shannon 1948, A Mathematical Theory of Communication (cross-entropy); label smoothing: Szegedy, Vanhoucke, "
+            + "Ioffe, Shlens, Wojna 2016, Rethinking the Inception Architecture for Computer Vision. "
+            + "torch `cross_entropy` on log p; with logits: true exactly torch `cross_entropy` (weighted mean ÷ Σ w[y], "
+            + "ignore_index, label_smoothing) except that classes are on the last axis (torch: axis 1) and ignore_index "
+            + "defaults to none (torch: −100). Optax `softmax_cross_entropy` (distributions, logits, no reduction).",
+        notes: "Probabilities (the default) take log p clamped at −100 and are not renormalised; values outside [0, 1] are "
+            + "errors. Class indices must be integers in [0, C) (or equal to ignore_index). With probability targets the "
+            + "\"mean\" divides by the number of samples and ignore_index is an error, as in torch. "
+            + "kl(p, q) == cross_entropy(q, p, reduction: \"none\") − entropy(p).",
+        example: "cross_entropy([[2, 1, 0.1], [0.5, 2.5, 0.3]], [0, 1], logits: true)", output: "0.31854",
+        impl: { a in
+            .from(try Losses.crossEntropy(a.tensor("p"), a.tensor("y"), weight: a.optionalTensor("weight"),
+                                          ignoreIndex: a.optionalInt("ignore_index"),
+                                          labelSmoothing: a.double("label_smoothing"), logits: a.bool("logits"),
+                                          reduction: clsReduction(a)))
+        }))
+
+    r.add(Builtin(
+        "nll", group: .classification,
+        params: [Param("logp", "log-probabilities [N, C] or [C] (e.g. log_softmax(x)); classes on the last axis"),
+                 Param("y", "class indices [N] (0-based)"),
+                 Param("weight", default: .none, "one weight per class, shape [C]"),
+                 Param("ignore_index", default: .none, "a class-index value whose samples give 0 and are left out of the mean"),
+                 reductionParam("over the samples; weighted: ÷ Σ w[yᵢ]")],
+        summary: "Negative log-likelihood of the true class, given log-probabilities.",
+        formula: "ℓᵢ = −w[yᵢ]·logp_i,yᵢ;  mean = Σ ℓᵢ / Σ w[yᵢ]",
+        reference: "Fisher 1922, On the mathematical foundations of theoretical statistics (maximum likelihood). "
+            + "torch `nll_loss` (same, classes on the last axis instead of axis 1, ignore_index default none instead of −100).",
+        notes: "nll(log_softmax(x), y) == cross_entropy(x, y, logits: true). logp is used as given (no clamp, no check).",
+        example: "nll([[-0.5, -1, -2], [-2, -0.2, -3]], [0, 1])", output: "0.35",
+        impl: { a in
+            .from(try Losses.nll(a.tensor("logp"), a.tensor("y"), weight: a.optionalTensor("weight"),
+                                 ignoreIndex: a.optionalInt("ignore_index"), reduction: clsReduction(a)))
+        }))
+
+    r.add(Builtin(
+        "hinge", group: .classification,
+        params: [Param("s", "scores (decision values)"), Param("t", "labels −1 or +1, s's shape"),
+                 Param("margin", default: .number(1), "the margin the score must clear"),
+                 reductionParam("over every element")],
+        summary: "Hinge loss of maximum-margin (SVM) classification, element-wise.",
+        formula: "ℓ = max(0, margin − t·s),  t ∈ {−1, +1}",
+        reference: "Cortes & Vapnik 1995, Support-vector networks. sklearn `hinge_loss` (binary) and Keras `Hinge` "
+            + "(Keras silently maps 0/1 labels to ±1 and averages over the last axis; here 0/1 labels are an error). "
+            + "torch has no binary hinge (`soft_margin_loss` is the logistic variant).",
+        notes: "Labels must be exactly −1 or +1: for 0/1 labels y pass 2*y - 1. Correct predictions inside the margin "
+            + "still cost; the loss is 0 only for t·s ≥ margin.",
+        example: "hinge([0.8, -0.5, 2], [1, 1, -1])", output: "1.56667",
+        impl: { a in
+            .from(try Losses.hinge(a.tensor("s"), a.tensor("t"), margin: a.double("margin"), reduction: clsReduction(a)))
+        }))
+
+    r.add(Builtin(
+        "squared_hinge", group: .classification,
+        params: [Param("s", "scores (decision values)"), Param("t", "labels −1 or +1, s's shape"),
+                 Param("margin", default: .number(1), "the margin the score must clear"),
+                 reductionParam("over every element")],
+        summary: "Squared hinge loss (L2-SVM), element-wise: smooth at the margin.",
+        formula: "ℓ = max(0, margin − t·s)²,  t ∈ {−1, +1}",
+        reference: "Tang 2013, Deep Learning using Linear Support Vector Machines (L2-SVM). Keras `SquaredHinge` "
+            + "(maps 0/1 labels silently; here an error), sklearn `LinearSVC(loss=\"squared_hinge\")`.",
+        notes: "Labels must be exactly −1 or +1: for 0/1 labels y pass 2*y - 1.",
+        example: "squared_hinge([0.8, -0.5, 2], [1, 1, -1])", output: "3.76333",
+        impl: { a in
+            .from(try Losses.squaredHinge(a.tensor("s"), a.tensor("t"), margin: a.double("margin"), reduction: clsReduction(a)))
+        }))
+
+    r.add(Builtin(
+        "multiclass_hinge", aliases: ["svm"], group: .classification,
+        params: [Param("s", "class scores [N, C] or [C]; classes on the last axis"),
+                 Param("y", "class indices [N] (0-based)"),
+                 Param("margin", default: .number(1), "Δ, the margin the true class must win by"),
+                 Param("p", default: .number(1), "exponent of each hinge term (1: hinge, 2: squared hinge)"),
+                 Param("variant", default: .string("weston_watkins"), "\"weston_watkins\" (sum over the wrong classes) or \"crammer_singer\" (the worst wrong class)"),
+                 reductionParam("over the samples")],
+        summary: "Multi-class SVM (hinge) loss over the last axis, with class-index targets.",
+        formula: "weston_watkins: ℓᵢ = Σ_{j≠yᵢ} max(0, margin − s_yᵢ + s_j)^p;  crammer_singer: ℓᵢ = max(0, margin − s_yᵢ + max_{j≠yᵢ} s_j)^p",
+        reference: "Weston & Watkins 1999, Support vector machines for multi-class pattern recognition; Crammer & Singer 2001, "
+            + "On the algorithmic implementation of multiclass kernel-based vector machines. cs231n's multiclass SVM loss "
+            + "(weston_watkins). torch `multi_margin_loss` is weston_watkins ÷ C (p 1 or 2 only); sklearn `hinge_loss` "
+            + "(multiclass) is crammer_singer with margin 1.",
+        notes: "The exponent p applies to both variants. With one class the loss is 0.",
+        example: "multiclass_hinge([[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]], [0, 1, 2])", output: "5.26667",
+        impl: { a in
+            let v = try a.choice("variant", MulticlassHingeVariant.allCases.map(\.rawValue))
+            return .from(try Losses.multiclassHinge(a.tensor("s"), a.tensor("y"), margin: a.double("margin"), p: a.double("p"),
+                                                    variant: MulticlassHingeVariant(rawValue: v) ?? .westonWatkins,
+                                                    reduction: clsReduction(a)))
+        }))
+
+    r.add(Builtin(
+        "focal", group: .classification,
+        params: [Param("p", "predicted probabilities (raw scores with logits: true)"),
+                 Param("y", "binary labels of p's shape, or class indices (p's shape without its last axis)"),
+                 Param("gamma", default: .number(2), "γ ≥ 0, the focusing parameter; 0 gives cross-entropy"),
+                 Param("alpha", default: .none, "class balance: binary labels α_t = α·y + (1−α)(1−y) (α in [0, 1], broadcast to p); class indices: a number or one weight per class"),
+                 logitsParam, reductionParam("over the samples")],
+        summary: "Focal loss: cross-entropy down-weighted on well-classified examples, for class imbalance.",
+        formula: "ℓ = −α_t·(1 − p_t)^γ·log p_t",
+        reference: "Lin, Goyal, Girshick, He, Dollár 2017, Focal Loss for Dense Object Detection. torchvision "
+            + "`sigmoid_focal_loss(x, y, alpha=0.25, gamma=2)` == focal(x, y, alpha: 0.25, logits: true) (torchvision's "
+            + "alpha defaults to 0.25, here to none: no weighting; torchvision also computes 1 − p_t by cancellation).",
+        notes: ptTargets + " γ = 0 without alpha equals bce (binary labels) or cross_entropy (class indices); "
+            + "the paper uses γ = 2, α = 0.25 with logits. Stable for γ < 1 and saturated inputs (no 0·∞).",
+        example: "focal([0.9, 0.2], [1, 0], gamma: 2)", output: "0.00498967",
+        impl: { a in
+            .from(try Losses.focal(a.tensor("p"), a.tensor("y"), gamma: a.double("gamma"), alpha: a.optionalTensor("alpha"),
+                                   logits: a.bool("logits"), reduction: clsReduction(a)))
+        }))
+
+    r.add(Builtin(
+        "poly1", group: .classification,
+        params: [Param("p", "predicted probabilities (raw scores with logits: true)"),
+                 Param("y", "binary labels of p's shape, or class indices (p's shape without its last axis)"),
+                 Param("epsilon", default: .number(1), "ε, the perturbation of the first polynomial coefficient"),
+                 Param("gamma", default: .number(0), "γ ≥ 0: with γ > 0, the Poly-1 form of the focal loss"),
+                 logitsParam, reductionParam("over the samples")],
+        summary: "Poly-1 loss: cross-entropy plus ε·(1 − p_t) (or the focal loss plus ε·(1 − p_t)^{γ+1}).",
+        formula: "ℓ = −log p_t + ε·(1 − p_t);  γ > 0: ℓ = −(1 − p_t)^γ·log p_t + ε·(1 − p_t)^{γ+1}",
+        reference: "Leng, Tan, Liu, Cubuk, Shi, Cheng, Anguelov 2022, PolyLoss: A Polynomial Expansion Perspective of "
+            + "Classification Loss Functions (ICLR). Optax `poly_loss_cross_entropy(logits, one_hot(y), epsilon)` == "
+            + "poly1(logits, y, epsilon: ε, logits: true, reduction: \"none\") (Optax also takes soft label distributions).",
+        notes: ptTargets + " ε = 0 gives cross-entropy (γ = 0) or the focal loss; the paper suggests ε = 1 for "
+            + "classification, and ε = −1 with γ for detection.",
+        example: "poly1([0.9, 0.2], [1, 0])", output: "0.314252",
+        impl: { a in
+            .from(try Losses.poly1(a.tensor("p"), a.tensor("y"), epsilon: a.double("epsilon"), gamma: a.double("gamma"),
+                                   logits: a.bool("logits"), reduction: clsReduction(a)))
+        }))
+
+    r.add(Builtin(
+        "poly", group: .classification,
+        params: [Param("p", "predicted probabilities (raw scores with logits: true)"),
+                 Param("y", "binary labels of p's shape, or class indices (p's shape without its last axis)"),
+                 Param("epsilon", default: .tensor(Tensor([1])), "[ε1, …, εN]: perturbations of the first N polynomial coefficients (a number is [ε1])"),
+                 logitsParam, reductionParam("over the samples")],
+        summary: "Poly-N loss: cross-entropy plus a polynomial Σ_j ε_j·(1 − p_t)^j.",
+        formula: "ℓ = −log p_t + Σ_{j=1}^{N} ε_j·(1 − p_t)^j",
+        reference: "Leng, Tan, Liu, Cubuk, Shi, Cheng, Anguelov 2022, PolyLoss: A Polynomial Expansion Perspective of "
+            + "Classification Loss Functions (ICLR), Poly-N (eq. 3). No torch/Optax counterpart (Optax has Poly-1).",
+        notes: ptTargets + " Cross-entropy is Σ_j (1 − p_t)^j / j; Poly-N adds ε_j to the first N coefficients, as in "
+            + "the paper (the primer's Σ ε_i (1 − p_t)^i / i divides by i; here, as in the paper, it does not). "
+            + "poly(p, y, epsilon: [ε]) == poly1(p, y, epsilon: ε); epsilon: [] is cross-entropy.",
+        example: "poly([0.9, 0.2], [1, 0], epsilon: [1, 0.5])", output: "0.326752",
+        impl: { a in
+            .from(try Losses.poly(a.tensor("p"), a.tensor("y"), epsilon: a.tensor("epsilon"), logits: a.bool("logits"),
+                                  reduction: clsReduction(a)))
+        }))
 }

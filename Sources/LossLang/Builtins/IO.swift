@@ -1,4 +1,96 @@
+import Dispatch
+import Foundation
 import LossCore
 
+/// The file format chosen by a path's extension.
+private enum FileFormat { case npy, csv }
+
+private func format(of path: String, _ args: Args) throws -> FileFormat {
+    switch (path as NSString).pathExtension.lowercased() {
+    case "npy": return .npy
+    case "csv": return .csv
+    case "": throw args.fail("cannot tell the format of \"\(path)\": it has no extension; use .npy or .csv")
+    case let ext: throw args.fail("cannot tell the format of \"\(path)\" from its extension .\(ext); use .npy or .csv",
+                                  hint: ext == "npz" ? ".npz archives are not supported: save each array with np.save" : nil)
+    }
+}
+
+/// Re-raises a core error with the built-in's name in front.
+private func named<T>(_ args: Args, _ body: () throws -> T) throws -> T {
+    do { return try body() } catch let e as CoreError { throw args.fail(e.message, hint: e.hint) }
+}
+
 func installIOBuiltins(_ r: Registry) {
+    r.add(Builtin(
+        "load", group: .io,
+        params: [Param("path", "a .npy or .csv file (the extension chooses the format); ~ is expanded")],
+        summary: "Reads a tensor from a NumPy .npy file or a .csv file of numbers.",
+        reference: "NumPy's .npy format (NEP 1), versions 1.0–3.0: np.save / np.load. CSV as np.loadtxt(path, delimiter=\",\") " +
+            "with a header line skipped.",
+        notes: ".npy: float64, float32, float16, int8–64, uint8–64 and bool, either byte order, C or Fortran order; every value " +
+            "becomes a float64 and a 0-d array a number. .csv: comma-separated numbers (nan, inf allowed), one row per line; " +
+            "a first line without any number is a header and is skipped; one column gives a vector, more a matrix " +
+            "(a single row of several values gives a 1×C matrix). Malformed files are errors that say where.",
+        example: "save([[1, 2], [3, 4]], \"/tmp/loss_load_example.npy\"); load(\"/tmp/loss_load_example.npy\")",
+        output: "2×2 tensor\n 1  2\n 3  4",
+        impl: { args in
+            let path = try args.string("path")
+            let t: Tensor
+            switch try format(of: path, args) {
+            case .npy: t = try named(args) { try NPY.read(path: path) }
+            case .csv: t = try named(args) { try CSV.read(path: path) }
+            }
+            return Value.from(t)
+        }))
+
+    r.add(Builtin(
+        "save", group: .io,
+        params: [Param("x", "a tensor or number"),
+                 Param("path", "a .npy or .csv file (the extension chooses the format); it is overwritten")],
+        summary: "Writes x to a NumPy .npy file (float64) or a .csv file; returns none.",
+        reference: "NumPy's .npy format (NEP 1), version 1.0, dtype '<f8', C order: np.load reads it. " +
+            "CSV as np.savetxt(path, x, delimiter=\",\", fmt=\"%.17g\").",
+        notes: ".csv holds a number or a vector (one value per line) or a matrix (one row per line, comma-separated); " +
+            "values are written with 17 significant digits so that load gives back the same doubles. " +
+            "Higher ranks need .npy.",
+        example: "save([0.5, 0.25], \"/tmp/loss_save_example.csv\"); load(\"/tmp/loss_save_example.csv\")",
+        output: "[0.5, 0.25]",
+        impl: { args in
+            let x = try args.tensor("x")
+            let path = try args.string("path")
+            switch try format(of: path, args) {
+            case .npy: try named(args) { try NPY.write(x, path: path) }
+            case .csv: try named(args) { try CSV.write(x, path: path) }
+            }
+            return .none
+        }))
+
+    r.add(Builtin(
+        "time", group: .io,
+        params: [Param("f", "a function of no arguments, e.g. () -> focal(p, y)"),
+                 Param("repeat", default: .number(5), "number of timed calls (after one untimed warm-up call)")],
+        summary: "Median wall-clock time of calling f, in seconds.",
+        formula: "median(t₁, …, t_repeat), after one warm-up call",
+        reference: "IPython's %timeit (which reports the mean of the best runs); Python's timeit.repeat. " +
+            "Uses a monotonic clock.",
+        notes: "f is called repeat + 1 times; its results are discarded. For an even repeat the median is the mean of the two middle times.",
+        example: "time(() -> 1, repeat: 3) < 1", output: "true",
+        impl: { args in
+            let f = try args.function("f")
+            let n = try args.int("repeat")
+            guard n >= 1 else { throw args.fail("repeat must be at least 1, got \(n)") }
+            guard n <= 1_000_000 else { throw args.fail("repeat must be at most 1000000, got \(n)") }
+            _ = try args.call(f, [])
+            var times: [Double] = []
+            times.reserveCapacity(n)
+            for _ in 0..<n {
+                let start = DispatchTime.now().uptimeNanoseconds
+                _ = try args.call(f, [])
+                let end = DispatchTime.now().uptimeNanoseconds
+                times.append(Double(end &- start) * 1e-9)
+            }
+            times.sort()
+            let mid = n / 2
+            return .number(n % 2 == 1 ? times[mid] : (times[mid - 1] + times[mid]) / 2)
+        }))
 }

@@ -1,0 +1,427 @@
+import Foundation
+
+// Classification losses (SPEC §4.2) as plain functions over Tensor.
+//
+// Conventions (SPEC §4): the first argument is the prediction, the second the target.
+// Predictions are probabilities unless `logits: true`, which applies sigmoid/softmax
+// inside in a stable form (log-sigmoid, log-sum-exp per row); logs of probabilities
+// are clamped at −100 as torch does. A target of the prediction's shape holds
+// per-element labels (or distributions for cross_entropy); a target with the last
+// axis dropped holds 0-based class indices, given as doubles that must be integral.
+// Element-wise losses are one fused pass (no temporaries) with pairwise sums; rows
+// (log-sum-exp, class sums) are processed one at a time; large inputs (> 2^20
+// elements) are split across two cores.
+//
+// The namespace `Losses` is declared by this family (see LossesNamespace.swift
+// until the lead moves the declaration here); other families extend it.
+
+/// The two multi-class hinge losses of `multiclass_hinge`.
+public enum MulticlassHingeVariant: String, CaseIterable, Sendable {
+    /// Σ_{j≠y} max(0, margin − s_y + s_j)^p (Weston & Watkins 1999; cs231n).
+    case westonWatkins = "weston_watkins"
+    /// max(0, margin − s_y + max_{j≠y} s_j)^p (Crammer & Singer 2001).
+    case crammerSinger = "crammer_singer"
+}
+
+extension Losses {
+    // MARK: - Binary cross-entropy
+
+    /// Binary cross-entropy, per element −w·[pw·y·log p + (1−y)·log(1−p)] with logs
+    /// clamped at −100 (torch `binary_cross_entropy`). With `logits: true`, p holds raw
+    /// scores and the stable form of torch `binary_cross_entropy_with_logits` is used:
+    /// w·[(1−y)·x − (1 + (pw−1)·y)·log σ(x)]. `weight` and `posWeight` broadcast to p's
+    /// shape (`posWeight` is typically one value per class, along the last axis).
+    /// "mean" divides by the number of elements (as torch, not by Σw).
+    public static func bce(_ p: Tensor, _ y: Tensor, weight: Tensor? = nil, posWeight: Tensor? = nil,
+                           logits: Bool = false, reduction: Reduction = .mean) throws -> Tensor {
+        let fn = "bce"
+        guard p.shape == y.shape else {
+            throw CoreError("bce: p and y must have the same shape, got \(formatShape(p.shape)) and \(formatShape(y.shape))",
+                            hint: y.rank + 1 == p.rank ? "for class-index targets, use cross_entropy" : nil)
+        }
+        if !logits { try ClsKernel.checkProbabilities(p, fn, "p") }
+        try ClsKernel.checkUnitTargets(y, fn, "y")
+        let w = try ClsOperand.make(weight, default: 1, to: p.shape, fn, "weight", "p")
+        let pw = try ClsOperand.make(posWeight, default: 1, to: p.shape, fn, "pos_weight", "p")
+        return p.data.withUnsafeBufferPointer { pp in
+            y.data.withUnsafeBufferPointer { yp in
+                w.with { wp in
+                    pw.with { pwp in
+                        if logits {
+                            return ClsKernel.reduceElementwise(p.shape, reduction) { i in
+                                let x = pp[i], t = yp[i]
+                                let logWeight = (pwp[i] - 1) * t + 1
+                                return wp[i] * ((1 - t) * x - logWeight * ClsKernel.logSigmoid(x))
+                            }
+                        }
+                        return ClsKernel.reduceElementwise(p.shape, reduction) { i in
+                            let q = pp[i], t = yp[i]
+                            return -wp[i] * (pwp[i] * t * ClsKernel.clampedLog(q) + (1 - t) * ClsKernel.clampedLog1m(q))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: - Cross-entropy and NLL
+
+    /// How row-wise losses read the prediction: probabilities (log clamped at −100),
+    /// logits (log-softmax by log-sum-exp) or log-probabilities (as given).
+    enum RowInput { case probabilities, logits, logProbabilities }
+
+    /// Cross-entropy −Σ_c y_c log p_c over the last axis, with torch `cross_entropy`
+    /// conventions: `y` holds class indices (p's shape without the last axis) or class
+    /// probabilities (p's shape); `weight` [C] scales each class and the weighted "mean"
+    /// divides by Σ w[y_i] for index targets (by the number of samples for
+    /// probabilities); `ignoreIndex` samples give 0 and leave the mean; `labelSmoothing`
+    /// ε mixes the target with the uniform distribution: (1−ε)·y + ε/C.
+    /// Probabilities take log p clamped at −100; `logits: true` takes raw scores
+    /// (log-softmax by log-sum-exp per row), exactly torch `cross_entropy`.
+    public static func crossEntropy(_ p: Tensor, _ y: Tensor, weight: Tensor? = nil, ignoreIndex: Int? = nil,
+                                    labelSmoothing: Double = 0, logits: Bool = false,
+                                    reduction: Reduction = .mean) throws -> Tensor {
+        let fn = "cross_entropy"
+        guard p.rank >= 1 else {
+            throw CoreError("cross_entropy: p must have a class axis (shape [C] or [N, C]), got a number",
+                            hint: "for one binary probability, use bce")
+        }
+        let kind = try ClsKernel.target(fn, p, y, "p", "y", sameMeaning: "class probabilities")
+        guard labelSmoothing >= 0, labelSmoothing <= 1 else {
+            throw CoreError("cross_entropy: label_smoothing must be in [0, 1], got \(ClsKernel.fmt(labelSmoothing))")
+        }
+        if !logits { try ClsKernel.checkProbabilities(p, fn, "p") }
+        let c = p.shape[p.rank - 1]
+        let rowsShape = Array(p.shape.dropLast())
+        let w = try weight.map { try ClsKernel.perClass($0, classes: c, fn, "weight", allowScalar: false) }
+        let input: RowInput = logits ? .logits : .probabilities
+        switch kind {
+        case .indices:
+            let idx = try ClsKernel.classIndices(y, classes: c, ignoreIndex: ignoreIndex, fn, "y")
+            return indexedRows(p, classes: c, rowsShape: rowsShape, idx, weight: w, smoothing: labelSmoothing,
+                               input: input, reduction: reduction)
+        case .sameShape:
+            if let ig = ignoreIndex {
+                throw CoreError("cross_entropy: ignore_index (\(ig)) applies to class-index targets, but y has p's shape \(formatShape(p.shape)) (class probabilities)",
+                                hint: "drop ignore_index, or pass y as class indices of shape \(formatShape(rowsShape))")
+            }
+            try ClsKernel.checkUnitTargets(y, fn, "y", what: "class probabilities in [0, 1]")
+            return distributionRows(p, y, classes: c, rowsShape: rowsShape, weight: w, smoothing: labelSmoothing,
+                                    input: input, reduction: reduction)
+        }
+    }
+
+    /// Negative log-likelihood −w[y]·logp[y] (torch `nll_loss`): `logp` holds
+    /// log-probabilities [N, C] (or [C]), `y` class indices; the weighted "mean" divides
+    /// by Σ w[y_i]; `ignoreIndex` samples give 0 and leave the mean.
+    public static func nll(_ logp: Tensor, _ y: Tensor, weight: Tensor? = nil, ignoreIndex: Int? = nil,
+                           reduction: Reduction = .mean) throws -> Tensor {
+        let fn = "nll"
+        try ClsKernel.requireIndices(fn, logp, y, "logp", "y",
+                                     sameShapeHint: "for class probabilities as targets, use cross_entropy(p, y)")
+        let c = logp.shape[logp.rank - 1]
+        let w = try weight.map { try ClsKernel.perClass($0, classes: c, fn, "weight", allowScalar: false) }
+        let idx = try ClsKernel.classIndices(y, classes: c, ignoreIndex: ignoreIndex, fn, "y")
+        return indexedRows(logp, classes: c, rowsShape: Array(logp.shape.dropLast()), idx, weight: w, smoothing: 0,
+                           input: .logProbabilities, reduction: reduction)
+    }
+
+    /// log p_c = lp(c) − shift for one row: the shift is the row's log-sum-exp for
+    /// logits and 0 otherwise.
+    @inline(__always)
+    static func rowShift(_ x: UnsafeBufferPointer<Double>, _ base: Int, _ c: Int, _ input: RowInput) -> Double {
+        guard input == .logits else { return 0 }
+        var m = -Double.infinity
+        for j in base..<(base + c) where x[j] > m { m = x[j] }
+        if m.isInfinite { return m }   // all −inf (or a +inf): torch gives nan below too
+        let s = ClsKernel.sum(base, c) { j in exp(x[j] - m) }
+        return m + log(s)
+    }
+
+    @inline(__always)
+    static func rowLog(_ v: Double, _ shift: Double, _ input: RowInput) -> Double {
+        switch input {
+        case .probabilities: return ClsKernel.clampedLog(v)
+        case .logits: return v - shift
+        case .logProbabilities: return v
+        }
+    }
+
+    /// torch `cross_entropy`/`nll_loss` with class-index targets, one row at a time.
+    static func indexedRows(_ p: Tensor, classes c: Int, rowsShape: [Int], _ idx: [Int], weight: [Double]?,
+                            smoothing eps: Double, input: RowInput, reduction: Reduction) -> Tensor {
+        let rows = idx.count
+        let losses: [Double] = p.data.withUnsafeBufferPointer { x in
+            idx.withUnsafeBufferPointer { ix in
+                (weight ?? [1]).withUnsafeBufferPointer { wb in
+                    let weighted = weight != nil
+                    return ClsKernel.fill(rows, work: rows * c) { r in
+                        let k = ix[r]
+                        if k == ClsKernel.ignored { return 0 }
+                        let base = r * c
+                        let shift = rowShift(x, base, c, input)
+                        let wk = weighted ? wb[k] : 1
+                        var loss = -wk * rowLog(x[base + k], shift, input)
+                        if eps > 0 {
+                            let smooth = -ClsKernel.sum(0, c) { j in
+                                (weighted ? wb[j] : 1) * rowLog(x[base + j], shift, input)
+                            }
+                            loss = (1 - eps) * loss + (eps / Double(c)) * smooth
+                        }
+                        return loss
+                    }
+                }
+            }
+        }
+        switch reduction {
+        case .none: return Tensor(shape: rowsShape, data: losses)
+        case .sum: return Tensor(scalar: Summation.sum(losses))
+        case .mean:
+            // torch: Σ loss / Σ w[y_i] over the samples not ignored (nan when there are none)
+            let denom = idx.withUnsafeBufferPointer { ix in
+                ClsKernel.sum(0, rows) { r in
+                    let k = ix[r]
+                    if k == ClsKernel.ignored { return 0 }
+                    return weight.map { $0[k] } ?? 1
+                }
+            }
+            return Tensor(scalar: Summation.sum(losses) / denom)
+        }
+    }
+
+    /// torch `cross_entropy` with class-probability targets: −Σ_c w_c·y'_c·log p_c,
+    /// y' = (1−ε)·y + ε/C; "mean" divides by the number of samples.
+    static func distributionRows(_ p: Tensor, _ y: Tensor, classes c: Int, rowsShape: [Int], weight: [Double]?,
+                                 smoothing eps: Double, input: RowInput, reduction: Reduction) -> Tensor {
+        let rows = Tensor.count(of: rowsShape)
+        let losses: [Double] = p.data.withUnsafeBufferPointer { x in
+            y.data.withUnsafeBufferPointer { t in
+                (weight ?? [1]).withUnsafeBufferPointer { wb in
+                    let weighted = weight != nil
+                    let keep = 1 - eps, spread = eps / Double(c)
+                    return ClsKernel.fill(rows, work: rows * c) { r in
+                        let base = r * c
+                        let shift = rowShift(x, base, c, input)
+                        return -ClsKernel.sum(0, c) { j in
+                            let target = eps > 0 ? t[base + j] * keep + spread : t[base + j]
+                            return (weighted ? wb[j] : 1) * target * rowLog(x[base + j], shift, input)
+                        }
+                    }
+                }
+            }
+        }
+        return ClsKernel.reduceSamples(losses, shape: rowsShape, reduction)
+    }
+
+    // MARK: - Hinge losses
+
+    /// Hinge loss max(0, margin − t·s) per element, t ∈ {−1, +1} (sklearn/Keras `hinge`).
+    public static func hinge(_ s: Tensor, _ t: Tensor, margin: Double = 1, reduction: Reduction = .mean) throws -> Tensor {
+        try binaryHinge("hinge", s, t, margin: margin, squared: false, reduction: reduction)
+    }
+
+    /// Squared hinge max(0, margin − t·s)² per element, t ∈ {−1, +1} (Keras `SquaredHinge`).
+    public static func squaredHinge(_ s: Tensor, _ t: Tensor, margin: Double = 1, reduction: Reduction = .mean) throws -> Tensor {
+        try binaryHinge("squared_hinge", s, t, margin: margin, squared: true, reduction: reduction)
+    }
+
+    /// max(0, h) that lets nan through (torch's clamp_min does).
+    @inline(__always) static func positivePart(_ h: Double) -> Double { h > 0 || h.isNaN ? h : 0 }
+
+    static func binaryHinge(_ fn: String, _ s: Tensor, _ t: Tensor, margin: Double, squared: Bool, reduction: Reduction) throws -> Tensor {
+        guard s.shape == t.shape else {
+            throw CoreError("\(fn): s and t must have the same shape, got \(formatShape(s.shape)) and \(formatShape(t.shape))",
+                            hint: t.rank + 1 == s.rank ? "for class indices, use multiclass_hinge" : nil)
+        }
+        guard margin.isFinite else { throw CoreError("\(fn): margin must be a finite number, got \(ClsKernel.fmt(margin))") }
+        if let i = t.data.firstIndex(where: { $0 != 1 && $0 != -1 }) {
+            let v = t.data[i]
+            let zeroOne = t.data.allSatisfy { $0 == 0 || $0 == 1 }
+            throw CoreError("\(fn): t must hold labels -1 or +1, got \(ClsKernel.fmt(v))\(ClsKernel.position(i, t.shape))",
+                            hint: zeroOne ? "for 0/1 labels y, pass 2*y - 1" : "map the two classes to -1 and +1, e.g. 2*y - 1 for 0/1 labels")
+        }
+        return s.data.withUnsafeBufferPointer { sp in
+            t.data.withUnsafeBufferPointer { tp in
+                if squared {
+                    return ClsKernel.reduceElementwise(s.shape, reduction) { i in
+                        let h = positivePart(margin - tp[i] * sp[i])
+                        return h * h
+                    }
+                }
+                return ClsKernel.reduceElementwise(s.shape, reduction) { i in positivePart(margin - tp[i] * sp[i]) }
+            }
+        }
+    }
+
+    /// Multi-class hinge (SVM) loss over the last axis with class-index targets:
+    /// Weston–Watkins Σ_{j≠y} max(0, margin − s_y + s_j)^p (cs231n; torch
+    /// `multi_margin_loss` × C), or Crammer–Singer max(0, margin − s_y + max_{j≠y} s_j)^p.
+    public static func multiclassHinge(_ s: Tensor, _ y: Tensor, margin: Double = 1, p: Double = 1,
+                                       variant: MulticlassHingeVariant = .westonWatkins,
+                                       reduction: Reduction = .mean) throws -> Tensor {
+        let fn = "multiclass_hinge"
+        try ClsKernel.requireIndices(fn, s, y, "s", "y", sameShapeHint: "for one-hot targets, pass argmax(y, axis: -1)")
+        guard margin.isFinite else { throw CoreError("\(fn): margin must be a finite number, got \(ClsKernel.fmt(margin))") }
+        guard p > 0, p.isFinite else { throw CoreError("\(fn): p must be a positive number (1: hinge, 2: squared hinge), got \(ClsKernel.fmt(p))") }
+        let c = s.shape[s.rank - 1]
+        let rowsShape = Array(s.shape.dropLast())
+        let idx = try ClsKernel.classIndices(y, classes: c, ignoreIndex: nil, fn, "y")
+        let losses: [Double] = s.data.withUnsafeBufferPointer { x in
+            idx.withUnsafeBufferPointer { ix in
+                ClsKernel.fill(ix.count, work: ix.count * c) { r in
+                    let base = r * c, k = ix[r]
+                    let sy = x[base + k]
+                    switch variant {
+                    case .westonWatkins:
+                        return ClsKernel.sum(0, c) { j in
+                            j == k ? 0 : ClsKernel.power(positivePart(margin - sy + x[base + j]), p)
+                        }
+                    case .crammerSinger:
+                        var m = -Double.infinity
+                        for j in 0..<c where j != k {
+                            let v = x[base + j]
+                            if v > m || v.isNaN { m = v }
+                            if m.isNaN { break }
+                        }
+                        return ClsKernel.power(positivePart(margin - sy + m), p)
+                    }
+                }
+            }
+        }
+        return ClsKernel.reduceSamples(losses, shape: rowsShape, reduction)
+    }
+
+    // MARK: - Focal and PolyLoss
+
+    /// The losses written with p_t (probability of the true class), from ce = −log p_t
+    /// (the binary cross-entropy for per-element labels) and q = 1 − p_t.
+    enum PtLoss {
+        case focal(gamma: Double)
+        case poly1(epsilon: Double, gamma: Double)
+        case poly(epsilons: [Double])
+    }
+
+    /// Focal loss −α_t·(1 − p_t)^γ·log p_t (Lin et al. 2017). A target of p's shape holds
+    /// binary labels per element (sigmoid-style, torchvision `sigmoid_focal_loss`, with
+    /// α_t = α·y + (1−α)·(1−y), α broadcast to p's shape); a target with p's last axis
+    /// dropped holds class indices (softmax-style over the last axis, α a number or one
+    /// value per class). γ = 0 without α is cross-entropy. (1 − p_t) is computed without
+    /// cancellation (σ(−x) for logits), so saturated inputs and γ < 1 stay finite.
+    public static func focal(_ p: Tensor, _ y: Tensor, gamma: Double = 2, alpha: Tensor? = nil, logits: Bool = false,
+                             reduction: Reduction = .mean) throws -> Tensor {
+        let fn = "focal"
+        guard gamma >= 0, gamma.isFinite else {
+            throw CoreError("focal: gamma must be a non-negative number, got \(ClsKernel.fmt(gamma))")
+        }
+        return try ptLoss(fn, p, y, .focal(gamma: gamma), alpha: alpha, logits: logits, reduction: reduction)
+    }
+
+    /// Poly-1 loss (Leng et al. 2022): CE + ε·(1 − p_t); with γ > 0 the Poly-1 focal form
+    /// −(1 − p_t)^γ·log p_t + ε·(1 − p_t)^{γ+1}. Targets as for `focal`.
+    public static func poly1(_ p: Tensor, _ y: Tensor, epsilon: Double = 1, gamma: Double = 0, logits: Bool = false,
+                             reduction: Reduction = .mean) throws -> Tensor {
+        guard epsilon.isFinite else { throw CoreError("poly1: epsilon must be a finite number, got \(ClsKernel.fmt(epsilon))") }
+        guard gamma >= 0, gamma.isFinite else {
+            throw CoreError("poly1: gamma must be a non-negative number, got \(ClsKernel.fmt(gamma))")
+        }
+        return try ptLoss("poly1", p, y, .poly1(epsilon: epsilon, gamma: gamma), alpha: nil, logits: logits, reduction: reduction)
+    }
+
+    /// Poly-N loss (Leng et al. 2022): −log p_t + Σ_j ε_j·(1 − p_t)^j, j = 1…N.
+    /// Targets as for `focal`.
+    public static func poly(_ p: Tensor, _ y: Tensor, epsilon: Tensor = Tensor([1]), logits: Bool = false,
+                            reduction: Reduction = .mean) throws -> Tensor {
+        guard epsilon.rank <= 1 else {
+            throw CoreError("poly: epsilon must be a vector [ε1, …, εN] (or a number), got shape \(formatShape(epsilon.shape))")
+        }
+        if let bad = epsilon.data.first(where: { !$0.isFinite }) {
+            throw CoreError("poly: epsilon must hold finite numbers, got \(ClsKernel.fmt(bad))")
+        }
+        return try ptLoss("poly", p, y, .poly(epsilons: epsilon.data), alpha: nil, logits: logits, reduction: reduction)
+    }
+
+    /// The loss from ce = −log p_t and q = 1 − p_t.
+    @inline(__always)
+    static func ptValue(_ form: PtLoss, _ ce: Double, _ q: Double) -> Double {
+        switch form {
+        case .focal(let g):
+            // q = 0 only where ce = 0 (and ce = ∞ only where q = 1): no 0·∞
+            return ClsKernel.power(q, g) * ce
+        case .poly1(let e, let g):
+            if g == 0 { return ce + e * q }
+            let m = ClsKernel.power(q, g)
+            return m * ce + e * m * q
+        case .poly(let es):
+            var acc = 0.0
+            var j = es.count - 1
+            while j >= 0 { acc = (acc + es[j]) * q; j -= 1 }
+            return ce + acc
+        }
+    }
+
+    static func ptLoss(_ fn: String, _ p: Tensor, _ y: Tensor, _ form: PtLoss, alpha: Tensor?, logits: Bool,
+                       reduction: Reduction) throws -> Tensor {
+        let kind = try ClsKernel.target(fn, p, y, "p", "y", sameMeaning: "binary labels")
+        if !logits { try ClsKernel.checkProbabilities(p, fn, "p") }
+        switch kind {
+        case .sameShape:
+            try ClsKernel.checkUnitTargets(y, fn, "y")
+            let a = try ClsOperand.make(alpha, default: 1, to: p.shape, fn, "alpha", "p")
+            if alpha != nil, let bad = a.firstViolation({ $0 >= 0 && $0 <= 1 }) {
+                throw CoreError("\(fn): alpha must be in [0, 1] for binary labels (the weight of the positives), got \(ClsKernel.fmt(bad))")
+            }
+            let weighted = alpha != nil
+            return p.data.withUnsafeBufferPointer { pp in
+                y.data.withUnsafeBufferPointer { yp in
+                    a.with { ap in
+                        ClsKernel.reduceElementwise(p.shape, reduction) { i in
+                            let v = pp[i], t = yp[i]
+                            let ce: Double, q: Double
+                            if logits {
+                                ce = (1 - t) * v - ClsKernel.logSigmoid(v)
+                                q = t * ClsKernel.sigmoid(-v) + (1 - t) * ClsKernel.sigmoid(v)
+                            } else {
+                                ce = -(t * ClsKernel.clampedLog(v) + (1 - t) * ClsKernel.clampedLog1m(v))
+                                q = t * (1 - v) + (1 - t) * v
+                            }
+                            let loss = ptValue(form, ce, q)
+                            if !weighted { return loss }
+                            let al = ap[i]
+                            return (al * t + (1 - al) * (1 - t)) * loss
+                        }
+                    }
+                }
+            }
+        case .indices:
+            let c = p.shape[p.rank - 1]
+            let rowsShape = Array(p.shape.dropLast())
+            let idx = try ClsKernel.classIndices(y, classes: c, ignoreIndex: nil, fn, "y")
+            let al = try alpha.map { try ClsKernel.perClass($0, classes: c, fn, "alpha", allowScalar: true) }
+            if let bad = al?.first(where: { !($0 >= 0) || !$0.isFinite }) {
+                throw CoreError("\(fn): alpha must hold non-negative class weights, got \(ClsKernel.fmt(bad))")
+            }
+            let input: RowInput = logits ? .logits : .probabilities
+            let losses: [Double] = p.data.withUnsafeBufferPointer { x in
+                idx.withUnsafeBufferPointer { ix in
+                    (al ?? [1]).withUnsafeBufferPointer { ab in
+                        let weighted = al != nil
+                        return ClsKernel.fill(ix.count, work: ix.count * c) { r in
+                            let base = r * c, k = ix[r]
+                            let lp: Double, q: Double
+                            if logits {
+                                lp = x[base + k] - rowShift(x, base, c, input)
+                                q = -expm1(lp)
+                            } else {
+                                lp = ClsKernel.clampedLog(x[base + k])
+                                q = 1 - x[base + k]
+                            }
+                            let loss = ptValue(form, -lp, q)
+                            return weighted ? ab[k] * loss : loss
+                        }
+                    }
+                }
+            }
+            return ClsKernel.reduceSamples(losses, shape: rowsShape, reduction)
+        }
+    }
+}

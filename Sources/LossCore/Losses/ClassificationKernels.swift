@@ -1,0 +1,316 @@
+import Foundation
+
+// Private numeric helpers of the classification losses and information measures
+// (Classification.swift, Information.swift): stable scalar functions, pairwise sums
+// of computed values (no temporaries), two-core splitting of large inputs, argument
+// checks whose messages are in the user's terms.
+
+enum ClsKernel {
+    /// Above this many elements (or row elements) work is split across two cores.
+    static let parallelThreshold = 1 << 20
+
+    // MARK: - Stable scalar functions
+
+    /// log σ(x) = min(x, 0) − log1p(e^−|x|), as torch `log_sigmoid`.
+    @inline(__always) static func logSigmoid(_ x: Double) -> Double {
+        Swift.min(x, 0) - log1p(exp(-Swift.abs(x)))
+    }
+
+    /// σ(x) without overflow for large |x|.
+    @inline(__always) static func sigmoid(_ x: Double) -> Double {
+        if x >= 0 { return 1 / (1 + exp(-x)) }
+        let e = exp(x)
+        return e / (1 + e)
+    }
+
+    /// max(log x, −100): torch's clamp of the logs in `binary_cross_entropy` (nan stays nan).
+    @inline(__always) static func clampedLog(_ x: Double) -> Double {
+        let l = log(x)
+        return l < -100 ? -100 : l
+    }
+
+    /// max(log(1 − x), −100), accurate for small x.
+    @inline(__always) static func clampedLog1m(_ x: Double) -> Double {
+        let l = log1p(-x)
+        return l < -100 ? -100 : l
+    }
+
+    /// x^γ with the conventions the losses need: x^0 = 1 (also 0^0), x^1 = x, x^2 = x·x.
+    @inline(__always) static func power(_ x: Double, _ g: Double) -> Double {
+        if g == 0 { return 1 }
+        if g == 1 { return x }
+        if g == 2 { return x * x }
+        return pow(x, g)
+    }
+
+    // MARK: - Sums of computed values
+
+    /// Σ f(i) for i in lo..<lo+n, n ≤ 128, with 8 accumulators (NumPy's pairwise leaf).
+    @inline(__always) static func leaf(_ lo: Int, _ n: Int, _ f: (Int) -> Double) -> Double {
+        if n < 8 {
+            var s = 0.0
+            var i = lo
+            while i < lo + n { s += f(i); i += 1 }
+            return s
+        }
+        var r0 = f(lo), r1 = f(lo + 1), r2 = f(lo + 2), r3 = f(lo + 3)
+        var r4 = f(lo + 4), r5 = f(lo + 5), r6 = f(lo + 6), r7 = f(lo + 7)
+        var i = 8
+        while i + 8 <= n {
+            let b = lo + i
+            r0 += f(b); r1 += f(b + 1); r2 += f(b + 2); r3 += f(b + 3)
+            r4 += f(b + 4); r5 += f(b + 5); r6 += f(b + 6); r7 += f(b + 7)
+            i += 8
+        }
+        var s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while i < n { s += f(lo + i); i += 1 }
+        return s
+    }
+
+    /// Pairwise Σ f(i) for i in lo..<lo+n without storing the terms: blocks of 128
+    /// combined as a binary tree (a binary counter on a 64-entry stack).
+    @inline(__always) static func sum(_ lo: Int, _ n: Int, _ f: (Int) -> Double) -> Double {
+        if n <= 128 { return leaf(lo, n, f) }
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: 64) { stack -> Double in
+            var top = 0
+            var blocks = 0
+            var s = lo
+            let end = lo + n
+            while s < end {
+                var v = leaf(s, Swift.min(128, end - s), f)
+                s += 128
+                blocks += 1
+                var c = blocks
+                while c & 1 == 0 { top -= 1; v = stack[top] + v; c >>= 1 }
+                stack[top] = v
+                top += 1
+            }
+            var t = 0.0
+            while top > 0 { top -= 1; t = stack[top] + t }
+            return t
+        }
+    }
+
+    /// Σ f(i) for i in 0..<n: two halves summed pairwise on two cores above the threshold.
+    @inline(__always) static func parallelSum(_ n: Int, work: Int? = nil, _ f: (Int) -> Double) -> Double {
+        if (work ?? n) < parallelThreshold || n < 2 { return sum(0, n, f) }
+        let half = n / 2
+        var parts = [0.0, 0.0]
+        parts.withUnsafeMutableBufferPointer { pp in
+            DispatchQueue.concurrentPerform(iterations: 2) { k in
+                pp[k] = k == 0 ? sum(0, half, f) : sum(half, n - half, f)
+            }
+        }
+        return parts[0] + parts[1]
+    }
+
+    /// Calls body(lo, hi) over 0..<n, split in two halves on two cores above the threshold
+    /// (`work` is the number of elements the n items touch, n when nil).
+    @inline(__always) static func parallelFor(_ n: Int, work: Int? = nil, _ body: (Int, Int) -> Void) {
+        if (work ?? n) < parallelThreshold || n < 2 { body(0, n); return }
+        let half = n / 2
+        DispatchQueue.concurrentPerform(iterations: 2) { k in
+            if k == 0 { body(0, half) } else { body(half, n) }
+        }
+    }
+
+    /// A fresh array with out[i] = f(i), computed in parallel when large.
+    @inline(__always) static func fill(_ n: Int, work: Int? = nil, _ f: (Int) -> Double) -> [Double] {
+        [Double](unsafeUninitializedCapacity: n) { buf, initialized in
+            if let base = buf.baseAddress {
+                parallelFor(n, work: work) { lo, hi in
+                    var i = lo
+                    while i < hi { (base + i).initialize(to: f(i)); i += 1 }
+                }
+            }
+            initialized = n
+        }
+    }
+
+    /// Reduces per-element losses f(i), i in 0..<count(shape), in one fused pass.
+    @inline(__always) static func reduceElementwise(_ shape: [Int], _ reduction: Reduction, _ f: (Int) -> Double) -> Tensor {
+        let n = Tensor.count(of: shape)
+        switch reduction {
+        case .none: return Tensor(shape: shape, data: fill(n, f))
+        case .sum: return Tensor(scalar: parallelSum(n, f))
+        case .mean: return Tensor(scalar: n == 0 ? .nan : parallelSum(n, f) / Double(n))
+        }
+    }
+
+    /// Reduces per-sample losses already computed (one per row).
+    static func reduceSamples(_ losses: [Double], shape: [Int], _ reduction: Reduction) -> Tensor {
+        switch reduction {
+        case .none: return Tensor(shape: shape, data: losses)
+        case .sum: return Tensor(scalar: Summation.sum(losses))
+        case .mean: return Tensor(scalar: losses.isEmpty ? .nan : Summation.sum(losses) / Double(losses.count))
+        }
+    }
+
+    // MARK: - Messages
+
+    /// A number as users see it in messages: `2`, `0.5`, `1e-05`, `nan`.
+    static func fmt(_ x: Double) -> String {
+        if x.isNaN { return "nan" }
+        if x.isInfinite { return x < 0 ? "-inf" : "inf" }
+        if x == x.rounded(), Swift.abs(x) < 1e15 { return String(format: "%.0f", x) == "-0" ? "0" : String(format: "%.0f", x) }
+        var s = String(format: "%.6g", x)
+        if s.contains("."), !s.contains("e") {
+            while s.hasSuffix("0") { s.removeLast() }
+            if s.hasSuffix(".") { s.removeLast() }
+        }
+        return s
+    }
+
+    /// " at index 3" or " at index [1, 2]" for element `flat` of a tensor of `shape` (nothing for a number).
+    static func position(_ flat: Int, _ shape: [Int]) -> String {
+        if shape.isEmpty { return "" }
+        if shape.count == 1 { return " at index \(flat)" }
+        var idx = [Int](repeating: 0, count: shape.count)
+        var rem = flat
+        for d in stride(from: shape.count - 1, through: 0, by: -1) where shape[d] > 0 {
+            idx[d] = rem % shape[d]
+            rem /= shape[d]
+        }
+        return " at index " + formatShape(idx)
+    }
+
+    // MARK: - Argument checks
+
+    /// Predictions must be probabilities: values outside [0, 1] are errors (nan propagates).
+    static func checkProbabilities(_ t: Tensor, _ fn: String, _ arg: String, logitsHint: Bool = true) throws {
+        let bad = t.data.withUnsafeBufferPointer { p -> Int? in
+            for i in 0..<p.count where p[i] < 0 || p[i] > 1 { return i }
+            return nil
+        }
+        if let i = bad {
+            throw CoreError("\(fn): \(arg) must hold probabilities in [0, 1], got \(fmt(t.data[i]))\(position(i, t.shape))",
+                            hint: logitsHint ? "for raw scores (logits), pass logits: true" : nil)
+        }
+    }
+
+    /// Targets must be labels or probabilities in [0, 1] (nan is an error too).
+    static func checkUnitTargets(_ t: Tensor, _ fn: String, _ arg: String, what: String = "0/1 labels or probabilities in [0, 1]") throws {
+        let bad = t.data.withUnsafeBufferPointer { p -> Int? in
+            for i in 0..<p.count where !(p[i] >= 0 && p[i] <= 1) { return i }
+            return nil
+        }
+        if let i = bad {
+            throw CoreError("\(fn): \(arg) must hold \(what), got \(fmt(t.data[i]))\(position(i, t.shape))")
+        }
+    }
+
+    /// How a target relates to the prediction (SPEC §4): same shape, or class indices
+    /// (the prediction's shape without its last axis).
+    enum Target { case sameShape, indices }
+
+    static func target(_ fn: String, _ p: Tensor, _ y: Tensor, _ pn: String, _ yn: String, sameMeaning: String) throws -> Target {
+        if y.shape == p.shape { return .sameShape }
+        let rows = Array(p.shape.dropLast())
+        if p.rank >= 1, y.shape == rows { return .indices }
+        if y.rank == p.rank || p.rank == 0 {
+            throw CoreError("\(fn): \(pn) and \(yn) must have the same shape, got \(formatShape(p.shape)) and \(formatShape(y.shape))",
+                            hint: p.rank >= 1 ? "class indices have \(pn)'s shape without its last axis, \(formatShape(rows))" : nil)
+        }
+        throw CoreError("\(fn): \(yn) must have \(pn)'s shape \(formatShape(p.shape)) (\(sameMeaning)) or \(formatShape(rows)) (class indices), got \(formatShape(y.shape))")
+    }
+
+    /// Targets that must be class indices: the prediction's shape without its last axis.
+    static func requireIndices(_ fn: String, _ p: Tensor, _ y: Tensor, _ pn: String, _ yn: String, sameShapeHint: String?) throws {
+        guard p.rank >= 1 else {
+            throw CoreError("\(fn): \(pn) must have a class axis (shape [C] or [N, C]), got a number")
+        }
+        let rows = Array(p.shape.dropLast())
+        if y.shape == rows { return }
+        throw CoreError("\(fn): \(yn) must hold class indices with shape \(formatShape(rows)) (\(pn)'s shape \(formatShape(p.shape)) without its last axis), got \(formatShape(y.shape))",
+                        hint: y.shape == p.shape ? sameShapeHint : nil)
+    }
+
+    /// Marks an ignored sample in the index array returned by `classIndices`.
+    static let ignored = -1
+
+    /// Class indices given as doubles: integral, in [0, C), or equal to `ignoreIndex` (→ `ignored`).
+    static func classIndices(_ y: Tensor, classes c: Int, ignoreIndex: Int?, _ fn: String, _ arg: String) throws -> [Int] {
+        var out = [Int](repeating: 0, count: y.count)
+        let ig = ignoreIndex.map(Double.init)
+        for i in 0..<y.count {
+            let v = y.data[i]
+            if let ig = ig, v == ig { out[i] = ignored; continue }
+            let range = c > 0 ? "integers in [0, \(c - 1)]" : "class indices, but there are no classes"
+            let orIgnore = ignoreIndex.map { " or ignore_index \($0)" } ?? ""
+            guard v.isFinite, v == v.rounded() else {
+                throw CoreError("\(fn): \(arg) must hold class indices (\(range)\(orIgnore)), got \(fmt(v))\(position(i, y.shape))")
+            }
+            guard v >= 0, v < Double(c) else {
+                throw CoreError("\(fn): class index \(fmt(v)) in \(arg)\(position(i, y.shape)) is out of range for \(c) class\(c == 1 ? "" : "es") (expected \(range)\(orIgnore))")
+            }
+            out[i] = Int(v)
+        }
+        return out
+    }
+
+    /// A per-class vector (weight, alpha): a number (the same for every class) or shape [C].
+    static func perClass(_ t: Tensor, classes c: Int, _ fn: String, _ arg: String, allowScalar: Bool) throws -> [Double] {
+        if allowScalar, t.rank == 0 { return [Double](repeating: t.data[0], count: c) }
+        guard t.rank == 1, t.count == c else {
+            throw CoreError("\(fn): \(arg) must have one value per class, shape [\(c)]\(allowScalar ? " (or be a number)" : ""), got \(formatShape(t.shape))")
+        }
+        return t.data
+    }
+
+    /// `axis` (negative counts from the end) checked against `rank`.
+    static func axis(_ axis: Int, rank: Int, _ fn: String) throws -> Int {
+        let a = axis < 0 ? axis + rank : axis
+        guard a >= 0, a < rank else {
+            throw CoreError("\(fn): axis \(axis) is out of range for a tensor of rank \(rank) (expected \(-rank)…\(rank - 1))")
+        }
+        return a
+    }
+}
+
+// MARK: - Broadcast operands without temporaries
+
+/// An optional tensor argument (weight, pos_weight, alpha) read at flat index i of
+/// the prediction's shape: a constant, the full shape, or a vector along the last axis.
+/// Other broadcasts are materialised once (the argument, not a per-element temporary).
+struct ClsOperand {
+    enum Mode { case constant, full, lastAxis }
+    let data: [Double]
+    let mode: Mode
+    let period: Int
+
+    static func constant(_ v: Double) -> ClsOperand { ClsOperand(data: [v], mode: .constant, period: 1) }
+
+    /// `t` broadcast to `shape` (it may not enlarge it); nil gives `defaultValue` everywhere.
+    static func make(_ t: Tensor?, default defaultValue: Double, to shape: [Int], _ fn: String, _ arg: String, _ of: String) throws -> ClsOperand {
+        guard let t = t else { return .constant(defaultValue) }
+        guard let b = Broadcast.shape(t.shape, shape), b == shape else {
+            throw CoreError("\(fn): \(arg) of shape \(formatShape(t.shape)) does not broadcast to \(of)'s shape \(formatShape(shape))")
+        }
+        if t.count == 1 { return .constant(t.data[0]) }
+        if t.shape == shape { return ClsOperand(data: t.data, mode: .full, period: 1) }
+        if let last = shape.last, t.shape.last == last, t.count == last {
+            return ClsOperand(data: t.data, mode: .lastAxis, period: last)
+        }
+        return ClsOperand(data: t.broadcast(to: shape).data, mode: .full, period: 1)
+    }
+
+    func with<R>(_ body: (ClsPtr) -> R) -> R {
+        data.withUnsafeBufferPointer { body(ClsPtr(buf: $0, mode: mode, period: period)) }
+    }
+
+    /// Every value satisfies `ok`, else the first offending value.
+    func firstViolation(_ ok: (Double) -> Bool) -> Double? { data.first { !ok($0) } }
+}
+
+struct ClsPtr {
+    let buf: UnsafeBufferPointer<Double>
+    let mode: ClsOperand.Mode
+    let period: Int
+    @inline(__always) subscript(_ i: Int) -> Double {
+        switch mode {
+        case .constant: return buf[0]
+        case .full: return buf[i]
+        case .lastAxis: return buf[i % period]
+        }
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+
+// SPEC §4.3, pair and triplet losses: triplet, contrastive, margin_ranking, cosine_embedding.
+// Rows are samples and the last axis is the embedding; a vector is one sample.
+extension Losses {
+    /// Triplet margin loss, max(0, d(a, p) − d(a, n) + margin), as torch `triplet_margin_loss`:
+    /// d(x, y) = ‖x − y + 1e-6‖_norm (the eps is added to the difference, as torch's
+    /// `pairwise_distance`), `swap` uses min(d(a, n), d(p, n)) as the negative distance
+    /// (Balntas et al. 2016); `squared` uses the squared Euclidean distance ‖x − y‖² of FaceNet
+    /// (no eps). `norm` may be any positive number or `inf`.
+    public static func triplet(anchor: Tensor, positive: Tensor, negative: Tensor, margin: Double = 1, norm: Double = 2,
+                               swap: Bool = false, squared: Bool = false, reduction: Reduction = .mean) throws -> Tensor {
+        let fn = "triplet"
+        try EmbKernels.sameShape(fn, "anchor", anchor, "positive", positive)
+        try EmbKernels.sameShape(fn, "anchor", anchor, "negative", negative)
+        let (n, d, vector) = try EmbKernels.matrix(anchor, fn, "anchor", allowVector: true)
+        if !(margin > 0) { throw CoreError("\(fn): margin must be greater than 0, got \(EmbKernels.fmt(margin))", hint: "as torch's triplet_margin_loss") }
+        if !(norm > 0) { throw CoreError("\(fn): norm must be a positive number (1, 2, 3, …, inf), got \(EmbKernels.fmt(norm))") }
+        if squared && norm != 2 {
+            throw CoreError("\(fn): squared: true uses the squared Euclidean distance, so norm must be 2, got \(EmbKernels.fmt(norm))")
+        }
+        var per = [Double](repeating: 0, count: n)
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(d, 1))
+        defer { scratch.deallocate() }
+        anchor.data.withUnsafeBufferPointer { pa in
+            positive.data.withUnsafeBufferPointer { pp in
+                negative.data.withUnsafeBufferPointer { pn in
+                    guard let a = pa.baseAddress, let p = pp.baseAddress, let q = pn.baseAddress else {
+                        // d == 0: every distance is ‖eps‖ of an empty vector = 0
+                        for i in 0..<n { per[i] = Swift.max(0, margin) }
+                        return
+                    }
+                    for i in 0..<n {
+                        let o = i * d
+                        let dap: Double, dan: Double
+                        if squared {
+                            dap = EmbKernels.squaredDistance(a + o, p + o, d, scratch)
+                            dan = swap ? EmbKernels.nanMin(EmbKernels.squaredDistance(a + o, q + o, d, scratch), EmbKernels.squaredDistance(p + o, q + o, d, scratch))
+                                       : EmbKernels.squaredDistance(a + o, q + o, d, scratch)
+                        } else {
+                            dap = EmbKernels.pDistance(a + o, p + o, d, norm, scratch)
+                            let d1 = EmbKernels.pDistance(a + o, q + o, d, norm, scratch)
+                            dan = swap ? EmbKernels.nanMin(d1, EmbKernels.pDistance(p + o, q + o, d, norm, scratch)) : d1
+                        }
+                        let v = margin + dap - dan
+                        per[i] = v.isNaN ? .nan : Swift.max(0, v)
+                    }
+                }
+            }
+        }
+        return EmbKernels.reduce(per, vector: vector, reduction)
+    }
+
+    /// Contrastive loss of Hadsell, Chopra and LeCun (2006): with D = ‖x1 − x2‖,
+    /// ½D² for similar pairs and ½max(0, margin − D)² for dissimilar ones. `similar` is the
+    /// label value meaning "similar": 0 as in the paper, 1 for the retrieval convention.
+    /// `y` holds one 0/1 label per row (or one number for all rows).
+    public static func contrastive(_ x1: Tensor, _ x2: Tensor, _ y: Tensor, margin: Double = 1, similar: Double = 0,
+                                   reduction: Reduction = .mean) throws -> Tensor {
+        let fn = "contrastive"
+        try EmbKernels.sameShape(fn, "x1", x1, "x2", x2)
+        let (n, d, vector) = try EmbKernels.matrix(x1, fn, "x1", allowVector: true)
+        guard similar == 0 || similar == 1 else {
+            throw CoreError("\(fn): similar must be 0 or 1 (the label value that means \"similar\"), got \(EmbKernels.fmt(similar))")
+        }
+        let labels = try EmbKernels.pairLabels(y, n: n, fn, rowsOf: "x1")
+        for (i, v) in labels.enumerated() where !(v == 0 || v == 1) {
+            throw CoreError("\(fn): y must hold 0/1 labels, got \(EmbKernels.fmt(v)) at position \(i)",
+                            hint: similar == 0 ? "with similar: 0 (Hadsell et al.), y = 0 marks similar pairs and y = 1 dissimilar ones"
+                                               : "with similar: 1, y = 1 marks similar pairs and y = 0 dissimilar ones")
+        }
+        var per = [Double](repeating: 0, count: n)
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(d, 1))
+        defer { scratch.deallocate() }
+        x1.data.withUnsafeBufferPointer { pa in
+            x2.data.withUnsafeBufferPointer { pb in
+                for i in 0..<n {
+                    let dist: Double
+                    if let a = pa.baseAddress, let b = pb.baseAddress {
+                        dist = EmbKernels.squaredDistance(a + i * d, b + i * d, d, scratch).squareRoot()
+                    } else {
+                        dist = 0
+                    }
+                    if labels[i] == similar {
+                        per[i] = 0.5 * dist * dist
+                    } else {
+                        let h = margin - dist
+                        per[i] = h.isNaN ? .nan : 0.5 * Swift.max(0, h) * Swift.max(0, h)
+                    }
+                }
+            }
+        }
+        return EmbKernels.reduce(per, vector: vector, reduction)
+    }
+
+    /// Margin ranking loss, max(0, −y·(x1 − x2) + margin), element-wise with NumPy broadcasting
+    /// of x1, x2 and y (every element is a sample), as torch `margin_ranking_loss`. y ∈ {−1, +1}.
+    public static func marginRanking(_ x1: Tensor, _ x2: Tensor, _ y: Tensor, margin: Double = 0,
+                                     reduction: Reduction = .mean) throws -> Tensor {
+        let fn = "margin_ranking"
+        guard let s12 = Broadcast.shape(x1.shape, x2.shape), let shape = Broadcast.shape(s12, y.shape) else {
+            throw CoreError("\(fn): x1, x2 and y must have the same (or broadcastable) shapes, got \(formatShape(x1.shape)), \(formatShape(x2.shape)) and \(formatShape(y.shape))")
+        }
+        _ = try Tensor.checkedCount(shape)
+        try EmbKernels.checkSignLabels(y.data, fn, hint: "y = 1 ranks x1 above x2 and y = -1 ranks x2 above x1; convert 0/1 labels with 2*y - 1")
+        let a = x1.broadcast(to: shape), b = x2.broadcast(to: shape), t = y.broadcast(to: shape)
+        var out = [Double](repeating: 0, count: a.count)
+        a.data.withUnsafeBufferPointer { pa in
+            b.data.withUnsafeBufferPointer { pb in
+                t.data.withUnsafeBufferPointer { pt in
+                    out.withUnsafeMutableBufferPointer { po in
+                        for i in 0..<po.count {
+                            let v = -pt[i] * (pa[i] - pb[i]) + margin
+                            po[i] = v.isNaN ? .nan : Swift.max(0, v)
+                        }
+                    }
+                }
+            }
+        }
+        return reduction.apply(Tensor(shape: shape, data: out))
+    }
+
+    /// Cosine embedding loss, as torch `cosine_embedding_loss`: 1 − cos(x1, x2) for y = 1,
+    /// max(0, cos − margin) for y = −1, with torch's eps handling
+    /// cos = Σx1·x2 / √((Σx1² + 1e-12)(Σx2² + 1e-12)).
+    public static func cosineEmbedding(_ x1: Tensor, _ x2: Tensor, _ y: Tensor, margin: Double = 0,
+                                       reduction: Reduction = .mean) throws -> Tensor {
+        let fn = "cosine_embedding"
+        try EmbKernels.sameShape(fn, "x1", x1, "x2", x2)
+        let (n, d, vector) = try EmbKernels.matrix(x1, fn, "x1", allowVector: true)
+        let labels = try EmbKernels.pairLabels(y, n: n, fn, rowsOf: "x1")
+        try EmbKernels.checkSignLabels(labels, fn, hint: "y = 1 marks similar pairs and y = -1 dissimilar ones; convert 0/1 labels with 2*y - 1")
+        let eps = 1e-12
+        var per = [Double](repeating: 0, count: n)
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(d, 1))
+        defer { scratch.deallocate() }
+        x1.data.withUnsafeBufferPointer { pa in
+            x2.data.withUnsafeBufferPointer { pb in
+                for i in 0..<n {
+                    var prod = 0.0, m1 = 0.0, m2 = 0.0
+                    if let a = pa.baseAddress, let b = pb.baseAddress {
+                        let ra = a + i * d, rb = b + i * d
+                        for j in 0..<d { scratch[j] = ra[j] * rb[j] }
+                        prod = Summation.pairwise(UnsafePointer(scratch), d, stride: 1)
+                        m1 = EmbKernels.sumSquares(ra, d, scratch)
+                        m2 = EmbKernels.sumSquares(rb, d, scratch)
+                    }
+                    let cos = prod / ((m1 + eps) * (m2 + eps)).squareRoot()
+                    if labels[i] == 1 {
+                        per[i] = 1 - cos
+                    } else {
+                        let v = cos - margin
+                        per[i] = v.isNaN ? .nan : Swift.max(0, v)
+                    }
+                }
+            }
+        }
+        return EmbKernels.reduce(per, vector: vector, reduction)
+    }
+}
+
+extension EmbKernels {
+    /// min that propagates NaN (torch.min semantics).
+    @inline(__always)
+    static func nanMin(_ a: Double, _ b: Double) -> Double {
+        if a.isNaN || b.isNaN { return .nan }
+        return Swift.min(a, b)
+    }
+
+    /// ‖x − y + 1e-6‖_p, torch's `pairwise_distance`.
+    @inline(__always)
+    static func pDistance(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ n: Int, _ p: Double,
+                          _ scratch: UnsafeMutablePointer<Double>) -> Double {
+        let eps = 1e-6
+        if p == .infinity {
+            var m = 0.0
+            for j in 0..<n {
+                let v = Swift.abs(x[j] - y[j] + eps)
+                if v.isNaN { return .nan }
+                if v > m { m = v }
+            }
+            return m
+        }
+        if p == 2 {
+            for j in 0..<n { let v = x[j] - y[j] + eps; scratch[j] = v * v }
+            return Summation.pairwise(UnsafePointer(scratch), n, stride: 1).squareRoot()
+        }
+        if p == 1 {
+            for j in 0..<n { scratch[j] = Swift.abs(x[j] - y[j] + eps) }
+            return Summation.pairwise(UnsafePointer(scratch), n, stride: 1)
+        }
+        for j in 0..<n { scratch[j] = Foundation.pow(Swift.abs(x[j] - y[j] + eps), p) }
+        return Foundation.pow(Summation.pairwise(UnsafePointer(scratch), n, stride: 1), 1 / p)
+    }
+
+    /// ‖x − y‖² (FaceNet's squared Euclidean distance).
+    @inline(__always)
+    static func squaredDistance(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ n: Int,
+                                _ scratch: UnsafeMutablePointer<Double>) -> Double {
+        for j in 0..<n { let v = x[j] - y[j]; scratch[j] = v * v }
+        return Summation.pairwise(UnsafePointer(scratch), n, stride: 1)
+    }
+}

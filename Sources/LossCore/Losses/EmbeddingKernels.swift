@@ -1,0 +1,215 @@
+import Foundation
+import COpenBLAS
+
+/// Shared kernels of the embedding and metric-learning losses (SPEC §4.3):
+/// argument checks in the user's terms, row norms with pairwise summation,
+/// L2 normalisation with torch's eps, `A·Bᵀ` through BLAS and a stable
+/// per-row cross-entropy.
+enum EmbKernels {
+    /// torch `F.normalize` eps: x / max(‖x‖, 1e-12).
+    static let normalizeEps = 1e-12
+
+    /// The rows × cols view of an embedding argument: `[N, D]`, or `[D]` (one sample) when
+    /// `allowVector`. `vector` tells the caller to return a scalar for `reduction: "none"`.
+    static func matrix(_ t: Tensor, _ fn: String, _ arg: String, allowVector: Bool) throws -> (n: Int, d: Int, vector: Bool) {
+        switch t.rank {
+        case 2: return (t.shape[0], t.shape[1], false)
+        case 1 where allowVector: return (1, t.shape[0], true)
+        default:
+            let want = allowVector ? "[N, D] (rows are samples) or [D] (one sample)" : "[N, D] (rows are samples)"
+            throw CoreError("\(fn): \(arg) must have shape \(want), got \(formatShape(t.shape))")
+        }
+    }
+
+    static func sameShape(_ fn: String, _ an: String, _ a: Tensor, _ bn: String, _ b: Tensor) throws {
+        if a.shape != b.shape {
+            throw CoreError("\(fn): \(an) and \(bn) must have the same shape, got \(formatShape(a.shape)) and \(formatShape(b.shape))")
+        }
+    }
+
+    static func positive(_ fn: String, _ arg: String, _ x: Double) throws {
+        if !(x > 0) || !x.isFinite {
+            throw CoreError("\(fn): \(arg) must be a positive number, got \(fmt(x))")
+        }
+    }
+
+    static func finite(_ fn: String, _ arg: String, _ x: Double) throws {
+        if !x.isFinite { throw CoreError("\(fn): \(arg) must be a finite number, got \(fmt(x))") }
+    }
+
+    /// A number as users see it in messages (6 significant digits, like the display).
+    static func fmt(_ x: Double) -> String {
+        if x.isNaN { return "nan" }
+        if x.isInfinite { return x < 0 ? "-inf" : "inf" }
+        if x == x.rounded(), Swift.abs(x) < 1e15 { return String(format: "%.0f", x) }
+        var s = String(format: "%.6g", x)
+        if let e = s.firstIndex(of: "e") {
+            var mant = String(s[..<e])
+            if mant.contains(".") {
+                while mant.hasSuffix("0") { mant.removeLast() }
+                if mant.hasSuffix(".") { mant.removeLast() }
+            }
+            s = mant + String(s[e...])
+        } else if s.contains(".") {
+            while s.hasSuffix("0") { s.removeLast() }
+            if s.hasSuffix(".") { s.removeLast() }
+        }
+        return s
+    }
+
+    /// Per-pair labels: a number (used for every pair) or a vector of `n` labels.
+    static func pairLabels(_ y: Tensor, n: Int, _ fn: String, rowsOf arg: String) throws -> [Double] {
+        if y.rank == 0 { return [Double](repeating: y.data[0], count: n) }
+        if y.rank == 1 && y.count == n { return y.data }
+        throw CoreError("\(fn): y must be a number or a vector of \(n) label\(n == 1 ? "" : "s") (one per row of \(arg)), got shape \(formatShape(y.shape))")
+    }
+
+    /// Checks that every label is -1 or +1 (margin_ranking, cosine_embedding).
+    static func checkSignLabels(_ y: [Double], _ fn: String, hint: String) throws {
+        for (i, v) in y.enumerated() where !(v == 1 || v == -1) {
+            throw CoreError("\(fn): y must hold labels -1 or +1, got \(fmt(v)) at position \(i)", hint: hint)
+        }
+    }
+
+    /// Class indices in [0, classes): one per row (a vector of `n`), or a number for one sample.
+    static func classIndices(_ y: Tensor, n: Int, vector: Bool, classes: Int, _ fn: String, _ what: String) throws -> [Int] {
+        let okShape = vector ? (y.count == 1 && y.rank <= 1) : (y.rank == 1 && y.count == n)
+        if !okShape {
+            let want = vector ? "a single class index" : "a vector of \(n) class indices (one per row of x)"
+            throw CoreError("\(fn): y must be \(want), got shape \(formatShape(y.shape))")
+        }
+        var out = [Int](repeating: 0, count: y.count)
+        for (i, v) in y.data.enumerated() {
+            guard v.isFinite, v == v.rounded(), v >= 0, v < Double(classes) else {
+                throw CoreError("\(fn): y must hold class indices in [0, \(classes)) (\(what)), got \(fmt(v)) at position \(i)",
+                                hint: classes == 0 ? nil : "class indices are 0-based")
+            }
+            out[i] = Int(v)
+        }
+        return out
+    }
+
+    // MARK: - Norms and normalisation
+
+    /// Σ x² of `n` values (pairwise summation, squares staged in `scratch`).
+    @inline(__always)
+    static func sumSquares(_ p: UnsafePointer<Double>, _ n: Int, _ scratch: UnsafeMutablePointer<Double>) -> Double {
+        for j in 0..<n { scratch[j] = p[j] * p[j] }
+        return Summation.pairwise(UnsafePointer(scratch), n, stride: 1)
+    }
+
+    /// Euclidean norm of each row of a rows × cols matrix.
+    static func rowNorms(_ x: [Double], rows: Int, cols: Int) -> [Double] {
+        var out = [Double](repeating: 0, count: rows)
+        if rows == 0 { return out }
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(cols, 1))
+        defer { scratch.deallocate() }
+        x.withUnsafeBufferPointer { px in
+            guard let base = px.baseAddress else { return }
+            for i in 0..<rows { out[i] = sumSquares(base + i * cols, cols, scratch).squareRoot() }
+        }
+        return out
+    }
+
+    /// Rows divided by max(‖row‖, 1e-12), as torch `F.normalize(x, dim=-1)`.
+    static func normalizedRows(_ x: [Double], rows: Int, cols: Int) -> [Double] {
+        let norms = rowNorms(x, rows: rows, cols: cols)
+        var out = x
+        out.withUnsafeMutableBufferPointer { po in
+            for i in 0..<rows {
+                let s = Swift.max(norms[i], normalizeEps)
+                for j in 0..<cols { po[i * cols + j] /= s }
+            }
+        }
+        return out
+    }
+
+    /// Dot product of two rows of length n.
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var j = 0
+        while j + 4 <= n {
+            s0 += a[j] * b[j]; s1 += a[j + 1] * b[j + 1]
+            s2 += a[j + 2] * b[j + 2]; s3 += a[j + 3] * b[j + 3]
+            j += 4
+        }
+        while j < n { s0 += a[j] * b[j]; j += 1 }
+        return (s0 + s1) + (s2 + s3)
+    }
+
+    /// C = alpha · A · Bᵀ with A m × k and B n × k (row-major), through `cblas_dgemm`.
+    static func gemmNT(_ a: [Double], _ b: [Double], m: Int, n: Int, k: Int, alpha: Double = 1) -> [Double] {
+        var c = [Double](repeating: 0, count: m * n)
+        if m == 0 || n == 0 || k == 0 { return c }
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k),
+                                alpha, pa.baseAddress, Int32(k), pb.baseAddress, Int32(k), 0, pc.baseAddress, Int32(n))
+                }
+            }
+        }
+        return c
+    }
+
+    /// BLAS takes 32-bit dimensions; larger products are refused with a message.
+    static func checkBlasDims(_ fn: String, _ dims: Int...) throws {
+        for d in dims where d > Int(Int32.max) {
+            throw CoreError("\(fn): inputs too large (a dimension of \(d) exceeds \(Int32.max))")
+        }
+    }
+
+    // MARK: - Cross-entropy and sigmoid
+
+    /// −log softmax(z)[target] for one row of `n` logits, stable: with M = max z,
+    /// loss = (M − z_t) + log1p(Σ_{j ≠ argmax} exp(z_j − M)), so small losses keep their digits.
+    /// `scratch` holds at least n values. NaN logits give NaN.
+    @inline(__always)
+    static func crossEntropy(_ z: UnsafePointer<Double>, _ n: Int, target: Int, _ scratch: UnsafeMutablePointer<Double>) -> Double {
+        var arg = 0
+        var m = -Double.infinity
+        for j in 0..<n {
+            let v = z[j]
+            if v.isNaN { return .nan }
+            if v > m { m = v; arg = j }
+        }
+        if m == .infinity || m == -.infinity {
+            // all logits -inf, or some +inf: follow IEEE arithmetic as torch does (nan / inf)
+            return m == .infinity ? (z[target] == .infinity ? .nan : .infinity) : .nan
+        }
+        var c = 0
+        for j in 0..<n where j != arg { scratch[c] = Foundation.exp(z[j] - m); c += 1 }
+        let s = Summation.pairwise(UnsafePointer(scratch), c, stride: 1)
+        return (m - z[target]) + Foundation.log1p(s)
+    }
+
+    /// log Σ exp(z_j) over n values, max-subtracted.
+    @inline(__always)
+    static func logSumExp(_ z: UnsafePointer<Double>, _ n: Int, stride: Int = 1, _ scratch: UnsafeMutablePointer<Double>) -> Double {
+        var arg = 0
+        var m = -Double.infinity
+        for j in 0..<n {
+            let v = z[j * stride]
+            if v.isNaN { return .nan }
+            if v > m { m = v; arg = j }
+        }
+        if !m.isFinite { return m }
+        var c = 0
+        for j in 0..<n where j != arg { scratch[c] = Foundation.exp(z[j * stride] - m); c += 1 }
+        return m + Foundation.log1p(Summation.pairwise(UnsafePointer(scratch), c, stride: 1))
+    }
+
+    @inline(__always)
+    static func sigmoid(_ x: Double) -> Double {
+        if x >= 0 { return 1 / (1 + Foundation.exp(-x)) }
+        let e = Foundation.exp(x)
+        return e / (1 + e)
+    }
+
+    /// Per-sample values as the result tensor: a scalar for one-sample (vector) inputs.
+    static func reduce(_ per: [Double], vector: Bool, _ reduction: Reduction) -> Tensor {
+        let t = vector && per.count == 1 ? Tensor(scalar: per[0]) : Tensor(per)
+        return reduction.apply(t)
+    }
+}

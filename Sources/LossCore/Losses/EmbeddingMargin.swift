@@ -1,0 +1,156 @@
+import Foundation
+
+// SPEC §4.3, margin-based softmax losses on class weights (arcface, cosface, sphereface)
+// and the center loss. x is [N, D] (or [D], one sample), W / centers are [C, D], y holds
+// 0-based class indices.
+extension Losses {
+    /// ArcFace (Deng et al. 2018) as insightface's legacy `ArcMarginProduct`: x and W
+    /// L2-normalised, cos θ = x̂·Ŵᵀ, the target's cos θ_y replaced by
+    /// φ = cos θ_y·cos m − sin θ_y·sin m = cos(θ_y + m) where cos θ_y > cos(π − m)
+    /// (θ_y + m < π), and by cos θ_y − m·sin m elsewhere (insightface's `mm = sin(π − m)·m`,
+    /// which keeps the target logit decreasing in θ); `easyMargin`: φ only where cos θ_y > 0,
+    /// cos θ_y elsewhere. Loss: cross-entropy of s·[cos θ_j with φ at y] at y.
+    /// sin θ = √clamp(1 − cos²θ, 0, 1), so cos θ = ±1 stays finite.
+    public static func arcface(_ x: Tensor, _ W: Tensor, _ y: Tensor, s: Double = 64, m: Double = 0.5, easyMargin: Bool = false,
+                               reduction: Reduction = .mean) throws -> Tensor {
+        let fn = "arcface"
+        guard m >= 0 && m < Double.pi else {
+            throw CoreError("\(fn): m must be an angle (radians) in [0, π), got \(EmbKernels.fmt(m))")
+        }
+        let cosM = Foundation.cos(m), sinM = Foundation.sin(m)
+        let th = Foundation.cos(Double.pi - m), mm = Foundation.sin(Double.pi - m) * m
+        return try embeddingMarginSoftmax(fn, x, W, y, s: s, reduction: reduction) { c in
+            let sine = Swift.min(1, Swift.max(0, 1 - c * c)).squareRoot()
+            let phi = c * cosM - sine * sinM
+            if easyMargin { return c > 0 ? phi : c }
+            return c > th ? phi : c - mm
+        }
+    }
+
+    /// CosFace / large margin cosine loss (Wang et al. 2018): as arcface with the target logit
+    /// s·(cos θ_y − m), as insightface `CosFace`.
+    public static func cosface(_ x: Tensor, _ W: Tensor, _ y: Tensor, s: Double = 64, m: Double = 0.35,
+                               reduction: Reduction = .mean) throws -> Tensor {
+        let fn = "cosface"
+        try EmbKernels.finite(fn, "m", m)
+        return try embeddingMarginSoftmax(fn, x, W, y, s: s, reduction: reduction) { c in c - m }
+    }
+
+    /// Shared body of arcface and cosface: normalised cosines through BLAS, the target's
+    /// cosine mapped by `target`, everything scaled by s, cross-entropy at y.
+    static func embeddingMarginSoftmax(_ fn: String, _ x: Tensor, _ W: Tensor, _ y: Tensor, s: Double, reduction: Reduction,
+                              target: (Double) -> Double) throws -> Tensor {
+        let (n, d, vector) = try EmbKernels.matrix(x, fn, "x", allowVector: true)
+        let c = try EmbKernels.classWeights(fn, "W", W, d: d, x: x)
+        try EmbKernels.positive(fn, "s", s)
+        let labels = try EmbKernels.classIndices(y, n: n, vector: vector, classes: c, fn, "W has \(c) row\(c == 1 ? "" : "s")")
+        try EmbKernels.checkBlasDims(fn, n, c, d)
+        let xh = EmbKernels.normalizedRows(x.data, rows: n, cols: d)
+        let wh = EmbKernels.normalizedRows(W.data, rows: c, cols: d)
+        var logits = EmbKernels.gemmNT(xh, wh, m: n, n: c, k: d)
+        for i in 0..<n {
+            let t = i * c + labels[i]
+            logits[t] = target(logits[t])
+        }
+        for i in 0..<logits.count { logits[i] *= s }
+        var per = [Double](repeating: 0, count: n)
+        EmbKernels.rowCrossEntropy(logits, rows: n, cols: c, targets: { labels[$0] }, into: &per)
+        return EmbKernels.reduce(per, vector: vector, reduction)
+    }
+
+    /// SphereFace's A-Softmax (Liu et al. 2017): W rows L2-normalised, x not; logits
+    /// ‖x‖·cos θ_j, with the target's replaced by ‖x‖·ψ(θ_y), ψ(θ) = (−1)^k cos(mθ) − 2k for
+    /// θ ∈ [kπ/m, (k+1)π/m] (cos mθ as the Chebyshev polynomial T_m(cos θ)); cross-entropy at y.
+    /// The pure loss of the paper (λ = 0, no annealing with softmax). `m` is a positive integer.
+    public static func sphereface(_ x: Tensor, _ W: Tensor, _ y: Tensor, m: Int = 4, reduction: Reduction = .mean) throws -> Tensor {
+        let fn = "sphereface"
+        let (n, d, vector) = try EmbKernels.matrix(x, fn, "x", allowVector: true)
+        let c = try EmbKernels.classWeights(fn, "W", W, d: d, x: x)
+        guard m >= 1 && m <= 1000 else {
+            throw CoreError("\(fn): m must be an integer from 1 to 1000 (the angular margin multiplier, 4 in the paper), got \(m)")
+        }
+        let labels = try EmbKernels.classIndices(y, n: n, vector: vector, classes: c, fn, "W has \(c) row\(c == 1 ? "" : "s")")
+        try EmbKernels.checkBlasDims(fn, n, c, d)
+        let xnorm = EmbKernels.rowNorms(x.data, rows: n, cols: d)
+        let xh = EmbKernels.normalizedRows(x.data, rows: n, cols: d)
+        let wh = EmbKernels.normalizedRows(W.data, rows: c, cols: d)
+        var logits = EmbKernels.gemmNT(xh, wh, m: n, n: c, k: d)
+        for i in 0..<n {
+            let len = xnorm[i]
+            for j in 0..<c {
+                let t = i * c + j
+                let cs = logits[t].isNaN ? Double.nan : Swift.min(1, Swift.max(-1, logits[t]))
+                if j == labels[i] {
+                    logits[t] = len * EmbKernels.sphereFacePsi(cs, m)
+                } else {
+                    logits[t] = len * cs
+                }
+            }
+        }
+        var per = [Double](repeating: 0, count: n)
+        EmbKernels.rowCrossEntropy(logits, rows: n, cols: c, targets: { labels[$0] }, into: &per)
+        return EmbKernels.reduce(per, vector: vector, reduction)
+    }
+
+    /// Center loss (Wen et al. 2016): ½‖x_i − c_{y_i}‖² with `centers` [C, D].
+    /// "sum" gives the paper's L_C = ½ Σ_i ‖x_i − c_{y_i}‖².
+    public static func centerLoss(_ x: Tensor, _ centers: Tensor, _ y: Tensor, reduction: Reduction = .mean) throws -> Tensor {
+        let fn = "center_loss"
+        let (n, d, vector) = try EmbKernels.matrix(x, fn, "x", allowVector: true)
+        let c = try EmbKernels.classWeights(fn, "centers", centers, d: d, x: x)
+        let labels = try EmbKernels.classIndices(y, n: n, vector: vector, classes: c, fn, "centers has \(c) row\(c == 1 ? "" : "s")")
+        var per = [Double](repeating: 0, count: n)
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(d, 1))
+        defer { scratch.deallocate() }
+        x.data.withUnsafeBufferPointer { px in
+            centers.data.withUnsafeBufferPointer { pc in
+                guard let bx = px.baseAddress, let bc = pc.baseAddress else { return }
+                for i in 0..<n {
+                    per[i] = 0.5 * EmbKernels.squaredDistance(bx + i * d, bc + labels[i] * d, d, scratch)
+                }
+            }
+        }
+        return EmbKernels.reduce(per, vector: vector, reduction)
+    }
+}
+
+extension EmbKernels {
+    /// Checks a [C, D] matrix of class weights / centers against x's embedding size; returns C.
+    static func classWeights(_ fn: String, _ arg: String, _ w: Tensor, d: Int, x: Tensor) throws -> Int {
+        guard w.rank == 2 else {
+            throw CoreError("\(fn): \(arg) must have shape [C, D] (one row per class), got \(formatShape(w.shape))")
+        }
+        guard w.shape[1] == d else {
+            throw CoreError("\(fn): x and \(arg) must have the same embedding size (last axis), got \(formatShape(x.shape)) and \(formatShape(w.shape))")
+        }
+        return w.shape[0]
+    }
+
+    /// ψ(θ) = (−1)^k·cos(mθ) − 2k, k = ⌊mθ/π⌋ ∈ [0, m − 1], with cos(mθ) = T_m(cos θ).
+    static func sphereFacePsi(_ c: Double, _ m: Int) -> Double {
+        if c.isNaN { return .nan }
+        // Chebyshev recurrence T_{k+1} = 2c·T_k − T_{k−1}
+        var t0 = 1.0, t1 = c
+        if m == 0 { t1 = 1 }
+        var i = 1
+        while i < m { let t2 = 2 * c * t1 - t0; t0 = t1; t1 = t2; i += 1 }
+        let theta = Foundation.acos(c)
+        var k = Int((Double(m) * theta / Double.pi).rounded(.down))
+        k = Swift.min(Swift.max(k, 0), m - 1)
+        let sign: Double = k % 2 == 0 ? 1 : -1
+        return sign * t1 - 2 * Double(k)
+    }
+
+    /// Cross-entropy of each row of a rows × cols logit matrix at `targets(row)`.
+    static func rowCrossEntropy(_ logits: [Double], rows: Int, cols: Int, targets: (Int) -> Int, into per: inout [Double]) {
+        if rows == 0 { return }
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(cols, 1))
+        defer { scratch.deallocate() }
+        logits.withUnsafeBufferPointer { pl in
+            guard let base = pl.baseAddress else { return }
+            for i in 0..<rows {
+                per[i] = crossEntropy(base + i * cols, cols, target: targets(i), scratch)
+            }
+        }
+    }
+}

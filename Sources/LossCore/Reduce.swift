@@ -1,0 +1,327 @@
+import Foundation
+
+// Reductions (SPEC §3): sum mean prod min max argmin argmax var std norm logsumexp,
+// over every element or along one axis (negative counts from the end), with keepdims.
+// Sums are pairwise (the blocking of `Summation`, NumPy's scheme), also along
+// non-last axes, where whole rows are summed pairwise so that memory is read in order.
+
+/// How a tensor splits around a reduced axis: `outer × n × inner` (row-major).
+public struct AxisLayout: Equatable, Sendable {
+    /// The reduced axis, normalised; nil when every element is reduced.
+    public let axis: Int?
+    public let outer: Int
+    /// Length of the reduced axis.
+    public let n: Int
+    public let inner: Int
+    /// Shape of the result (with keepdims, the reduced axes have length 1).
+    public let shape: [Int]
+
+    /// Number of reduced lanes (= result elements).
+    public var lanes: Int { outer * inner }
+    /// Offset of lane `l`'s first element; its elements are `inner` apart.
+    @inline(__always) public func laneStart(_ l: Int) -> Int { (l / inner) * n * inner + l % inner }
+}
+
+extension Tensor {
+    /// `axis` normalised to 0..<rank (negative counts from the end). A scalar accepts 0 and -1,
+    /// as torch does. `what` names the built-in in the error.
+    public func normalizedAxis(_ axis: Int, _ what: String) throws -> Int {
+        let r = Swift.max(rank, 1)
+        guard axis >= -r && axis < r else {
+            throw CoreError("\(what): axis \(axis) is out of range for a tensor of rank \(rank) (valid axes: \(-r) to \(r - 1))")
+        }
+        return axis < 0 ? axis + r : axis
+    }
+
+    /// The layout of a reduction over `axis` (nil: all elements).
+    public func layout(axis: Int?, keepdims: Bool, _ what: String) throws -> AxisLayout {
+        guard let axis = axis else {
+            return AxisLayout(axis: nil, outer: 1, n: count, inner: 1,
+                              shape: keepdims ? [Int](repeating: 1, count: rank) : [])
+        }
+        let a = try normalizedAxis(axis, what)
+        if rank == 0 { return AxisLayout(axis: 0, outer: 1, n: 1, inner: 1, shape: []) }
+        var outer = 1, inner = 1
+        for d in 0..<a { outer *= shape[d] }
+        for d in (a + 1)..<rank { inner *= shape[d] }
+        var s = shape
+        if keepdims { s[a] = 1 } else { s.remove(at: a) }
+        return AxisLayout(axis: a, outer: outer, n: shape[a], inner: inner, shape: s)
+    }
+}
+
+// MARK: - Kernels
+
+/// Reduction loops over an `AxisLayout`.
+public enum Reduce {
+    /// Pairwise sum of term(i) for i in 0..<n, with the blocking of `Summation.pairwise`
+    /// (NumPy's scheme: 8 accumulators below 128 terms, halves above).
+    public static func pairwise(_ n: Int, _ term: (Int) -> Double) -> Double {
+        terms(0, n, term)
+    }
+
+    static func terms(_ lo: Int, _ n: Int, _ t: (Int) -> Double) -> Double {
+        if n <= 0 { return 0 }
+        if n <= 128 {
+            if n < 8 {
+                var s = 0.0
+                for i in lo..<(lo + n) { s += t(i) }
+                return s
+            }
+            var r0 = t(lo), r1 = t(lo + 1), r2 = t(lo + 2), r3 = t(lo + 3)
+            var r4 = t(lo + 4), r5 = t(lo + 5), r6 = t(lo + 6), r7 = t(lo + 7)
+            var i = 8
+            while i + 8 <= n {
+                let b = lo + i
+                r0 += t(b); r1 += t(b + 1); r2 += t(b + 2); r3 += t(b + 3)
+                r4 += t(b + 4); r5 += t(b + 5); r6 += t(b + 6); r7 += t(b + 7)
+                i += 8
+            }
+            var s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+            while i < n { s += t(lo + i); i += 1 }
+            return s
+        }
+        var half = n / 2
+        half -= half % 8
+        return terms(lo, half, t) + terms(lo + half, n - half, t)
+    }
+
+    /// Pairwise sum of f(x) over `n` values `stride` apart (f = identity gives exactly
+    /// `Summation.pairwise`).
+    public static func pairwise(_ base: UnsafePointer<Double>, _ n: Int, stride: Int, _ f: (Double) -> Double) -> Double {
+        if stride == 1 { return terms(0, n) { f(base[$0]) } }
+        return terms(0, n) { f(base[$0 * stride]) }
+    }
+
+    /// out[j] = Σ_r f(row_r[j], j) over `n` contiguous rows of `inner` values, summed pairwise by rows.
+    static func pairwiseRows(_ base: UnsafePointer<Double>, _ n: Int, _ inner: Int, _ out: UnsafeMutablePointer<Double>,
+                             _ f: (Double, Int) -> Double) {
+        if n <= 128 {
+            if n == 0 { out.update(repeating: 0, count: inner); return }
+            for j in 0..<inner { out[j] = f(base[j], j) }
+            var r = 1
+            while r < n {
+                let row = base + r * inner
+                for j in 0..<inner { out[j] += f(row[j], j) }
+                r += 1
+            }
+            return
+        }
+        var half = n / 2
+        half -= half % 8
+        pairwiseRows(base, half, inner, out, f)
+        let tmp = UnsafeMutablePointer<Double>.allocate(capacity: inner)
+        defer { tmp.deallocate() }
+        pairwiseRows(base + half * inner, n - half, inner, tmp, f)
+        for j in 0..<inner { out[j] += tmp[j] }
+    }
+
+    /// Σ f(x, lane) along the layout's axis, one value per lane, pairwise.
+    public static func sum(_ x: Tensor, _ L: AxisLayout, _ f: (Double, Int) -> Double) -> [Double] {
+        var out = [Double](repeating: 0, count: L.lanes)
+        x.data.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                guard let p = src.baseAddress, let o = dst.baseAddress else { return }  // empty input: zeros
+                if L.inner == 1 {
+                    for l in 0..<L.outer { o[l] = pairwise(p + l * L.n, L.n, stride: 1) { f($0, l) } }
+                } else {
+                    for b in 0..<L.outer {
+                        let first = b * L.inner
+                        pairwiseRows(p + b * L.n * L.inner, L.n, L.inner, o + first) { f($0, first + $1) }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Folds each lane with `combine`, starting from `start` (or from the lane's first element when nil;
+    /// the axis must then be non-empty). Reads memory in order.
+    public static func fold(_ x: Tensor, _ L: AxisLayout, start: Double?, _ combine: (Double, Double) -> Double) -> [Double] {
+        var out = [Double](repeating: start ?? 0, count: L.lanes)
+        x.data.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                guard let p = src.baseAddress, let o = dst.baseAddress, L.lanes > 0 else { return }
+                for b in 0..<L.outer {
+                    let ob = o + b * L.inner
+                    var row = p + b * L.n * L.inner
+                    var k = 0
+                    if start == nil {
+                        guard L.n > 0 else { continue }
+                        for j in 0..<L.inner { ob[j] = row[j] }
+                        row += L.inner; k = 1
+                    }
+                    while k < L.n {
+                        for j in 0..<L.inner { ob[j] = combine(ob[j], row[j]) }
+                        row += L.inner; k += 1
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Index of the first element for which `better(candidate, best)` never fires afterwards
+    /// (first occurrence), per lane. The axis must be non-empty.
+    static func argBest(_ x: Tensor, _ L: AxisLayout, _ better: (Double, Double) -> Bool) -> [Double] {
+        var best = [Double](repeating: 0, count: L.lanes)
+        var idx = [Double](repeating: 0, count: L.lanes)
+        x.data.withUnsafeBufferPointer { src in
+            best.withUnsafeMutableBufferPointer { bb in
+                idx.withUnsafeMutableBufferPointer { ib in
+                    guard let p = src.baseAddress, let bv = bb.baseAddress, let iv = ib.baseAddress, L.n > 0 else { return }
+                    for b in 0..<L.outer {
+                        let o = b * L.inner
+                        var row = p + b * L.n * L.inner
+                        for j in 0..<L.inner { bv[o + j] = row[j] }
+                        for k in 1..<L.n {
+                            row += L.inner
+                            for j in 0..<L.inner where better(row[j], bv[o + j]) {
+                                bv[o + j] = row[j]; iv[o + j] = Double(k)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return idx
+    }
+
+    /// Calls body(start, stride, lane) for every lane of the layout.
+    @inline(__always)
+    static func forLanes(_ L: AxisLayout, _ body: (Int, Int, Int) -> Void) {
+        for l in 0..<L.lanes { body(L.laneStart(l), L.inner, l) }
+    }
+}
+
+// MARK: - Public reductions
+
+extension Tensor {
+    /// Sum (pairwise). An empty sum is 0.
+    public func sum(axis: Int? = nil, keepdims: Bool = false) throws -> Tensor {
+        let L = try layout(axis: axis, keepdims: keepdims, "sum")
+        return Tensor(shape: L.shape, data: Reduce.sum(self, L) { x, _ in x })
+    }
+
+    /// Arithmetic mean; the mean of nothing is nan (NumPy and torch).
+    public func mean(axis: Int? = nil, keepdims: Bool = false) throws -> Tensor {
+        let L = try layout(axis: axis, keepdims: keepdims, "mean")
+        let n = Double(L.n)
+        return Tensor(shape: L.shape, data: Reduce.sum(self, L) { x, _ in x }.map { $0 / n })
+    }
+
+    /// Product; an empty product is 1.
+    public func prod(axis: Int? = nil, keepdims: Bool = false) throws -> Tensor {
+        let L = try layout(axis: axis, keepdims: keepdims, "prod")
+        return Tensor(shape: L.shape, data: Reduce.fold(self, L, start: 1) { $0 * $1 })
+    }
+
+    private func nonEmpty(_ L: AxisLayout, _ what: String) throws {
+        if L.n == 0 && (L.lanes > 0 || L.axis == nil) {
+            throw CoreError(L.axis == nil
+                ? "\(what): cannot reduce an empty tensor (shape \(formatShape(shape)))"
+                : "\(what): cannot reduce over axis \(L.axis ?? 0), which has length 0 in shape \(formatShape(shape))")
+        }
+    }
+
+    /// Minimum (nan if any element is nan, like NumPy and torch). `what` names the caller in errors.
+    public func amin(axis: Int? = nil, keepdims: Bool = false, what: String = "min") throws -> Tensor {
+        let L = try layout(axis: axis, keepdims: keepdims, what)
+        try nonEmpty(L, what)
+        return Tensor(shape: L.shape, data: Reduce.fold(self, L, start: nil) { nanMin($0, $1) })
+    }
+
+    /// Maximum (nan if any element is nan).
+    public func amax(axis: Int? = nil, keepdims: Bool = false, what: String = "max") throws -> Tensor {
+        let L = try layout(axis: axis, keepdims: keepdims, what)
+        try nonEmpty(L, what)
+        return Tensor(shape: L.shape, data: Reduce.fold(self, L, start: nil) { nanMax($0, $1) })
+    }
+
+    /// Index of the first minimum (a nan counts as the minimum, as in NumPy), as a double.
+    /// Without an axis, the index into the flattened tensor.
+    public func argmin(axis: Int? = nil, keepdims: Bool = false) throws -> Tensor {
+        let L = try layout(axis: axis, keepdims: keepdims, "argmin")
+        try nonEmpty(L, "argmin")
+        return Tensor(shape: L.shape, data: Reduce.argBest(self, L) { c, b in c < b || (c.isNaN && !b.isNaN) })
+    }
+
+    /// Index of the first maximum (a nan counts as the maximum), as a double.
+    public func argmax(axis: Int? = nil, keepdims: Bool = false) throws -> Tensor {
+        let L = try layout(axis: axis, keepdims: keepdims, "argmax")
+        try nonEmpty(L, "argmax")
+        return Tensor(shape: L.shape, data: Reduce.argBest(self, L) { c, b in c > b || (c.isNaN && !b.isNaN) })
+    }
+
+    /// Population variance (ddof 0, NumPy's default; torch.var defaults to the unbiased n − 1):
+    /// mean((x − mean(x))²), two passes. The variance of nothing is nan.
+    public func variance(axis: Int? = nil, keepdims: Bool = false, what: String = "var") throws -> Tensor {
+        let L = try layout(axis: axis, keepdims: keepdims, what)
+        let n = Double(L.n)
+        let means = Reduce.sum(self, L) { x, _ in x }.map { $0 / n }
+        let ss = means.withUnsafeBufferPointer { m in
+            Reduce.sum(self, L) { x, l in let d = x - m[l]; return d * d }
+        }
+        return Tensor(shape: L.shape, data: ss.map { $0 / n })
+    }
+
+    /// Population standard deviation (ddof 0): √var.
+    public func std(axis: Int? = nil, keepdims: Bool = false) throws -> Tensor {
+        try variance(axis: axis, keepdims: keepdims, what: "std").apply(.sqrt)
+    }
+
+    /// Vector p-norm (torch.linalg.vector_norm) over all elements or along an axis:
+    /// p = 2 Euclidean (rescaled when Σx² would overflow or underflow), 1 Σ|x|, inf max|x|,
+    /// -inf min|x|, 0 the count of non-zeros, otherwise (Σ|x|^p)^(1/p).
+    public func norm(p: Double = 2, axis: Int? = nil, keepdims: Bool = false) throws -> Tensor {
+        guard !p.isNaN else { throw CoreError("norm: p must be a number, got nan") }
+        let L = try layout(axis: axis, keepdims: keepdims, "norm")
+        if p == .infinity || p == -.infinity {
+            let start: Double = p > 0 ? 0 : .infinity
+            let r = Reduce.fold(self, L, start: start) { a, x in
+                let m = Swift.abs(x)
+                return p > 0 ? nanMax(a, m) : nanMin(a, m)
+            }
+            return Tensor(shape: L.shape, data: r)
+        }
+        if p == 0 { return Tensor(shape: L.shape, data: Reduce.sum(self, L) { x, _ in x != 0 ? 1 : 0 }) }
+        if p == 1 { return Tensor(shape: L.shape, data: Reduce.sum(self, L) { x, _ in Swift.abs(x) }) }
+        if p == 2 {
+            var r = Reduce.sum(self, L) { x, _ in x * x }
+            // rescue lanes whose sum of squares overflowed or lost precision to underflow
+            data.withUnsafeBufferPointer { src in
+                guard let base = src.baseAddress else { return }
+                Reduce.forLanes(L) { start, stride, l in
+                    let s = r[l]
+                    guard s.isInfinite || s < 1e-280 else { r[l] = s.squareRoot(); return }
+                    var m = 0.0
+                    for k in 0..<L.n { m = nanMax(m, Swift.abs(base[start + k * stride])) }
+                    if m == 0 || !m.isFinite { r[l] = m; return }
+                    let inv = 1 / m
+                    let t = Reduce.pairwise(base + start, L.n, stride: stride) { let v = $0 * inv; return v * v }
+                    r[l] = m * t.squareRoot()
+                }
+            }
+            return Tensor(shape: L.shape, data: r)
+        }
+        let s = Reduce.sum(self, L) { x, _ in Foundation.pow(Swift.abs(x), p) }
+        return Tensor(shape: L.shape, data: s.map { Foundation.pow($0, 1 / p) })
+    }
+
+    /// log Σ exp(x), max-subtracted (stable); -inf for an empty or all -inf lane, inf if any +inf.
+    public func logsumexp(axis: Int? = nil, keepdims: Bool = false) throws -> Tensor {
+        let L = try layout(axis: axis, keepdims: keepdims, "logsumexp")
+        var out = [Double](repeating: -.infinity, count: L.lanes)
+        data.withUnsafeBufferPointer { src in
+            guard let base = src.baseAddress else { return }
+            Reduce.forLanes(L) { start, stride, l in
+                var m = -Double.infinity
+                for k in 0..<L.n { m = nanMax(m, base[start + k * stride]) }
+                if m.isInfinite { m = 0 }   // as torch: all -inf gives -inf, any +inf gives inf
+                let s = Reduce.pairwise(base + start, L.n, stride: stride) { Foundation.exp($0 - m) }
+                out[l] = Foundation.log(s) + m
+            }
+        }
+        return Tensor(shape: L.shape, data: out)
+    }
+}

@@ -1,0 +1,128 @@
+import LossCore
+
+/// The language's operators on values (SPEC §2.3): numbers fast, tensors through LossCore.
+enum Operators {
+    static func binary(_ op: BinOp, _ l: Value, _ r: Value) throws -> Value {
+        if case .number(let a) = l, case .number(let b) = r {
+            switch op {
+            case .add: return .number(a + b)
+            case .sub: return .number(a - b)
+            case .mul: return .number(a * b)
+            case .div: return .number(a / b)
+            case .mod: return .number(floorMod(a, b))
+            case .pow: return .number(Foundation_pow(a, b))
+            case .lt: return .bool(a < b)
+            case .le: return .bool(a <= b)
+            case .gt: return .bool(a > b)
+            case .ge: return .bool(a >= b)
+            case .eq: return .bool(a == b)
+            case .ne: return .bool(a != b)
+            case .matmul: return .number(a * b)
+            }
+        }
+        switch (op, l, r) {
+        case (.add, .string(let a), .string(let b)): return .string(a + b)
+        case (.eq, _, _) where !isNumeric(l) || !isNumeric(r): return .bool(equal(l, r))
+        case (.ne, _, _) where !isNumeric(l) || !isNumeric(r): return .bool(!equal(l, r))
+        default: break
+        }
+        guard let a = l.asTensor, let b = r.asTensor else {
+            let bad = l.asTensor == nil ? l : r
+            var hint: String? = nil
+            if op == .add, case .string = l { hint = "to join text with a number, use print(a, b) or str concatenation of strings" }
+            throw CoreError("'\(op.rawValue)' needs numbers or tensors, got \(bad.typeName)", hint: hint)
+        }
+        let core: LossCore.BinaryOp
+        switch op {
+        case .add: core = .add
+        case .sub: core = .sub
+        case .mul: core = .mul
+        case .div: core = .div
+        case .mod: core = .mod
+        case .pow: core = .pow
+        case .lt: core = .lt
+        case .le: core = .le
+        case .gt: core = .gt
+        case .ge: core = .ge
+        case .eq: core = .eq
+        case .ne: core = .ne
+        case .matmul:
+            if a.rank == 0 || b.rank == 0 {
+                throw CoreError("'@' needs tensors of rank ≥ 1, got shapes \(formatShape(a.shape)) and \(formatShape(b.shape))", hint: "use '*' to scale by a number")
+            }
+            return Value.from(try Linalg.matmul(a, b))
+        }
+        var t = try Tensor.binary(core, a, b, what: "'\(op.rawValue)'")
+        if isComparison(op) {
+            if t.rank == 0 { return .bool(t.data[0] != 0) }
+            t.isMask = true
+        }
+        return Value.from(t)
+    }
+
+    static func isComparison(_ op: BinOp) -> Bool {
+        switch op {
+        case .lt, .le, .gt, .ge, .eq, .ne: return true
+        default: return false
+        }
+    }
+
+    static func isNumeric(_ v: Value) -> Bool { v.asTensor != nil }
+
+    static func equal(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case (.string(let x), .string(let y)): return x == y
+        case (.none, .none): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.function(let f), .function(let g)): return f === g
+        case (.list(let xs), .list(let ys)): return xs.count == ys.count && zip(xs, ys).allSatisfy { equal($0, $1) }
+        default:
+            if let x = a.asTensor, let y = b.asTensor { return x.shape == y.shape && x.data == y.data }
+            return false
+        }
+    }
+
+    static func unary(_ op: UnOp, _ v: Value) throws -> Value {
+        switch (op, v) {
+        case (.neg, .number(let x)): return .number(-x)
+        case (.plus, .number): return v
+        case (.not, .bool(let b)): return .bool(!b)
+        case (.not, .number(let x)): return .bool(x == 0)
+        case (.not, .none): return .bool(true)
+        default: break
+        }
+        guard let t = v.asTensor else { throw CoreError("'\(op.rawValue)' needs a number or tensor, got \(v.typeName)") }
+        switch op {
+        case .neg: return Value.from(t.map { -$0 })
+        case .plus: return Value.from(t)
+        case .not:
+            var r = Tensor.logicalNot(t)
+            r.isMask = true
+            return Value.from(r)
+        }
+    }
+
+    /// `&&` / `||` on tensors (element-wise); scalars short-circuit in the interpreter.
+    static func logical(isAnd: Bool, _ l: Value, _ r: Value) throws -> Value {
+        guard let a = l.asTensor, let b = r.asTensor else {
+            throw CoreError("'\(isAnd ? "&&" : "||")' needs truth values or tensors, got \((l.asTensor == nil ? l : r).typeName)")
+        }
+        var t = isAnd ? try Tensor.logicalAnd(a, b) : try Tensor.logicalOr(a, b)
+        if t.rank == 0 { return .bool(t.data[0] != 0) }
+        t.isMask = true
+        return .tensor(t)
+    }
+}
+
+@inline(__always) func Foundation_pow(_ a: Double, _ b: Double) -> Double {
+    if b == 2 { return a * a }
+    return _pow(a, b)
+}
+
+#if canImport(Glibc)
+import Glibc
+@inline(__always) func _pow(_ a: Double, _ b: Double) -> Double { Glibc.pow(a, b) }
+#else
+import Darwin
+@inline(__always) func _pow(_ a: Double, _ b: Double) -> Double { Darwin.pow(a, b) }
+#endif

@@ -1,0 +1,231 @@
+import Foundation
+import LossLang
+
+/// `#>` expected output (SPEC §5): checking a script's statements against the lines after
+/// them, unified diffs of the differences, and rewriting them (`loss test --update`).
+public enum Expectations {
+    /// One checked statement (or a block of `#>` lines that follows no statement).
+    public struct Check {
+        /// 0-based line after which the expected lines stand (the statement's last line).
+        public var anchorLine: Int
+        /// 0-based lines of the `#>` lines in the file.
+        public var expectedLines: Range<Int>
+        public var expected: [String]
+        public var actual: [String]
+        public var passed: Bool
+        /// A statement that displays only plots and has no `#>` lines is not checked.
+        public var skipped: Bool
+        public var orphan: Bool
+    }
+
+    public struct FileResult {
+        public var path: String
+        public var script: PercentScript
+        public var checks: [Check]
+        public var interrupted: Bool
+        public var failures: [Check] { checks.filter { !$0.passed } }
+        public var checkedCount: Int { checks.filter { !$0.skipped }.count }
+    }
+
+    /// Runs `text` (the contents of `path`) in a fresh session and checks every statement.
+    public static func check(text: String, path: String, precision: Int = 6) -> FileResult {
+        let script = PercentScript(text)
+        let session = Session(precision: precision)
+        let (runs, interrupted) = ScriptRunner.run(script, file: path, session: session)
+        var checks: [Check] = []
+        for cellRun in runs {
+            for r in cellRun.statements {
+                let expected = r.statement.expectationLines.map { PercentScript.expectation(script.lines[$0]) ?? "" }
+                let actual = r.displayedLines
+                let skipped = expected.isEmpty && r.onlyPlots
+                let passed = skipped || linesMatch(expected, actual, precision: session.precision)
+                checks.append(Check(anchorLine: r.statement.lastLine, expectedLines: r.statement.expectationLines,
+                                    expected: expected, actual: skipped ? [] : actual, passed: passed, skipped: skipped, orphan: false))
+            }
+            let statements = cellRun.statements.map(\.statement)
+            for o in script.orphanExpectations(cellRun.cell, statements: statements) {
+                let expected = o.map { PercentScript.expectation(script.lines[$0]) ?? "" }
+                checks.append(Check(anchorLine: o.lowerBound - 1, expectedLines: o, expected: expected, actual: [],
+                                    passed: false, skipped: false, orphan: true))
+            }
+        }
+        checks.sort { $0.expectedLines.lowerBound < $1.expectedLines.lowerBound }
+        return FileResult(path: path, script: script, checks: checks, interrupted: interrupted)
+    }
+
+    // MARK: matching
+
+    /// Expected and displayed lines match when they are equal up to trailing whitespace,
+    /// or differ only in numbers that are equal at the displayed precision (and in the
+    /// spacing that aligns them).
+    public static func linesMatch(_ expected: [String], _ actual: [String], precision: Int) -> Bool {
+        guard expected.count == actual.count else { return false }
+        for (e, a) in zip(expected, actual) where !lineMatches(e, a, precision: precision) { return false }
+        return true
+    }
+
+    public static func lineMatches(_ expected: String, _ actual: String, precision: Int) -> Bool {
+        let e = rstrip(expected), a = rstrip(actual)
+        if e == a { return true }
+        let te = tokens(e), ta = tokens(a)
+        guard te.count == ta.count else { return false }
+        for (x, y) in zip(te, ta) {
+            switch (x, y) {
+            case (.text(let s), .text(let t)):
+                if collapse(s) != collapse(t) { return false }
+            case (.number(let s), .number(let t)):
+                if !numbersMatch(s, t, precision: precision) { return false }
+            default:
+                return false
+            }
+        }
+        return true
+    }
+
+    static func rstrip(_ s: String) -> String {
+        var t = Substring(s)
+        while let l = t.last, l == " " || l == "\t" || l == "\r" { t = t.dropLast() }
+        return String(t)
+    }
+
+    static func collapse(_ s: String) -> String {
+        var out = ""
+        var space = false
+        for c in s {
+            if c == " " || c == "\t" { space = true; continue }
+            if space { out.append(" "); space = false }
+            out.append(c)
+        }
+        if space { out.append(" ") }
+        return out
+    }
+
+    enum Token: Equatable { case text(String), number(String) }
+
+    /// Splits a line into numbers (`-1.5e-3`, `nan`, `-inf`) and the text between them.
+    static func tokens(_ s: String) -> [Token] {
+        let c = Array(s)
+        var out: [Token] = []
+        var text = ""
+        var i = 0
+        func isWordChar(_ ch: Character) -> Bool { ch.isLetter || ch.isNumber || ch == "_" }
+        while i < c.count {
+            let boundary = i == 0 || !isWordChar(c[i - 1])
+            var j = i
+            if boundary, c[j] == "-" { j += 1 }
+            var matched = false
+            if boundary {
+                // nan, inf
+                for word in ["nan", "inf"] {
+                    let w = Array(word)
+                    if j + w.count <= c.count, Array(c[j..<(j + w.count)]) == w,
+                       j + w.count == c.count || !isWordChar(c[j + w.count]) {
+                        j += w.count; matched = true; break
+                    }
+                }
+                if !matched {
+                    var k = j, digits = 0
+                    while k < c.count, c[k].isASCII, c[k].isNumber { k += 1; digits += 1 }
+                    if k < c.count, c[k] == "." {
+                        k += 1
+                        while k < c.count, c[k].isASCII, c[k].isNumber { k += 1; digits += 1 }
+                    }
+                    if digits > 0 {
+                        if k < c.count, c[k] == "e" || c[k] == "E" {
+                            var m = k + 1
+                            if m < c.count, c[m] == "+" || c[m] == "-" { m += 1 }
+                            var ed = 0
+                            while m < c.count, c[m].isASCII, c[m].isNumber { m += 1; ed += 1 }
+                            if ed > 0 { k = m }
+                        }
+                        if k == c.count || !isWordChar(c[k]) { j = k; matched = true }
+                    }
+                }
+            }
+            if matched {
+                if !text.isEmpty { out.append(.text(text)); text = "" }
+                out.append(.number(String(c[i..<j])))
+                i = j
+            } else {
+                text.append(c[i]); i += 1
+            }
+        }
+        if !text.isEmpty { out.append(.text(text)) }
+        return out
+    }
+
+    /// Numbers match when equal at the displayed precision; a decimal written with fewer
+    /// significant digits (`0.0050`) matches a value that rounds to it (as pytest's NUMBER).
+    static func numbersMatch(_ e: String, _ a: String, precision: Int) -> Bool {
+        guard let x = Double(e), let y = Double(a) else { return e == a }
+        if x.isNaN || y.isNaN { return x.isNaN && y.isNaN }
+        if x == y { return true }
+        if Display.number(x, precision: precision) == Display.number(y, precision: precision) { return true }
+        let isDecimal = e.contains(".") || e.contains("e") || e.contains("E")
+        let d = significantDigits(e)
+        if isDecimal, d < precision, x.isFinite, y.isFinite {
+            return Display.number(y, precision: d) == Display.number(x, precision: d)
+        }
+        return false
+    }
+
+    static func significantDigits(_ s: String) -> Int {
+        let mantissa = s.split(whereSeparator: { $0 == "e" || $0 == "E" }).first.map(String.init) ?? s
+        let digits = mantissa.filter { $0.isASCII && $0.isNumber }
+        let significant = digits.drop { $0 == "0" }
+        return Swift.max(1, significant.count)
+    }
+
+    // MARK: diff and update
+
+    /// A unified diff of every failed check of a file, with a `FILE:LINE` label on each hunk.
+    public static func diff(_ r: FileResult) -> String {
+        let failures = r.failures
+        guard !failures.isEmpty else { return "" }
+        var out = "--- \(r.path) (expected)\n+++ \(r.path) (actual)\n"
+        var delta = 0
+        for f in failures {
+            let hasContext = f.anchorLine >= 0 && f.anchorLine < r.script.lines.count
+            let context = hasContext ? [PercentScript.stripCR(r.script.lines[f.anchorLine])] : []
+            let start = hasContext ? f.anchorLine + 1 : f.expectedLines.lowerBound + 1
+            let oldCount = context.count + f.expected.count, newCount = context.count + f.actual.count
+            let oldStart = oldCount == 0 ? start - 1 : start, newStart = (newCount == 0 ? start - 1 : start) + delta
+            let line = f.expectedLines.isEmpty ? f.anchorLine + 1 : f.expectedLines.lowerBound + 1
+            let note = f.orphan ? " (expected output that follows no statement)" : ""
+            out += "@@ -\(oldStart),\(oldCount) +\(newStart),\(newCount) @@ \(r.path):\(line)\(note)\n"
+            for c in context { out += " \(c)\n" }
+            for e in f.expected { out += "-" + expectationLine(e) + "\n" }
+            for a in f.actual { out += "+" + expectationLine(a) + "\n" }
+            delta += f.actual.count - f.expected.count
+        }
+        return out
+    }
+
+    /// `#> TEXT`, or `#>` for an empty line.
+    public static func expectationLine(_ text: String) -> String {
+        text.isEmpty ? "#>" : "#> " + text
+    }
+
+    /// The file's text with the `#>` lines of every failed check rewritten from what is
+    /// displayed now; everything else is kept byte for byte.
+    public static func updated(_ r: FileResult) -> String {
+        let lines = r.script.lines
+        var replace: [Int: Check] = [:]   // first line of the range (or insertion point) → check
+        for f in r.failures { replace[f.expectedLines.lowerBound] = f }
+        var out: [String] = []
+        var i = 0
+        while i <= lines.count {
+            if let f = replace[i] {
+                let cr = f.anchorLine >= 0 && f.anchorLine < lines.count && lines[f.anchorLine].hasSuffix("\r") ? "\r" : ""
+                let new = f.actual.map { expectationLine($0) + cr }
+                out += new
+                i = f.expectedLines.isEmpty ? i : f.expectedLines.upperBound
+                if f.expectedLines.isEmpty, i < lines.count { out.append(lines[i]); i += 1 }
+                continue
+            }
+            if i < lines.count { out.append(lines[i]) }
+            i += 1
+        }
+        return out.joined(separator: "\n")
+    }
+}

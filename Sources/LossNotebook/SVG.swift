@@ -1,0 +1,133 @@
+import LossLang
+
+/// Renders a plot as a standalone SVG document: byte-stable (fixed number formatting,
+/// no ids, no timestamps), with a 1-2-5 tick grid, one polyline per series, a legend,
+/// title and axis labels.
+public enum SVGRenderer {
+    /// Series colours (matplotlib's tab10).
+    public static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+
+    public static func escape(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default:
+                // control characters are not allowed in XML 1.0
+                if let a = c.asciiValue, a < 0x20, c != "\t", c != "\n" { out += " " } else { out.append(c) }
+            }
+        }
+        return out
+    }
+
+    public static func render(_ p: Plot, width: Int = 640, height: Int = 400) -> String {
+        let W = Double(width), H = Double(height)
+        let hasTitle = !(p.title ?? "").isEmpty, hasXlabel = !(p.xlabel ?? "").isEmpty, hasYlabel = !(p.ylabel ?? "").isEmpty
+        let left = hasYlabel ? 78.0 : 62.0
+        let right = W - 20
+        let top = hasTitle ? 40.0 : 20.0
+        let bottom = H - (hasXlabel ? 54.0 : 34.0)
+        let c = PlotGeometry.coord
+
+        let bounds = PlotGeometry.dataBounds(p)
+        var (xmin, xmax) = PlotGeometry.widen(bounds?.xmin ?? 0, bounds?.xmax ?? 1)
+        var (ymin, ymax) = PlotGeometry.widen(bounds?.ymin ?? 0, bounds?.ymax ?? 1)
+        if let b = bounds, b.ymin < b.ymax {
+            let padding = (b.ymax / 2 - b.ymin / 2) * 0.1   // 5% of the range on each side
+            if padding.isFinite, (b.ymin - padding).isFinite, (b.ymax + padding).isFinite {
+                (ymin, ymax) = (b.ymin - padding, b.ymax + padding)
+            }
+        }
+        if !(xmax > xmin) { (xmin, xmax) = (0, 1) }
+        if !(ymax > ymin) { (ymin, ymax) = (0, 1) }
+        func sx(_ x: Double) -> Double { left + PlotGeometry.fraction(x, xmin, xmax) * (right - left) }
+        func sy(_ y: Double) -> Double { bottom - PlotGeometry.fraction(y, ymin, ymax) * (bottom - top) }
+
+        var o = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">\n"
+        o += "<rect width=\"\(width)\" height=\"\(height)\" fill=\"#ffffff\"/>\n"
+
+        // grid and tick labels
+        o += "<g stroke=\"#e6e6e6\" stroke-width=\"1\">\n"
+        let xt = PlotGeometry.ticks(xmin, xmax, target: 7)
+        let yt = PlotGeometry.ticks(ymin, ymax, target: 6)
+        for v in xt?.values ?? [] { o += "<line x1=\"\(c(sx(v)))\" y1=\"\(c(top))\" x2=\"\(c(sx(v)))\" y2=\"\(c(bottom))\"/>\n" }
+        for v in yt?.values ?? [] { o += "<line x1=\"\(c(left))\" y1=\"\(c(sy(v)))\" x2=\"\(c(right))\" y2=\"\(c(sy(v)))\"/>\n" }
+        o += "</g>\n"
+        o += "<rect x=\"\(c(left))\" y=\"\(c(top))\" width=\"\(c(right - left))\" height=\"\(c(bottom - top))\" fill=\"none\" stroke=\"#333333\" stroke-width=\"1\"/>\n"
+        o += "<g fill=\"#333333\">\n"
+        if let xt {
+            for v in xt.values {
+                o += "<text x=\"\(c(sx(v)))\" y=\"\(c(bottom + 17))\" text-anchor=\"middle\">\(escape(PlotGeometry.tickLabel(v, step: xt.step)))</text>\n"
+            }
+        } else {
+            o += "<text x=\"\(c(left))\" y=\"\(c(bottom + 17))\" text-anchor=\"middle\">\(escape(Display.number(xmin, precision: 4)))</text>\n"
+            o += "<text x=\"\(c(right))\" y=\"\(c(bottom + 17))\" text-anchor=\"middle\">\(escape(Display.number(xmax, precision: 4)))</text>\n"
+        }
+        if let yt {
+            for v in yt.values {
+                o += "<text x=\"\(c(left - 6))\" y=\"\(c(sy(v) + 4))\" text-anchor=\"end\">\(escape(PlotGeometry.tickLabel(v, step: yt.step)))</text>\n"
+            }
+        } else {
+            o += "<text x=\"\(c(left - 6))\" y=\"\(c(bottom + 4))\" text-anchor=\"end\">\(escape(Display.number(ymin, precision: 4)))</text>\n"
+            o += "<text x=\"\(c(left - 6))\" y=\"\(c(top + 4))\" text-anchor=\"end\">\(escape(Display.number(ymax, precision: 4)))</text>\n"
+        }
+        o += "</g>\n"
+
+        // series: one polyline per run of finite points, a dot for an isolated point
+        for (k, s) in p.series.enumerated() {
+            let color = palette[k % palette.count]
+            o += "<g fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.75\" stroke-linejoin=\"round\" stroke-linecap=\"round\">\n"
+            var run: [String] = []
+            func flush() {
+                if run.count == 1 {
+                    let xy = run[0].split(separator: ",")
+                    if xy.count == 2 { o += "<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"1.5\" fill=\"\(color)\"/>\n" }
+                } else if run.count > 1 {
+                    o += "<polyline points=\"\(run.joined(separator: " "))\"/>\n"
+                }
+                run.removeAll()
+            }
+            let n = Swift.min(s.xs.count, s.ys.count)
+            for i in 0..<n {
+                let x = s.xs[i], y = s.ys[i]
+                guard x.isFinite, y.isFinite else { flush(); continue }
+                run.append("\(c(sx(x))),\(c(sy(y)))")
+            }
+            flush()
+            o += "</g>\n"
+        }
+
+        // legend (labelled series only), top right inside the frame
+        let labelled = p.series.enumerated().compactMap { (k, s) in s.label.map { (k, $0) } }
+        if !labelled.isEmpty {
+            let longest = labelled.map { PlotGeometry.width($0.1) }.max() ?? 0
+            let boxW = Double(longest) * 7 + 40, boxH = Double(labelled.count) * 18 + 8
+            let bx = right - boxW - 8, by = top + 8
+            o += "<g>\n<rect x=\"\(c(bx))\" y=\"\(c(by))\" width=\"\(c(boxW))\" height=\"\(c(boxH))\" fill=\"#ffffff\" fill-opacity=\"0.85\" stroke=\"#cccccc\"/>\n"
+            for (row, (k, label)) in labelled.enumerated() {
+                let ly = by + 13 + Double(row) * 18
+                o += "<line x1=\"\(c(bx + 8))\" y1=\"\(c(ly))\" x2=\"\(c(bx + 28))\" y2=\"\(c(ly))\" stroke=\"\(palette[k % palette.count])\" stroke-width=\"2\"/>\n"
+                o += "<text x=\"\(c(bx + 34))\" y=\"\(c(ly + 4))\" fill=\"#333333\">\(escape(label))</text>\n"
+            }
+            o += "</g>\n"
+        }
+
+        if hasTitle, let t = p.title {
+            o += "<text x=\"\(c((left + right) / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\" fill=\"#222222\">\(escape(t))</text>\n"
+        }
+        if hasXlabel, let t = p.xlabel {
+            o += "<text x=\"\(c((left + right) / 2))\" y=\"\(c(H - 14))\" text-anchor=\"middle\" font-size=\"13\" fill=\"#222222\">\(escape(t))</text>\n"
+        }
+        if hasYlabel, let t = p.ylabel {
+            let cy = (top + bottom) / 2
+            o += "<text x=\"18\" y=\"\(c(cy))\" text-anchor=\"middle\" font-size=\"13\" fill=\"#222222\" transform=\"rotate(-90 18 \(c(cy)))\">\(escape(t))</text>\n"
+        }
+        o += "</svg>\n"
+        return o
+    }
+}
