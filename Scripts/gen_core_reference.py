@@ -12,6 +12,7 @@ NumPy/torch expression that produced each.
 import math
 import sys
 
+import mpmath
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -75,6 +76,7 @@ def display(v):
 
 # ---- examples: (built-in, example source, value computed by numpy/torch) ----------------------
 pi, e = math.pi, math.e
+np.seterr(divide="ignore")  # log(0) = -inf is part of an example
 ex = [
     # Math
     ("abs", "abs([-1.5, 0, 2])", np.abs([-1.5, 0, 2])),
@@ -152,26 +154,139 @@ def swift_string(s):
 
 
 # ---- reference values for CoreOpsTests --------------------------------------------------------
+def lit(v):
+    """A Swift array literal of doubles."""
+    out = []
+    for x in np.asarray(v, dtype=np.float64).ravel():
+        x = float(x)
+        out.append(".nan" if math.isnan(x) else (".infinity" if x == math.inf else ("-.infinity" if x == -math.inf else repr(x))))
+    return "[" + ", ".join(out) + "]"
+
+
+def gelu_tail():
+    mpmath.mp.dps = 30
+    return [float(mpmath.mpf(-x) * mpmath.ncdf(-x)) for x in (10, 20, 37)]
+
+
 def values():
-    r = np.random.default_rng(0)
-    print("# sum of 10M values: np.random.default_rng(0).random(10_000_000).sum() is checked in Swift against")
-    print("# a reproducible LCG sequence instead; here: sums of the LCG sequence computed with numpy")
+    """Prints the Swift `Ref` enum of Tests/LossCoreTests/CoreOpsTests.swift."""
+    L = []
+    def put(name, expr, v):
+        L.append(f"    /// {expr}")
+        L.append(f"    static let {name}: [Double] = {lit(v)}")
+
+    # 10M values, identical in Swift: v_i = Double((i * 2654435761) % 4294967291) / 4294967291 * 2 - 0.7
     n = 10_000_000
-    # same LCG as the Swift test: x_{k+1} = (a x_k + c) mod 2^64, value = (x >> 11) / 2^53
-    a, c = 6364136223846793005, 1442695040888963407
-    xs = np.empty(n, dtype=np.uint64)
-    x = np.uint64(42)
-    # vectorised LCG jump-ahead is complex; do it in chunks with Python ints (slow but fine, once)
-    state = 42
-    vals = np.empty(n, dtype=np.float64)
-    mask = (1 << 64) - 1
-    for i in range(n):
-        state = (a * state + c) & mask
-        vals[i] = (state >> 11) / 9007199254740992.0
-    print("lcg10M.sum() =", repr(vals.sum()))
-    m = vals.reshape(1_000_000, 10)
-    print("lcg10M.reshape(1e6,10).sum(axis=0) =", repr(m.sum(axis=0).tolist()))
-    print("math.fsum(lcg10M) =", repr(math.fsum(vals)))
+    i = np.arange(n, dtype=np.int64)
+    big = ((i * 2654435761) % 4294967291).astype(np.float64) / 4294967291.0 * 2 - 0.7
+    put("bigSum", "[np.sum(v), math.fsum(v)] with v = ((arange(1e7) * 2654435761) % 4294967291) / 4294967291 * 2 - 0.7",
+        [np.sum(big), math.fsum(big)])
+    put("bigSumAxis0", "[math.fsum(c) for c in v.reshape(1_000_000, 10).T] (exact column sums)",
+        [math.fsum(c) for c in big.reshape(1_000_000, 10).T])
+    put("bigSumAxis0Numpy", "v.reshape(1_000_000, 10).sum(axis=0)", big.reshape(1_000_000, 10).sum(axis=0))
+    put("bigSumAxis1", "[math.fsum(r) for r in v.reshape(4, 2_500_000)] (exact row sums)",
+        [math.fsum(r) for r in big.reshape(4, 2_500_000)])
+
+    # a small 3-d tensor for reductions along every axis
+    X = np.round(np.random.default_rng(7).standard_normal((2, 3, 4)) * 2, 3)
+    X[1, 2, 3] = X[1, 2, 0]  # a tie for argmin/argmax
+    put("X", "np.round(np.random.default_rng(7).standard_normal((2, 3, 4)) * 2, 3), X[1,2,3] = X[1,2,0]", X)
+    for ax in [None, 0, 1, 2, -1]:
+        k = "All" if ax is None else ("M1" if ax == -1 else str(ax))
+        put(f"sum{k}", f"np.sum(X, axis={ax})", np.sum(X, axis=ax))
+        put(f"mean{k}", f"np.mean(X, axis={ax})", np.mean(X, axis=ax))
+        put(f"prod{k}", f"np.prod(X, axis={ax})", np.prod(X, axis=ax))
+        put(f"min{k}", f"np.min(X, axis={ax})", np.min(X, axis=ax))
+        put(f"max{k}", f"np.max(X, axis={ax})", np.max(X, axis=ax))
+        put(f"argmin{k}", f"np.argmin(X, axis={ax})", np.argmin(X, axis=ax))
+        put(f"argmax{k}", f"np.argmax(X, axis={ax})", np.argmax(X, axis=ax))
+        put(f"var{k}", f"np.var(X, axis={ax})", np.var(X, axis=ax))
+        put(f"std{k}", f"np.std(X, axis={ax})", np.std(X, axis=ax))
+        tX = torch.tensor(X)
+        dims = None if ax is None else ax
+        for p, pn in [(2, "2"), (1, "1"), (math.inf, "Inf"), (-math.inf, "NegInf"), (3, "3"), (0.5, "Half"), (0, "0")]:
+            put(f"norm{pn}{k}", f"torch.linalg.vector_norm(X, ord={p}, dim={dims})",
+                torch.linalg.vector_norm(tX, ord=p, dim=dims).numpy())
+        put(f"lse{k}", f"torch.logsumexp(X, dim={ax if ax is not None else (0, 1, 2)})",
+            torch.logsumexp(tX, dim=ax if ax is not None else (0, 1, 2)).numpy())
+
+    # element-wise functions
+    u = np.array([-2.5, -0.5, 0.0, 0.3, 1.0, 2.5])
+    put("u", "u", u)
+    with np.errstate(all="ignore"):
+        for name, f in [("abs", np.abs), ("sign", np.sign), ("sqrt", np.sqrt), ("exp", np.exp), ("expm1", np.expm1),
+                        ("log", np.log), ("log1p", np.log1p), ("log2", np.log2), ("log10", np.log10), ("sin", np.sin),
+                        ("cos", np.cos), ("tan", np.tan), ("tanh", np.tanh), ("asin", np.arcsin), ("acos", np.arccos),
+                        ("atan", np.arctan), ("floor", np.floor), ("ceil", np.ceil), ("round", np.round)]:
+            put(f"u_{name}", f"np.{f.__name__}(u)", f(u))
+        a = np.array([[-7.5], [2.0]]); b = np.array([2.0, -3.0, 0.0])
+        put("mod", "np.remainder([[-7.5], [2.0]], [2.0, -3.0, 0.0])", np.remainder(a, b))
+        put("pow", "np.power([[-7.5], [2.0]], [2.0, -3.0, 0.0])", np.power(a, b))
+        put("atan2", "np.arctan2([[-7.5], [2.0]], [2.0, -3.0, 0.0])", np.arctan2(a, b))
+        put("powFrac", "np.power([-8.0, 8.0], 1/3)", np.power([-8.0, 8.0], 1 / 3))
+        put("modEdge", "np.remainder([5, -5, 5, -5, -0.0, 7], [3, 3, -3, -3, 2, np.inf])",
+            np.remainder([5.0, -5, 5, -5, -0.0, 7], [3.0, 3, -3, -3, 2, np.inf]))
+
+    # activations
+    z = np.array([-800, -30, -1, -1e-8, 0, 0.5, 19.9, 20.1, 30, 800], dtype=np.float64)
+    tz = torch.tensor(z)
+    put("z", "z", z)
+    put("sigmoid", "torch.sigmoid(z)", torch.sigmoid(tz).numpy())
+    put("logsigmoid", "F.logsigmoid(z)", F.logsigmoid(tz).numpy())
+    put("softplus", "F.softplus(z)", F.softplus(tz).numpy())
+    put("gelu", "F.gelu(z)", F.gelu(tz).numpy())
+    put("geluTail", "[float(-x * mpmath.ncdf(-x)) for x in (10, 20, 37)] (mpmath, 30 digits); torch gives -0",
+        gelu_tail())
+    put("leaky", "F.leaky_relu(z, 0.2)", F.leaky_relu(tz, 0.2).numpy())
+    M = np.round(np.random.default_rng(3).standard_normal((3, 4)) * 3, 2)
+    tM = torch.tensor(M)
+    put("M", "np.round(np.random.default_rng(3).standard_normal((3, 4)) * 3, 2)", M)
+    put("softmaxM1", "torch.softmax(M, -1)", torch.softmax(tM, -1).numpy())
+    put("softmax0", "torch.softmax(M, 0)", torch.softmax(tM, 0).numpy())
+    put("logSoftmaxM1", "torch.log_softmax(M * 300, -1)", torch.log_softmax(tM * 300, -1).numpy())
+    put("logSoftmax0", "torch.log_softmax(M, 0)", torch.log_softmax(tM, 0).numpy())
+
+    # linear algebra
+    rng = np.random.default_rng(11)
+    A = np.round(rng.standard_normal((2, 3)), 3); B = np.round(rng.standard_normal((3, 4)), 3)
+    v3 = np.round(rng.standard_normal(3), 3); w3 = np.round(rng.standard_normal(3), 3)
+    P = np.round(rng.standard_normal((2, 1, 3, 4)), 3); Q = np.round(rng.standard_normal((5, 4, 2)), 3)
+    for nm, val in [("A", A), ("B", B), ("v3", v3), ("w3", w3), ("P", P), ("Q", Q)]:
+        put(nm, f"{nm} (np.random.default_rng(11), rounded to 3 decimals)", val)
+    put("AB", "A @ B", A @ B)
+    put("vv", "v3 @ w3", [v3 @ w3])
+    put("Av", "A @ v3", A @ v3)
+    put("vB", "v3 @ B", v3 @ B)
+    put("PQ", "P @ Q  (shape (2, 5, 3, 2))", P @ Q)
+    put("Pv", "P @ np.arange(4.)  (shape (2, 1, 3))", P @ np.arange(4.0))
+    put("vQ", "np.arange(4.) @ Q  (shape (5, 2))", np.arange(4.0) @ Q)
+
+    # shape / construction ops
+    put("arange1", "np.arange(0.1, 1, 0.3)", np.arange(0.1, 1, 0.3))
+    put("arange2", "np.arange(1, 0, -0.1)", np.arange(1, 0, -0.1))
+    put("arange3", "np.arange(-3.5, 7.25, 1.3)", np.arange(-3.5, 7.25, 1.3))
+    put("linspace1", "np.linspace(0, 1, 7)", np.linspace(0, 1, 7))
+    put("linspace2", "np.linspace(-1.3, 2.9, 4)", np.linspace(-1.3, 2.9, 4))
+    put("cross", "np.cross([[1., 2, 3], [-1, 0.5, 2]], [4., 5, 6])", np.cross([[1.0, 2, 3], [-1, 0.5, 2]], [4.0, 5, 6]))
+    put("dotBatch", "np.vecdot([[1., 2, 3], [-1, 0.5, 2]], [4., 5, 6])", np.sum(np.array([[1.0, 2, 3], [-1, 0.5, 2]]) * [4.0, 5, 6], -1))
+    put("normalize0", "F.normalize(M, dim=0)", F.normalize(tM, dim=0).numpy())
+    put("cosine", "F.cosine_similarity(A, [[1e-9, 0, 0], [0.3, -2, 1]], dim=-1)",
+        F.cosine_similarity(torch.tensor(A), torch.tensor([[1e-9, 0, 0], [0.3, -2, 1]], dtype=torch.float64), dim=-1).numpy())
+    put("cosine0", "F.cosine_similarity(M, M[::-1], dim=0)", F.cosine_similarity(tM, tM.flip(0), dim=0).numpy())
+    put("cdist", "torch.cdist(M, M[:2] + 0.5)", torch.cdist(tM, tM[:2] + 0.5).numpy())
+    put("transpose3", "np.arange(24.).reshape(2, 3, 4).T", np.arange(24.0).reshape(2, 3, 4).T)
+
+    print("/// Generated by Scripts/gen_core_reference.py --values (NumPy " + np.__version__ + ", torch " + torch.__version__ + ").")
+    print("enum CoreRef {")
+    print("\n".join(L))
+    keys = [f"{op}{k}" for k in ["All", "0", "1", "2", "M1"]
+            for op in ["sum", "mean", "prod", "min", "max", "argmin", "argmax", "var", "std", "lse"]
+                      + [f"norm{pn}" for pn in ["2", "1", "Inf", "NegInf", "3", "Half", "0"]]]
+    print("    /// The reductions above by name + axis key (All, 0, 1, 2, M1 for -1).")
+    print("    static let table: [String: [Double]] = [")
+    print("\n".join(f'        "{k}": {k},' for k in keys))
+    print("    ]")
+    print("}")
 
 
 if __name__ == "__main__":

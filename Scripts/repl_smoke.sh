@@ -18,16 +18,19 @@ BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 
 WORK=$(mktemp -d)
 HIST="$WORK/history"
-SOCK="$WORK/tmux.sock"
+SOCK=
 S=smoke
-pass=0; fail=0
-trap 'tmux -S "$SOCK" kill-server 2>/dev/null; rm -rf "$WORK"' EXIT
+pass=0; fail=0; runs=0
+cleanup() { for s in "$WORK"/tmux*.sock; do [ -S "$s" ] && tmux -S "$s" kill-server 2>/dev/null; done; rm -rf "$WORK"; }
+trap cleanup EXIT
 
 t() { tmux -S "$SOCK" "$@"; }
-start() {
-    t kill-server 2>/dev/null
+start() {  # a new tmux server (own socket) running the REPL
+    [ -n "$SOCK" ] && t kill-server 2>/dev/null
+    runs=$((runs + 1)); SOCK="$WORK/tmux$runs.sock"
     t new-session -d -s $S -x 120 -y 50 "cd '$WORK' && LOSS_HISTORY='$HIST' '$BIN'; echo \"[exit \$?]\"; sleep 600"
-    wait_for 'loss\[1\]> ' || { echo "repl_smoke: the REPL did not start"; screen; exit 1; }
+    sleep 0.5
+    wait_for "loss\[1\]> " || { echo "repl_smoke: the REPL did not start"; screen; exit 1; }
 }
 screen() { t capture-pane -p -J -t $S -S -200; }
 keys() { t send-keys -t $S "$@"; }
@@ -163,8 +166,8 @@ start
 keys Up
 check_line "history: Up recalls the last line of the previous session" '> p$'
 keys C-u
-fresh; keys C-r; type_ 'gamma:'
-check "history: reverse search finds an earlier line" "focal\(p, \[1, 0\], gamma: 2\)"
+fresh; keys C-r; type_ 'sigm'
+check "history: reverse search finds an earlier line" "reverse-i-search.*sigm.*: sigmoid\(0\)"
 keys C-g C-u
 line ':load session.loss'
 check ":load runs a saved script" 'loss\[2\]> $'

@@ -4,6 +4,14 @@ import Foundation
 // flatten, full/ones, eye, linspace, arange, onehot, diag, dot, cross, outer,
 // normalize, cosine, cdist. Errors name the built-in and both shapes.
 
+/// A number in an error message: `3`, `1.5`, `-inf`, `nan` (up to 6 significant digits).
+func messageNumber(_ x: Double) -> String {
+    if x.isNaN { return "nan" }
+    if x.isInfinite { return x < 0 ? "-inf" : "inf" }
+    if x == x.rounded(), Swift.abs(x) < 1e15 { return String(format: "%.0f", x) }
+    return String(format: "%.6g", x)
+}
+
 extension Tensor {
     // MARK: Reshaping
 
@@ -169,7 +177,7 @@ extension Tensor {
     /// ⌈(b − a)/step⌉ values a + i·((a + step) − a).
     public static func arange(_ a: Double, _ b: Double, step: Double = 1, what: String = "range") throws -> Tensor {
         guard a.isFinite, b.isFinite, step.isFinite else {
-            throw CoreError("\(what): start, stop and step must be finite numbers, got \(a), \(b), \(step)")
+            throw CoreError("\(what): start, stop and step must be finite numbers, got \(messageNumber(a)), \(messageNumber(b)), \(messageNumber(step))")
         }
         guard step != 0 else { throw CoreError("\(what): step must not be 0") }
         let len = ((b - a) / step).rounded(.up)
@@ -194,7 +202,7 @@ extension Tensor {
         var maxLabel = -1
         for (i, v) in labels.data.enumerated() {
             guard v.isFinite, v == v.rounded(), v >= 0, v < Double(maxTensorElements) else {
-                throw CoreError("\(what): labels must be class indices (integers ≥ 0), got \(v) at flat index \(i)")
+                throw CoreError("\(what): labels must be class indices (integers ≥ 0), got \(messageNumber(v)) at flat index \(i)")
             }
             maxLabel = Swift.max(maxLabel, Int(v))
         }

@@ -86,7 +86,7 @@ struct Compiler {
             return ExprStmt(try expr(e))
         case .assign(let n, let ns, let e, let sp):
             let v = try expr(e)
-            return AssignNode(target(n, ns), v, sp, unit)
+            return AssignNode(target(n, ns), v, shadows: scope == nil && I.isBuiltinName(n), sp, unit)
         case .indexAssign(let n, let ns, let items, let e, let sp):
             let v = try expr(e)
             let its = try indexItems(items)
@@ -108,7 +108,7 @@ struct Compiler {
         case .fnDef(let name, let ns, let params, let body, let sp):
             let t = target(name, ns)
             let lam = try lambda(name: name, params, body, sp)
-            return AssignNode(t, lam, sp, unit)
+            return AssignNode(t, lam, shadows: scope == nil && I.isBuiltinName(name), sp, unit)
         case .ifStmt(let branches, let e, let sp):
             var bs: [(Node, BlockNode)] = []
             for (c, b) in branches { bs.append((try expr(c), try block(b, c.span))) }

@@ -531,12 +531,14 @@ enum Target {
 final class AssignNode: Node {
     let target: Target
     let value: Node
-    init(_ t: Target, _ v: Node, _ s: SourceSpan, _ u: SourceUnit) { target = t; value = v; super.init(s, u) }
+    /// Assigning to a built-in's name warns once (decided when compiled).
+    let shadowsBuiltin: Bool
+    init(_ t: Target, _ v: Node, shadows: Bool, _ s: SourceSpan, _ u: SourceUnit) { target = t; value = v; shadowsBuiltin = shadows; super.init(s, u) }
     override func exec(_ I: Interpreter) throws -> Flow {
         let v = try value.eval(I)
         switch target {
         case .global(let i, let name):
-            if I.globals[i] != nil || true, I.isBuiltinName(name), !I.warnedShadow.contains(name) {
+            if shadowsBuiltin, !I.warnedShadow.contains(name) {
                 I.warnedShadow.insert(name)
                 I.session?.warn("'\(name)' shadows the built-in of the same name (use :reset to restore it)", span)
             }

@@ -4,11 +4,11 @@ import LossCore
 public enum Value {
     case number(Double)
     case bool(Bool)
-    case string(String)
+    indirect case string(String)
     case none
-    case tensor(Tensor)
+    indirect case tensor(Tensor)
     case function(Function)
-    case plot(Plot)
+    indirect case plot(Plot)
     /// A list of non-numeric values, from a literal like `[f, g]` or `["a", "b"]`.
     case list([Value])
 

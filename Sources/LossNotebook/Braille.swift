@@ -81,11 +81,9 @@ public enum BrailleChart {
 
     public static func render(_ p: Plot, width: Int = 60, height: Int = 15, color: Bool = false) -> String {
         var canvas = BrailleCanvas(width: width, height: height)
-        let bounds = PlotGeometry.dataBounds(p)
-        var (xmin, xmax) = PlotGeometry.widen(bounds?.xmin ?? 0, bounds?.xmax ?? 1)
-        var (ymin, ymax) = PlotGeometry.widen(bounds?.ymin ?? 0, bounds?.ymax ?? 1)
-        (ymin, ymax) = PlotGeometry.narrowNice(ymin, ymax)
-        if !(xmax > xmin) { (xmin, xmax) = (0, 1) }
+        let b = PlotGeometry.bounds(p)
+        let (xmin, xmax) = (b.xmin, b.xmax)
+        let (ymin, ymax) = PlotGeometry.narrowNice(b.ymin, b.ymax)
         let pw = canvas.pixelWidth, ph = canvas.pixelHeight
         func px(_ x: Double) -> Int { Int((PlotGeometry.fraction(x, xmin, xmax) * Double(pw - 1)).rounded()) }
         func py(_ y: Double) -> Int { Int(((1 - PlotGeometry.fraction(y, ymin, ymax)) * Double(ph - 1)).rounded()) }

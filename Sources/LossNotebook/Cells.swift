@@ -21,7 +21,13 @@ public struct PercentScript {
 
     public init(_ text: String) {
         self.text = text
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // split on the scalar "\n" (Swift's "\r\n" is one Character): "\r" stays in its line
+        var lines: [String] = []
+        var partial = String.UnicodeScalarView()
+        for u in text.unicodeScalars {
+            if u == "\n" { lines.append(String(partial)); partial = String.UnicodeScalarView() } else { partial.append(u) }
+        }
+        lines.append(String(partial))
         self.lines = lines
         var cells: [Cell] = []
         var current = Cell(kind: .code, title: nil, markerLine: nil, lines: 0..<0)

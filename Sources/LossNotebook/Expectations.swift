@@ -23,6 +23,8 @@ public enum Expectations {
         public var script: PercentScript
         public var checks: [Check]
         public var interrupted: Bool
+        /// Significant digits of the display the file was checked at.
+        public var precision: Int
         public var failures: [Check] { checks.filter { !$0.passed } }
         public var checkedCount: Int { checks.filter { !$0.skipped }.count }
     }
@@ -50,7 +52,7 @@ public enum Expectations {
             }
         }
         checks.sort { $0.expectedLines.lowerBound < $1.expectedLines.lowerBound }
-        return FileResult(path: path, script: script, checks: checks, interrupted: interrupted)
+        return FileResult(path: path, script: script, checks: checks, interrupted: interrupted, precision: session.precision)
     }
 
     // MARK: matching
@@ -178,25 +180,89 @@ public enum Expectations {
 
     // MARK: diff and update
 
-    /// A unified diff of every failed check of a file, with a `FILE:LINE` label on each hunk.
+    enum DiffOp: Equatable {
+        case same(String), del(String), add(String)
+        var isChange: Bool { if case .same = self { return false } else { return true } }
+    }
+
+    /// Line operations turning the expected `#>` lines into the displayed ones (an LCS on
+    /// lines, where lines match as in `lineMatches`).
+    static func blockOps(expected: [String], actual: [String], precision: Int) -> [DiffOp] {
+        let n = expected.count, m = actual.count
+        if n == 0 { return actual.map { .add(expectationLine($0)) } }
+        if m == 0 { return expected.map { .del(expectationLine($0)) } }
+        guard n * m <= 4_000_000 else {
+            return expected.map { .del(expectationLine($0)) } + actual.map { .add(expectationLine($0)) }
+        }
+        var eq = [Bool](repeating: false, count: n * m)
+        for i in 0..<n { for j in 0..<m { eq[i * m + j] = lineMatches(expected[i], actual[j], precision: precision) } }
+        // lcs[i][j] = LCS length of expected[i...] and actual[j...]
+        var lcs = [Int](repeating: 0, count: (n + 1) * (m + 1))
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            for j in stride(from: m - 1, through: 0, by: -1) {
+                lcs[i * (m + 1) + j] = eq[i * m + j] ? lcs[(i + 1) * (m + 1) + j + 1] + 1
+                    : Swift.max(lcs[(i + 1) * (m + 1) + j], lcs[i * (m + 1) + j + 1])
+            }
+        }
+        var ops: [DiffOp] = []
+        var i = 0, j = 0
+        while i < n || j < m {
+            if i < n, j < m, eq[i * m + j] { ops.append(.same(expectationLine(expected[i]))); i += 1; j += 1 }
+            else if i < n, j == m || lcs[(i + 1) * (m + 1) + j] >= lcs[i * (m + 1) + j + 1] { ops.append(.del(expectationLine(expected[i]))); i += 1 }
+            else { ops.append(.add(expectationLine(actual[j]))); j += 1 }
+        }
+        return ops
+    }
+
+    /// A unified diff (3 lines of context) of the file as it is and as `--update` would
+    /// write it; each hunk is labelled `FILE:LINE`.
     public static func diff(_ r: FileResult) -> String {
-        let failures = r.failures
+        let failures = r.failures.sorted { $0.expectedLines.lowerBound < $1.expectedLines.lowerBound }
         guard !failures.isEmpty else { return "" }
-        var out = "--- \(r.path) (expected)\n+++ \(r.path) (actual)\n"
-        var delta = 0
+        var lines = r.script.lines.map(PercentScript.stripCR)
+        if lines.count > 1, lines.last == "" { lines.removeLast() }   // the text ends with a newline
+        var ops: [DiffOp] = []
+        var orphanAt = Set<Int>()   // op indices where an orphan block starts
+        var i = 0
         for f in failures {
-            let hasContext = f.anchorLine >= 0 && f.anchorLine < r.script.lines.count
-            let context = hasContext ? [PercentScript.stripCR(r.script.lines[f.anchorLine])] : []
-            let start = hasContext ? f.anchorLine + 1 : f.expectedLines.lowerBound + 1
-            let oldCount = context.count + f.expected.count, newCount = context.count + f.actual.count
-            let oldStart = oldCount == 0 ? start - 1 : start, newStart = (newCount == 0 ? start - 1 : start) + delta
-            let line = f.expectedLines.isEmpty ? f.anchorLine + 1 : f.expectedLines.lowerBound + 1
-            let note = f.orphan ? " (expected output that follows no statement)" : ""
-            out += "@@ -\(oldStart),\(oldCount) +\(newStart),\(newCount) @@ \(r.path):\(line)\(note)\n"
-            for c in context { out += " \(c)\n" }
-            for e in f.expected { out += "-" + expectationLine(e) + "\n" }
-            for a in f.actual { out += "+" + expectationLine(a) + "\n" }
-            delta += f.actual.count - f.expected.count
+            while i < f.expectedLines.lowerBound, i < lines.count { ops.append(.same(lines[i])); i += 1 }
+            if f.orphan { orphanAt.insert(ops.count) }
+            ops += blockOps(expected: f.expected, actual: f.actual, precision: r.precision)
+            i = Swift.max(i, f.expectedLines.upperBound)
+        }
+        while i < lines.count { ops.append(.same(lines[i])); i += 1 }
+
+        let context = 3
+        let changes = ops.indices.filter { ops[$0].isChange }
+        var out = "--- \(r.path) (expected)\n+++ \(r.path) (actual)\n"
+        var k = 0
+        while k < changes.count {
+            var last = k
+            while last + 1 < changes.count, changes[last + 1] - changes[last] <= 2 * context { last += 1 }
+            let lo = Swift.max(0, changes[k] - context), hi = Swift.min(ops.count, changes[last] + context + 1)
+            var oldLine = 1, newLine = 1
+            for op in ops[..<lo] {
+                switch op { case .same: oldLine += 1; newLine += 1; case .del: oldLine += 1; case .add: newLine += 1 }
+            }
+            var oldCount = 0, newCount = 0, body = ""
+            var label = 0
+            var orphan = false
+            for idx in lo..<hi {
+                if orphanAt.contains(idx) { orphan = true }
+                switch ops[idx] {
+                case .same(let t): body += " \(t)\n"; oldCount += 1; newCount += 1
+                case .del(let t):
+                    if label == 0 { label = oldLine + oldCount }
+                    body += "-\(t)\n"; oldCount += 1
+                case .add(let t):
+                    if label == 0 { label = Swift.max(1, oldLine + oldCount - 1) }
+                    body += "+\(t)\n"; newCount += 1
+                }
+            }
+            let os = oldCount == 0 ? oldLine - 1 : oldLine, ns = newCount == 0 ? newLine - 1 : newLine
+            let note = orphan ? " (expected output that follows no statement)" : ""
+            out += "@@ -\(os),\(oldCount) +\(ns),\(newCount) @@ \(r.path):\(label)\(note)\n" + body
+            k = last + 1
         }
         return out
     }

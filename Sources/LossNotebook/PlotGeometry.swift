@@ -7,30 +7,37 @@ enum PlotGeometry {
         var xmin: Double, xmax: Double, ymin: Double, ymax: Double
     }
 
-    /// Extrema of the finite points (x and y both finite) of every series, or nil when there are none.
-    static func dataBounds(_ p: Plot) -> Bounds? {
-        var b: Bounds? = nil
+    /// Extrema of the data: x over every finite x (so that `plot(f, a, b)` spans [a, b] even
+    /// where f is infinite), y over the points whose x and y are both finite. Nil parts
+    /// when there are none.
+    static func dataRanges(_ p: Plot) -> (x: (Double, Double)?, y: (Double, Double)?) {
+        var x: (Double, Double)? = nil, y: (Double, Double)? = nil
         for s in p.series {
             let n = Swift.min(s.xs.count, s.ys.count)
             for i in 0..<n {
-                let x = s.xs[i], y = s.ys[i]
-                guard x.isFinite, y.isFinite else { continue }
-                if var c = b {
-                    c.xmin = Swift.min(c.xmin, x); c.xmax = Swift.max(c.xmax, x)
-                    c.ymin = Swift.min(c.ymin, y); c.ymax = Swift.max(c.ymax, y)
-                    b = c
-                } else {
-                    b = Bounds(xmin: x, xmax: x, ymin: y, ymax: y)
-                }
+                let xv = s.xs[i], yv = s.ys[i]
+                guard xv.isFinite else { continue }
+                x = x.map { (Swift.min($0.0, xv), Swift.max($0.1, xv)) } ?? (xv, xv)
+                guard yv.isFinite else { continue }
+                y = y.map { (Swift.min($0.0, yv), Swift.max($0.1, yv)) } ?? (yv, yv)
             }
         }
-        return b
+        return (x, y)
+    }
+
+    /// The ranges to draw: data extrema, widened when empty, [0, 1] without data.
+    static func bounds(_ p: Plot) -> Bounds {
+        let (x, y) = dataRanges(p)
+        let (x0, x1) = widen(x?.0 ?? 0, x?.1 ?? 1)
+        let (y0, y1) = widen(y?.0 ?? 0, y?.1 ?? 1)
+        return Bounds(xmin: x0, xmax: x1, ymin: y0, ymax: y1)
     }
 
     /// A non-empty interval: a single value v becomes [v - 1, v + 1].
     static func widen(_ lo: Double, _ hi: Double) -> (Double, Double) {
         if lo < hi { return (lo, hi) }
-        return (lo - 1, hi + 1)
+        let a = lo - 1, b = hi + 1
+        return a < b ? (a, b) : (lo - Swift.abs(lo) / 2, hi + Swift.abs(hi) / 2)   // huge values: ±50%
     }
 
     /// Position of v in [lo, hi] as a fraction in [0, 1]; halves avoid overflow of hi - lo.
@@ -47,11 +54,20 @@ enum PlotGeometry {
     static func narrowNice(_ lo: Double, _ hi: Double) -> (Double, Double) {
         let span = hi - lo
         guard span > 0, span.isFinite else { return (lo, hi) }
-        let step = pow10(Int((log10(span)).rounded(.down)) - 1)
+        guard let k = floorLog10(span) else { return (lo, hi) }
+        let step = pow10(k - 1)
         guard step > 0, step.isFinite else { return (lo, hi) }
         let a = (lo / step).rounded(.down) * step, b = (hi / step).rounded(.up) * step
         guard a.isFinite, b.isFinite, a <= lo, b >= hi else { return (lo, hi) }
         return (a, b)
+    }
+
+    /// ⌊log10 x⌋ for finite x > 0, else nil.
+    static func floorLog10(_ x: Double) -> Int? {
+        guard x > 0, x.isFinite else { return nil }
+        let l = log10(x).rounded(.down)
+        guard l.isFinite else { return nil }
+        return Int(l)
     }
 
     static func pow10(_ k: Int) -> Double {
@@ -66,8 +82,8 @@ enum PlotGeometry {
     static func niceStep(_ lo: Double, _ hi: Double, target: Int = 6) -> Double? {
         let span = hi - lo
         guard span > 0, span.isFinite else { return nil }
-        let raw = span / Double(target)
-        let k = Int(log10(raw).rounded(.down))
+        let raw = span / Double(Swift.max(1, target))
+        guard let k = floorLog10(raw) else { return nil }
         let base = pow10(k)
         guard base > 0, base.isFinite else { return nil }
         let m = raw / base
@@ -80,15 +96,18 @@ enum PlotGeometry {
         guard let step = niceStep(lo, hi, target: target) else { return nil }
         let first = (lo / step - 1e-9).rounded(.up), last = (hi / step + 1e-9).rounded(.down)
         guard first.isFinite, last.isFinite, last >= first, last - first <= 100 else { return nil }
+        let n = Int(last - first)
         var out: [Double] = []
-        var k = first
-        while k <= last { out.append(k * step); k += 1 }
+        for i in 0...n {
+            let v = (first + Double(i)) * step
+            if out.last.map({ $0 < v }) ?? true { out.append(v) }   // huge multiples can collapse
+        }
         return (out, step)
     }
 
     /// A tick label with as many decimals as the step needs ("0.25" for step 0.05 → "0.25").
     static func tickLabel(_ v: Double, step: Double) -> String {
-        let decimals = Swift.max(0, -Int(log10(step).rounded(.down)))
+        let decimals = Swift.max(0, -(floorLog10(step) ?? 0))
         if decimals > 6 || Swift.abs(v) >= 1e7 { return Display.number(v, precision: 3) }
         var s = fixed(v, decimals: decimals)
         if s.hasPrefix("-"), s.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) { s.removeFirst() }

@@ -34,17 +34,13 @@ public enum SVGRenderer {
         let bottom = H - (hasXlabel ? 54.0 : 34.0)
         let c = PlotGeometry.coord
 
-        let bounds = PlotGeometry.dataBounds(p)
-        var (xmin, xmax) = PlotGeometry.widen(bounds?.xmin ?? 0, bounds?.xmax ?? 1)
-        var (ymin, ymax) = PlotGeometry.widen(bounds?.ymin ?? 0, bounds?.ymax ?? 1)
-        if let b = bounds, b.ymin < b.ymax {
-            let padding = (b.ymax / 2 - b.ymin / 2) * 0.1   // 5% of the range on each side
-            if padding.isFinite, (b.ymin - padding).isFinite, (b.ymax + padding).isFinite {
-                (ymin, ymax) = (b.ymin - padding, b.ymax + padding)
-            }
+        let b = PlotGeometry.bounds(p)
+        let (xmin, xmax) = (b.xmin, b.xmax)
+        var (ymin, ymax) = (b.ymin, b.ymax)
+        let padding = (ymax / 2 - ymin / 2) * 0.1   // 5% of the range on each side
+        if padding.isFinite, (ymin - padding).isFinite, (ymax + padding).isFinite {
+            (ymin, ymax) = (ymin - padding, ymax + padding)
         }
-        if !(xmax > xmin) { (xmin, xmax) = (0, 1) }
-        if !(ymax > ymin) { (ymin, ymax) = (0, 1) }
         func sx(_ x: Double) -> Double { left + PlotGeometry.fraction(x, xmin, xmax) * (right - left) }
         func sy(_ y: Double) -> Double { bottom - PlotGeometry.fraction(y, ymin, ymax) * (bottom - top) }
 
@@ -107,7 +103,34 @@ public enum SVGRenderer {
         if !labelled.isEmpty {
             let longest = labelled.map { PlotGeometry.width($0.1) }.max() ?? 0
             let boxW = Double(longest) * 7 + 40, boxH = Double(labelled.count) * 18 + 8
-            let bx = right - boxW - 8, by = top + 8
+            // the corner whose box the lines cross least (top right on ties), judged on points
+            // sampled along every segment
+            var samples: [(Double, Double)] = []
+            for s in p.series {
+                var prev: (Double, Double)? = nil
+                for i in 0..<Swift.min(s.xs.count, s.ys.count) {
+                    guard s.xs[i].isFinite, s.ys[i].isFinite else { prev = nil; continue }
+                    let pt = (sx(s.xs[i]), sy(s.ys[i]))
+                    if let q = prev {
+                        let length = Swift.abs(pt.0 - q.0) + Swift.abs(pt.1 - q.1)   // at most ~900 px
+                        let steps = Swift.max(1, Swift.min(400, Int((length / 4).rounded(.up))))
+                        for k in 1...steps {
+                            let t = Double(k) / Double(steps)
+                            samples.append((q.0 + (pt.0 - q.0) * t, q.1 + (pt.1 - q.1) * t))
+                        }
+                    } else {
+                        samples.append(pt)
+                    }
+                    prev = pt
+                }
+            }
+            var best = (count: Int.max, x: right - boxW - 8, y: top + 8)
+            for (cx, cy) in [(right - boxW - 8, top + 8), (left + 8, top + 8), (right - boxW - 8, bottom - boxH - 8), (left + 8, bottom - boxH - 8)] {
+                var count = 0
+                for (x, y) in samples where x >= cx - 4 && x <= cx + boxW + 4 && y >= cy - 4 && y <= cy + boxH + 4 { count += 1 }
+                if count < best.count { best = (count, cx, cy) }
+            }
+            let bx = best.x, by = best.y
             o += "<g>\n<rect x=\"\(c(bx))\" y=\"\(c(by))\" width=\"\(c(boxW))\" height=\"\(c(boxH))\" fill=\"#ffffff\" fill-opacity=\"0.85\" stroke=\"#cccccc\"/>\n"
             for (row, (k, label)) in labelled.enumerated() {
                 let ly = by + 13 + Double(row) * 18

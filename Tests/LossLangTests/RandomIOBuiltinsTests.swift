@@ -368,3 +368,50 @@ final class RandomIOBuiltinsTests: XCTestCase {
 private extension Value {
     var isNone: Bool { if case .none = self { return true } else { return false } }
 }
+
+/// The same built-ins through the interpreter: help examples and lambdas/user functions.
+final class RandomIOSessionTests: XCTestCase {
+    /// Runs `source` in a fresh session; returns the displayed texts (and the error, if any).
+    func run(_ source: String) -> [String] {
+        let s = Session()
+        var out: [String] = []
+        s.onOutput = { ev in
+            if case .value(let v, _) = ev { out.append(s.format(v)) }
+        }
+        if let e = s.run(source, file: "<test>") { out.append("error: \(e.message)") }
+        return out
+    }
+
+    override func tearDown() {
+        Random.seed(0)
+        super.tearDown()
+    }
+
+    func testHelpExamplesRunThroughTheInterpreter() {
+        for name in ["seed", "rand", "randn", "randint", "shuffle", "load", "save", "time", "map", "filter", "reduce"] {
+            guard let b = Registry.standard[name] else { XCTFail("\(name) is not in the standard registry"); continue }
+            XCTAssertEqual(run(b.example), [b.exampleOutput], "example of \(name): \(b.example)")
+        }
+    }
+
+    func testHigherOrderWithLambdasAndUserFunctions() {
+        XCTAssertEqual(run("map(r -> sum(r), [1, 2; 3, 4])"), ["[3, 7]"])
+        XCTAssertEqual(run("map(x -> [x, x^2], [1, 2, 3])"), ["3×2 tensor\n 1  1\n 2  4\n 3  9"])
+        XCTAssertEqual(run("fn sq(x) = x^2\nmap(sq, [1, 2])"), ["[1, 4]"])
+        XCTAssertEqual(run("map(abs, [-1, 2])"), ["[1, 2]"])
+        XCTAssertEqual(run("filter(r -> r[0] > 1, [1, 2; 3, 4; 5, 6])"), ["2×2 tensor\n 3  4\n 5  6"])
+        XCTAssertEqual(run("reduce((a, r) -> a + r, [1, 2; 3, 4], [0, 0])"), ["[4, 6]"])
+        XCTAssertEqual(run("reduce((a, b) -> a - b, [1, 2, 3], 10)"), ["4"])
+        XCTAssertEqual(run("map(x -> if x > 1 then [1] else 0, [1, 2])"),
+                       ["error: map: f returned a number for item 0 but shape [1] for item 1; results must all have the same shape to be stacked"])
+    }
+
+    func testRandomReproducibleAcrossStatements() {
+        let a = run("seed(5); randn([2, 3])")
+        XCTAssertEqual(a.count, 1)
+        XCTAssertEqual(run("seed(5); randn([2, 3])"), a)
+        XCTAssertEqual(run("seed(5); x = rand(4); seed(5); y = rand(4); x == y"), ["[1, 1, 1, 1]"])
+        XCTAssertEqual(run("randint(3, 1, 2)"),
+                       ["error: randint: hi must be greater than lo (hi is exclusive), got lo = 3 and hi = 1"])
+    }
+}

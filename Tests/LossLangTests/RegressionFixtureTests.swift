@@ -117,7 +117,7 @@ final class RegressionFixtureTests: XCTestCase {
             case (.tensor(let a), .tensor(let e)):
                 if a.shape != e.shape {
                     XCTFail("\(name): shape \(formatShape(a.shape)), expected \(formatShape(e.shape))"); failures += 1
-                } else if let i = zip(a.data, e.data).firstIndex(where: { !close($0.0, $0.1, rtol) }) {
+                } else if let i = a.data.indices.first(where: { !close(a.data[$0], e.data[$0], rtol) }) {
                     XCTFail("\(name): element \(i) is \(a.data[i]), expected \(e.data[i])"); failures += 1
                 }
             default:

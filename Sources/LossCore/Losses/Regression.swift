@@ -88,12 +88,15 @@ extension Losses {
                       zip(ishape, vshape).reduce(0, { $0 + ($1.0 != $1.1 ? $1.1 : 0) }) == 1 {
                 // same rank, one axis of size 1 where input's differs: broadcasts
             } else {
-                var allowed = [formatShape(ishape)]
-                if !ishape.isEmpty {
-                    allowed.append(formatShape(Array(ishape.dropLast())))
-                    allowed.append("a shape with one axis of size 1 such as " + formatShape(Array(ishape.dropLast()) + [1]))
+                let expected: String
+                if ishape.isEmpty {
+                    expected = "a number"
+                } else {
+                    let rows = Array(ishape.dropLast())
+                    expected = "\(formatShape(ishape)) (one variance per element), \(formatShape(rows)) or input's shape "
+                        + "with one axis set to 1 such as \(formatShape(rows + [1])) (shared variances), or a number"
                 }
-                throw CoreError("gaussian_nll: var must have the shape of input or fit it for one shared variance (\(allowed.joined(separator: ", ")), or a number), got \(formatShape(vshape))")
+                throw CoreError("gaussian_nll: var of shape \(formatShape(vshape)) does not fit input of shape \(formatShape(ishape)); expected \(expected)")
             }
         }
         return try Elementwise.run("gaussian_nll", GaussianNLL(full: full, eps: eps), input, y, names: ("input", "y"),
@@ -341,8 +344,8 @@ enum Elementwise {
         let range: (Int) -> Range<Int> = { t in (blocks * t / nw)..<(blocks * (t + 1) / nw) }
         switch reduction {
         case .none:
-            var out = [Double](repeating: 0, count: n)
-            out.withUnsafeMutableBufferPointer { po in
+            // every element is written by exactly one block: no zero-fill needed
+            let out = [Double](unsafeUninitializedCapacity: n) { po, initialized in
                 let base = po.baseAddress!
                 let work: (Int) -> Void = { t in
                     for bi in range(t) {
@@ -351,6 +354,7 @@ enum Elementwise {
                     }
                 }
                 if nw == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: nw, execute: work) }
+                initialized = n
             }
             return Tensor(shape: shape, data: out)
         case .sum, .mean:

@@ -128,9 +128,13 @@ private func plotImpl(_ args: Args) throws -> Value {
         guard a < b else {
             throw args.fail("a must be less than b, got \(Display.number(a)) and \(Display.number(b))")
         }
+        guard (b - a).isFinite else {
+            throw args.fail("the interval from \(Display.number(a)) to \(Display.number(b)) is too wide to sample")
+        }
         let n = plotSamples
         var xs = [Double](repeating: 0, count: n)
-        for i in 0..<n { xs[i] = i == n - 1 ? b : a + (b - a) * Double(i) / Double(n - 1) }
+        let step = (b - a) / Double(n - 1)   // as numpy.linspace: i·step + a, the last point exactly b
+        for i in 0..<n { xs[i] = i == n - 1 ? b : Double(i) * step + a }
         for (k, fn) in functions.enumerated() {
             let fname = functions.count == 1 ? "f" : "f[\(k)]"
             var columns: [[Double]] = []

@@ -1,0 +1,765 @@
+#!/usr/bin/env python3
+"""Reference fixtures for the classification losses and information measures.
+
+Writes Tests/LossLangTests/Fixtures/classification.json (format: /work/notes/fixtures.md,
+see Tests/LossLangTests/LossFixtureTests.swift): every case calls one built-in through
+the registry and compares with a reference computed here in float64.
+
+References:
+- torch where torch has the loss: binary_cross_entropy(_with_logits), cross_entropy,
+  nll_loss, multi_margin_loss (× C);
+- torchvision's sigmoid_focal_loss, transcribed below (torchvision is not required);
+- a direct transcription of the SPEC formula where torch lacks the loss: bce with
+  pos_weight on probabilities, hinge, squared_hinge, multiclass_hinge (p ∉ {1, 2},
+  crammer_singer), focal (softmax-style), poly1, poly, kl in math order;
+  cross-checked against sklearn/scipy where they have it.
+
+Run by hand (needs numpy, torch, scipy, sklearn):  python3 Scripts/gen_fixtures_classification.py
+"""
+import json
+import math
+import pathlib
+
+import numpy as np
+import scipy.special
+import scipy.stats
+import sklearn.metrics
+import torch
+import torch.nn.functional as F
+
+torch.set_default_dtype(torch.float64)
+OUT = pathlib.Path(__file__).resolve().parent.parent / "Tests" / "LossLangTests" / "Fixtures" / "classification.json"
+REDUCTIONS = ["mean", "sum", "none"]
+cases = []
+
+
+# ---------------------------------------------------------------- encoding
+
+def num(x):
+    x = float(x)
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return x
+
+
+def arg(v):
+    """An argument: tensors as {"shape", "data"} (0-d with a finite value as a number)."""
+    if v is None or isinstance(v, (bool, str)):
+        return v
+    if isinstance(v, (int, float)):
+        return num(v) if math.isfinite(v) else {"shape": [], "data": [num(v)]}
+    t = torch.as_tensor(v, dtype=torch.float64)
+    if t.dim() == 0 and math.isfinite(float(t)):
+        return float(t)
+    return {"shape": list(t.shape), "data": [num(x) for x in t.flatten().tolist()]}
+
+
+def expected(v):
+    t = torch.as_tensor(v, dtype=torch.float64)
+    if t.dim() == 0:
+        return num(t)
+    return {"shape": list(t.shape), "data": [num(x) for x in t.flatten().tolist()]}
+
+
+def add(name, fn, args, kwargs=None, value=None, error=None, rtol=None):
+    assert name not in {c["name"] for c in cases}, name
+    c = {"name": name, "fn": fn, "args": [arg(a) for a in args],
+         "kwargs": {k: arg(v) for k, v in (kwargs or {}).items()}}
+    if error is not None:
+        c["error"] = error
+    else:
+        c["expected"] = expected(value)
+    if rtol is not None:
+        c["rtol"] = rtol
+    cases.append(c)
+
+
+def reduce(l, reduction):
+    return {"mean": l.mean(), "sum": l.sum(), "none": l}[reduction]
+
+
+def close(a, b, tol=1e-12):
+    a, b = torch.as_tensor(a), torch.as_tensor(b)
+    assert a.shape == b.shape, (a.shape, b.shape)
+    assert torch.allclose(a, b, rtol=tol, atol=1e-14, equal_nan=True), (a, b)
+
+
+# ---------------------------------------------------------------- data
+
+def gen(seed):
+    return torch.Generator().manual_seed(seed)
+
+
+def probs(shape, g):
+    return torch.rand(shape, generator=g) * 0.98 + 0.01
+
+
+def logits(shape, g):
+    return torch.randn(shape, generator=g) * 3
+
+
+def labels01(shape, g):
+    return torch.randint(0, 2, shape, generator=g).double()
+
+
+def distributions(shape, g):
+    return torch.softmax(torch.randn(shape, generator=g) * 2, dim=-1)
+
+
+def indices(shape, c, g):
+    return torch.randint(0, c, shape, generator=g).double()
+
+
+def tag(shape):
+    return "x".join(map(str, shape)) if shape else "scalar"
+
+
+def clog(x):
+    return torch.clamp(torch.log(x), min=-100)
+
+
+def clog1m(x):
+    return torch.clamp(torch.log1p(-x), min=-100)
+
+
+# ---------------------------------------------------------------- bce
+
+def ref_bce(p, y, w, pw, use_logits, reduction):
+    if use_logits:
+        return F.binary_cross_entropy_with_logits(p, y, weight=w, pos_weight=pw, reduction=reduction)
+    if pw is None:
+        return F.binary_cross_entropy(p, y, weight=w, reduction=reduction)
+    l = -(pw * y * clog(p) + (1 - y) * clog1m(p))   # SPEC formula (torch has no pos_weight here)
+    if w is not None:
+        l = l * w
+    return reduce(l, reduction)
+
+
+def gen_bce():
+    seed = 100
+    for shape in [[], [7], [4, 3], [2, 3, 5]]:
+        last = shape[-1] if shape else 1
+        for use_logits in [False, True]:
+            for soft in [False, True]:
+                for wkind in [None, "full", "last"]:
+                    for pwkind in [None, "scalar", "last"]:
+                        for reduction in REDUCTIONS:
+                            seed += 1
+                            g = gen(seed)
+                            p = logits(shape, g) if use_logits else probs(shape, g)
+                            y = torch.rand(shape, generator=g) if soft else labels01(shape, g)
+                            w = {None: None, "full": torch.rand(shape, generator=g) * 2,
+                                 "last": torch.rand([last], generator=g) * 2}[wkind]
+                            pw = {None: None, "scalar": torch.tensor(3.0),
+                                  "last": torch.rand([last], generator=g) * 4}[pwkind]
+                            if not shape and "last" in (wkind, pwkind):
+                                continue
+                            kw = {"reduction": reduction}
+                            if use_logits:
+                                kw["logits"] = True
+                            if w is not None:
+                                kw["weight"] = w
+                            if pw is not None:
+                                kw["pos_weight"] = pw
+                            name = f"bce/{tag(shape)}/{'logits' if use_logits else 'probs'}/{'soft' if soft else 'hard'}/w={wkind}/pw={pwkind}/{reduction}"
+                            add(name, "bce", [p, y], kw, ref_bce(p, y, w, pw, use_logits, reduction))
+    # edges: probabilities 0 and 1 (logs clamped at −100), logits ±1000
+    p = torch.tensor([0.0, 1.0, 0.0, 1.0, 0.5])
+    y = torch.tensor([0.0, 1.0, 1.0, 0.0, 1.0])
+    add("bce/edge/probs_0_1", "bce", [p, y], {"reduction": "none"}, F.binary_cross_entropy(p, y, reduction="none"))
+    add("bce/edge/probs_0_1/pos_weight", "bce", [p, y], {"reduction": "none", "pos_weight": 2.0},
+        ref_bce(p, y, None, torch.tensor(2.0), False, "none"))
+    x = torch.tensor([1000.0, -1000.0, 1000.0, -1000.0, 0.0])
+    add("bce/edge/logits_1000", "bce", [x, y], {"logits": True, "reduction": "none"},
+        F.binary_cross_entropy_with_logits(x, y, reduction="none"))
+    add("bce/edge/logits_1000/pos_weight", "bce", [x, y], {"logits": True, "reduction": "sum", "pos_weight": 0.5},
+        F.binary_cross_entropy_with_logits(x, y, pos_weight=torch.tensor(0.5), reduction="sum"))
+    add("bce/edge/tiny_p", "bce", [torch.tensor([1e-12, 1 - 1e-9]), torch.tensor([0.0, 1.0])], {"reduction": "none"},
+        torch.tensor([-math.log1p(-1e-12), -math.log(1 - 1e-9)]), rtol=1e-6)
+    add("bce/edge/empty/mean", "bce", [torch.zeros([0]), torch.zeros([0])], {}, float("nan"))
+    add("bce/edge/empty/sum", "bce", [torch.zeros([0]), torch.zeros([0])], {"reduction": "sum"}, 0.0)
+    add("bce/edge/nan_propagates", "bce", [torch.tensor([float("nan"), 0.5]), torch.tensor([1.0, 1.0])],
+        {"reduction": "none"}, torch.tensor([float("nan"), math.log(2)]))
+    add("binary_cross_entropy/alias", "binary_cross_entropy", [torch.tensor([0.9, 0.2, 0.6]), torch.tensor([1.0, 0, 1])], {},
+        F.binary_cross_entropy(torch.tensor([0.9, 0.2, 0.6]), torch.tensor([1.0, 0, 1])))
+    add("bce/example/logits", "bce", [torch.tensor([2.0, -1, 0.5]), torch.tensor([1.0, 0, 1])], {"logits": True},
+        F.binary_cross_entropy_with_logits(torch.tensor([2.0, -1, 0.5]), torch.tensor([1.0, 0, 1])))
+    # errors
+    add("bce/error/shape", "bce", [torch.tensor([0.5, 0.5]), torch.tensor([1.0, 0, 1])], {},
+        error="bce: p and y must have the same shape, got [2] and [3]")
+    add("bce/error/p_above_1", "bce", [torch.tensor([0.5, 1.5]), torch.tensor([1.0, 0])], {},
+        error="bce: p must hold probabilities in [0, 1], got 1.5")
+    add("bce/error/p_negative", "bce", [torch.tensor([-0.1, 0.5]), torch.tensor([1.0, 0])], {},
+        error="bce: p must hold probabilities in [0, 1], got -0.1")
+    add("bce/error/y_2", "bce", [torch.tensor([0.5, 0.5]), torch.tensor([2.0, 0])], {},
+        error="bce: y must hold 0/1 labels or probabilities in [0, 1], got 2")
+    add("bce/error/weight_shape", "bce", [torch.full([2, 2], 0.5), torch.ones([2, 2])], {"weight": torch.ones([3])},
+        error="bce: weight of shape [3] does not broadcast to p's shape [2, 2]")
+    add("bce/error/pos_weight_shape", "bce", [torch.full([2, 2], 0.5), torch.ones([2, 2])],
+        {"pos_weight": torch.ones([3]), "logits": True},
+        error="bce: pos_weight of shape [3] does not broadcast to p's shape [2, 2]")
+    add("bce/error/reduction", "bce", [torch.tensor([0.5]), torch.tensor([1.0])], {"reduction": "avg"},
+        error="reduction must be one of \"mean\", \"sum\", \"none\", got \"avg\"")
+
+
+# ---------------------------------------------------------------- cross_entropy / nll
+
+def to_torch_layout(x):
+    """Classes last (ours) → classes on axis 1 (torch) for rank ≥ 3."""
+    return x.movedim(-1, 1) if x.dim() >= 3 else x
+
+
+def ref_ce(p, y, kind, use_logits, w, ignore, eps, reduction):
+    inp = p if use_logits else clog(p)
+    target = y.long() if kind == "indices" else to_torch_layout(y)
+    out = F.cross_entropy(to_torch_layout(inp), target, weight=w,
+                          ignore_index=-100 if ignore is None else ignore,
+                          reduction=reduction, label_smoothing=eps)
+    return out
+
+
+ROW_SHAPES = [([5], "vector"), ([6, 4], "matrix"), ([2, 3, 5], "rank3")]
+
+
+def gen_cross_entropy():
+    seed = 1000
+    for shape, _ in ROW_SHAPES:
+        c = shape[-1]
+        rows = shape[:-1]
+        for kind in ["indices", "probs"]:
+            for use_logits in [False, True]:
+                for wkind in [None, "class"]:
+                    for ignore in ([None, -100, 1] if kind == "indices" else [None]):
+                        for eps in [0.0, 0.2]:
+                            for reduction in REDUCTIONS:
+                                seed += 1
+                                g = gen(seed)
+                                p = logits(shape, g) if use_logits else distributions(shape, g)
+                                if kind == "indices":
+                                    y = indices(rows, c, g)
+                                    if ignore == -100 and rows:
+                                        y.view(-1)[0] = -100
+                                else:
+                                    y = distributions(shape, g)
+                                w = torch.rand([c], generator=g) * 2 + 0.1 if wkind else None
+                                kw = {"reduction": reduction}
+                                if use_logits:
+                                    kw["logits"] = True
+                                if w is not None:
+                                    kw["weight"] = w
+                                if ignore is not None:
+                                    kw["ignore_index"] = ignore
+                                if eps:
+                                    kw["label_smoothing"] = eps
+                                name = (f"cross_entropy/{tag(shape)}/{kind}/{'logits' if use_logits else 'probs'}/"
+                                        f"w={wkind}/ignore={ignore}/eps={eps}/{reduction}")
+                                add(name, "cross_entropy", [p, y], kw, ref_ce(p, y, kind, use_logits, w, ignore, eps, reduction))
+    # identity check of the prob-mode reference: torch on log p == −Σ y log p
+    g = gen(1999)
+    p = distributions([6, 4], g)
+    y = indices([6], 4, g)
+    close(ref_ce(p, y, "indices", False, None, None, 0.0, "none"), -torch.log(p).gather(1, y.long()[:, None])[:, 0])
+
+    # all ignored: torch gives nan for the mean, 0 for the sum
+    p = distributions([3, 4], gen(2001))
+    y = torch.tensor([2.0, 2.0, 2.0])
+    add("cross_entropy/edge/all_ignored/mean", "cross_entropy", [p, y], {"ignore_index": 2}, float("nan"))
+    add("cross_entropy/edge/all_ignored/sum", "cross_entropy", [p, y], {"ignore_index": 2, "reduction": "sum"}, 0.0)
+    # zeros in the probabilities: log clamped at −100
+    p = torch.tensor([[0.0, 0.5, 0.5], [1.0, 0.0, 0.0]])
+    y = torch.tensor([0.0, 0.0])
+    add("cross_entropy/edge/probs_zero", "cross_entropy", [p, y], {"reduction": "none"}, torch.tensor([100.0, 0.0]))
+    add("cross_entropy/edge/probs_zero/smoothing", "cross_entropy", [p, y], {"reduction": "none", "label_smoothing": 0.3},
+        ref_ce(p, y, "indices", False, None, None, 0.3, "none"), rtol=1e-9)
+    yd = torch.tensor([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
+    add("cross_entropy/edge/probs_zero/dist_target", "cross_entropy", [p, yd], {"reduction": "none"},
+        torch.tensor([-math.log(0.5), 0.0]))
+    # logits ±1000
+    x = torch.tensor([[1000.0, -1000.0, 0.0], [-1000.0, 1000.0, 1000.0]])
+    for eps in [0.0, 0.1]:
+        for reduction in ["none", "mean"]:
+            add(f"cross_entropy/edge/logits_1000/eps={eps}/{reduction}", "cross_entropy", [x, torch.tensor([1.0, 2.0])],
+                {"logits": True, "label_smoothing": eps, "reduction": reduction},
+                F.cross_entropy(x, torch.tensor([1, 2]), label_smoothing=eps, reduction=reduction))
+    add("cross_entropy/edge/empty", "cross_entropy", [torch.zeros([0, 3]), torch.zeros([0])], {}, float("nan"))
+    add("ce/alias", "ce", [torch.tensor([[2.0, 1, 0.1], [0.5, 2.5, 0.3]]), torch.tensor([0.0, 1.0])], {"logits": True},
+        F.cross_entropy(torch.tensor([[2.0, 1, 0.1], [0.5, 2.5, 0.3]]), torch.tensor([0, 1])))
+    # errors
+    p = distributions([2, 3], gen(2002))
+    add("cross_entropy/error/index_out_of_range", "cross_entropy", [p, torch.tensor([0.0, 3.0])], {},
+        error="cross_entropy: class index 3 in y at index 1 is out of range for 3 classes (expected integers in [0, 2])")
+    add("cross_entropy/error/index_negative", "cross_entropy", [p, torch.tensor([-1.0, 0.0])], {},
+        error="class index -1 in y at index 0 is out of range for 3 classes")
+    add("cross_entropy/error/index_-100_without_ignore", "cross_entropy", [p, torch.tensor([-100.0, 0.0])], {},
+        error="out of range for 3 classes")
+    add("cross_entropy/error/index_fraction", "cross_entropy", [p, torch.tensor([0.5, 0.0])], {},
+        error="cross_entropy: y must hold class indices (integers in [0, 2]), got 0.5")
+    add("cross_entropy/error/index_nan", "cross_entropy", [p, torch.tensor([float("nan"), 0.0])], {},
+        error="y must hold class indices")
+    add("cross_entropy/error/index_out_of_range_with_ignore", "cross_entropy", [p, torch.tensor([5.0, 0.0])],
+        {"ignore_index": -100}, error="(expected integers in [0, 2] or ignore_index -100)")
+    add("cross_entropy/error/weight_size", "cross_entropy", [p, torch.tensor([0.0, 1.0])], {"weight": torch.ones([2])},
+        error="cross_entropy: weight must have one value per class, shape [3], got [2]")
+    add("cross_entropy/error/label_smoothing", "cross_entropy", [p, torch.tensor([0.0, 1.0])], {"label_smoothing": 1.5},
+        error="cross_entropy: label_smoothing must be in [0, 1], got 1.5")
+    add("cross_entropy/error/ignore_with_distributions", "cross_entropy", [p, p], {"ignore_index": -100},
+        error="cross_entropy: ignore_index (-100) applies to class-index targets")
+    add("cross_entropy/error/target_shape", "cross_entropy", [p, torch.tensor([0.0, 1.0, 2.0, 0.0])], {},
+        error="cross_entropy: y must have p's shape [2, 3] (class probabilities) or [2] (class indices), got [4]")
+    add("cross_entropy/error/target_same_rank", "cross_entropy", [p, torch.ones([2, 4]) / 4], {},
+        error="cross_entropy: p and y must have the same shape, got [2, 3] and [2, 4]")
+    add("cross_entropy/error/scalar_p", "cross_entropy", [0.5, 1.0], {},
+        error="cross_entropy: p must have a class axis")
+    add("cross_entropy/error/p_not_probability", "cross_entropy", [torch.tensor([[2.0, -1.0, 0.5]]), torch.tensor([0.0])], {},
+        error="cross_entropy: p must hold probabilities in [0, 1], got 2")
+    add("cross_entropy/error/y_distribution_range", "cross_entropy", [p, p * 3], {},
+        error="cross_entropy: y must hold class probabilities in [0, 1]")
+    add("cross_entropy/error/ignore_index_fraction", "cross_entropy", [p, torch.tensor([0.0, 1.0])], {"ignore_index": 0.5},
+        error="ignore_index must be an integer, got 0.5")
+
+
+def gen_nll():
+    seed = 3000
+    for shape, _ in ROW_SHAPES:
+        c = shape[-1]
+        rows = shape[:-1]
+        for wkind in [None, "class"]:
+            for ignore in [None, -100, 0]:
+                for reduction in REDUCTIONS:
+                    seed += 1
+                    g = gen(seed)
+                    logp = torch.log_softmax(logits(shape, g), dim=-1)
+                    y = indices(rows, c, g)
+                    if ignore == -100 and rows:
+                        y.view(-1)[-1] = -100
+                    w = torch.rand([c], generator=g) * 2 + 0.1 if wkind else None
+                    kw = {"reduction": reduction}
+                    if w is not None:
+                        kw["weight"] = w
+                    if ignore is not None:
+                        kw["ignore_index"] = ignore
+                    ref = F.nll_loss(to_torch_layout(logp), y.long(), weight=w,
+                                     ignore_index=-100 if ignore is None else ignore, reduction=reduction)
+                    add(f"nll/{tag(shape)}/w={wkind}/ignore={ignore}/{reduction}", "nll", [logp, y], kw, ref)
+    # nll takes any values as given (no clamp, no check)
+    x = torch.tensor([[3.0, -1.0], [-2000.0, 0.5]])
+    add("nll/edge/raw_values", "nll", [x, torch.tensor([0.0, 0.0])], {"reduction": "none"}, torch.tensor([-3.0, 2000.0]))
+    add("nll/example", "nll", [torch.tensor([[-0.5, -1, -2], [-2, -0.2, -3]]), torch.tensor([0.0, 1.0])], {},
+        F.nll_loss(torch.tensor([[-0.5, -1, -2], [-2, -0.2, -3]]), torch.tensor([0, 1])))
+    add("nll/error/same_shape", "nll", [torch.zeros([2, 3]), torch.zeros([2, 3])], {},
+        error="nll: y must hold class indices with shape [2] (logp's shape [2, 3] without its last axis), got [2, 3]")
+    add("nll/error/out_of_range", "nll", [torch.zeros([2, 3]), torch.tensor([0.0, 7.0])], {},
+        error="nll: class index 7 in y at index 1 is out of range for 3 classes")
+
+
+# ---------------------------------------------------------------- hinge losses
+
+def gen_hinge():
+    seed = 4000
+    for fn in ["hinge", "squared_hinge"]:
+        for shape in [[], [7], [4, 3], [2, 3, 5]]:
+            for margin in [None, 0.5, 2.0]:
+                for reduction in REDUCTIONS:
+                    seed += 1
+                    g = gen(seed)
+                    s = torch.randn(shape, generator=g) * 1.5
+                    t = labels01(shape, g) * 2 - 1
+                    m = 1.0 if margin is None else margin
+                    l = torch.clamp(m - t * s, min=0)
+                    if fn == "squared_hinge":
+                        l = l * l
+                    kw = {"reduction": reduction}
+                    if margin is not None:
+                        kw["margin"] = margin
+                    add(f"{fn}/{tag(shape)}/margin={margin}/{reduction}", fn, [s, t], kw, reduce(l, reduction))
+    # sklearn cross-check of the binary hinge (margin 1, mean)
+    g = gen(4999)
+    s = torch.randn([20], generator=g)
+    t = labels01([20], g) * 2 - 1
+    close(torch.clamp(1 - t * s, min=0).mean(), sklearn.metrics.hinge_loss(t.numpy(), s.numpy()))
+    add("hinge/sklearn", "hinge", [s, t], {}, sklearn.metrics.hinge_loss(t.numpy(), s.numpy()))
+    add("hinge/example", "hinge", [torch.tensor([0.8, -0.5, 2]), torch.tensor([1.0, 1, -1])], {},
+        np.maximum(0, 1 - np.array([1, 1, -1]) * np.array([0.8, -0.5, 2])).mean())
+    add("squared_hinge/example", "squared_hinge", [torch.tensor([0.8, -0.5, 2]), torch.tensor([1.0, 1, -1])], {},
+        (np.maximum(0, 1 - np.array([1, 1, -1]) * np.array([0.8, -0.5, 2])) ** 2).mean())
+    add("hinge/error/zero_one_labels", "hinge", [torch.tensor([0.5, -0.5]), torch.tensor([1.0, 0.0])], {},
+        error="hinge: t must hold labels -1 or +1, got 0 at index 1")
+    add("squared_hinge/error/label_2", "squared_hinge", [torch.tensor([0.5, -0.5]), torch.tensor([1.0, 2.0])], {},
+        error="squared_hinge: t must hold labels -1 or +1, got 2")
+    add("hinge/error/shape", "hinge", [torch.tensor([0.5, -0.5]), torch.tensor([1.0, -1.0, 1.0])], {},
+        error="hinge: s and t must have the same shape, got [2] and [3]")
+
+
+def ref_multiclass_hinge(s, y, margin, p, variant):
+    s2 = s.reshape(-1, s.shape[-1])
+    y2 = y.reshape(-1).long()
+    c = s2.shape[-1]
+    sy = s2.gather(1, y2[:, None])
+    mask = torch.ones_like(s2, dtype=torch.bool)
+    mask[torch.arange(len(y2)), y2] = False
+    if variant == "weston_watkins":
+        terms = torch.clamp(margin - sy + s2, min=0) ** p
+        l = (terms * mask).sum(1)
+        if p in (1, 2):   # torch multi_margin_loss is this ÷ C
+            close(l, F.multi_margin_loss(s2, y2, p=p, margin=margin, reduction="none") * c)
+    else:
+        other = torch.where(mask, s2, torch.tensor(-math.inf)).max(1).values
+        l = torch.clamp(margin - sy[:, 0] + other, min=0) ** p
+    return l.reshape(y.shape)
+
+
+def gen_multiclass_hinge():
+    seed = 5000
+    for shape, _ in ROW_SHAPES:
+        c = shape[-1]
+        for variant in [None, "crammer_singer"]:
+            for margin in [None, 0.5]:
+                for p in [None, 2.0, 3.0]:
+                    for reduction in REDUCTIONS:
+                        seed += 1
+                        g = gen(seed)
+                        s = torch.randn(shape, generator=g) * 1.5
+                        y = indices(shape[:-1], c, g)
+                        kw = {"reduction": reduction}
+                        if variant:
+                            kw["variant"] = variant
+                        if margin is not None:
+                            kw["margin"] = margin
+                        if p is not None:
+                            kw["p"] = p
+                        ref = reduce(ref_multiclass_hinge(s, y, 1.0 if margin is None else margin,
+                                                          1.0 if p is None else p, variant or "weston_watkins"), reduction)
+                        add(f"multiclass_hinge/{tag(shape)}/{variant or 'weston_watkins'}/margin={margin}/p={p}/{reduction}",
+                            "multiclass_hinge", [s, y], kw, ref)
+    # sklearn's multiclass hinge_loss is crammer_singer with margin 1
+    g = gen(5999)
+    s = torch.randn([12, 4], generator=g)
+    y = indices([12], 4, g)
+    y[:4] = torch.tensor([0.0, 1, 2, 3])
+    sk = sklearn.metrics.hinge_loss(y.long().numpy(), s.numpy(), labels=[0, 1, 2, 3])
+    close(ref_multiclass_hinge(s, y, 1.0, 1.0, "crammer_singer").mean(), sk)
+    add("multiclass_hinge/sklearn", "multiclass_hinge", [s, y], {"variant": "crammer_singer"}, sk)
+    # cs231n's example (weston_watkins), via the alias
+    S = torch.tensor([[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]])
+    add("svm/alias/cs231n", "svm", [S, torch.tensor([0.0, 1, 2])], {"reduction": "none"},
+        F.multi_margin_loss(S, torch.tensor([0, 1, 2]), reduction="none") * 3)
+    add("multiclass_hinge/example", "multiclass_hinge", [S, torch.tensor([0.0, 1, 2])], {},
+        (F.multi_margin_loss(S, torch.tensor([0, 1, 2]), reduction="none") * 3).mean())
+    add("multiclass_hinge/edge/one_class", "multiclass_hinge", [torch.tensor([[0.3], [-2.0]]), torch.tensor([0.0, 0.0])],
+        {"reduction": "none"}, torch.tensor([0.0, 0.0]))
+    add("multiclass_hinge/edge/one_class/cs", "multiclass_hinge", [torch.tensor([[0.3], [-2.0]]), torch.tensor([0.0, 0.0])],
+        {"reduction": "none", "variant": "crammer_singer"}, torch.tensor([0.0, 0.0]))
+    add("multiclass_hinge/error/variant", "multiclass_hinge", [S, torch.tensor([0.0, 1, 2])], {"variant": "cs"},
+        error="multiclass_hinge: variant must be one of \"weston_watkins\", \"crammer_singer\", got \"cs\"")
+    add("multiclass_hinge/error/p", "multiclass_hinge", [S, torch.tensor([0.0, 1, 2])], {"p": 0.0},
+        error="multiclass_hinge: p must be a positive number")
+    add("multiclass_hinge/error/out_of_range", "multiclass_hinge", [S, torch.tensor([0.0, 1, 3])], {},
+        error="multiclass_hinge: class index 3 in y at index 2 is out of range for 3 classes")
+    add("multiclass_hinge/error/one_hot", "multiclass_hinge", [S, torch.eye(3)], {},
+        error="multiclass_hinge: y must hold class indices with shape [3]")
+
+
+# ---------------------------------------------------------------- focal, poly1, poly
+
+def torchvision_sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduction="none"):
+    """torchvision.ops.sigmoid_focal_loss (torchvision 0.20), transcribed."""
+    p = torch.sigmoid(inputs)
+    ce_loss = F.binary_cross_entropy_with_logits(inputs, targets, reduction="none")
+    p_t = p * targets + (1 - p) * (1 - targets)
+    loss = ce_loss * ((1 - p_t) ** gamma)
+    if alpha >= 0:
+        alpha_t = alpha * targets + (1 - alpha) * (1 - targets)
+        loss = alpha_t * loss
+    return reduce(loss, reduction)
+
+
+def binary_ce_q(p, y, use_logits):
+    """ce (binary cross-entropy) and q = 1 − p_t, without cancellation for logits."""
+    if use_logits:
+        ce = F.binary_cross_entropy_with_logits(p, y, reduction="none")
+        q = y * torch.sigmoid(-p) + (1 - y) * torch.sigmoid(p)
+        s = torch.sigmoid(p)
+        # torchvision's 1 − p_t agrees up to its cancellation
+        assert torch.allclose(q, 1 - (s * y + (1 - s) * (1 - y)), rtol=0, atol=1e-15)
+    else:
+        ce = -(y * clog(p) + (1 - y) * clog1m(p))
+        q = y * (1 - p) + (1 - y) * p
+    return ce, q
+
+
+def index_ce_q(p, y, use_logits):
+    """ce = −log p_t and q = 1 − p_t for class-index targets, classes on the last axis."""
+    yi = y.long().unsqueeze(-1)
+    if use_logits:
+        lpt = torch.log_softmax(p, dim=-1).gather(-1, yi).squeeze(-1)
+        q = -torch.expm1(lpt)
+    else:
+        pt = p.gather(-1, yi).squeeze(-1)
+        lpt = clog(pt)
+        q = 1 - pt
+    return -lpt, q
+
+
+def alpha_t(alpha, y, binary, shape):
+    if alpha is None:
+        return 1.0
+    a = torch.as_tensor(alpha)
+    if binary:
+        return a * y + (1 - a) * (1 - y)
+    if a.dim() == 0:
+        return a
+    return a[y.long()]
+
+
+def ref_pt(form, p, y, binary, use_logits, params):
+    ce, q = binary_ce_q(p, y, use_logits) if binary else index_ce_q(p, y, use_logits)
+    if form == "focal":
+        l = ce * q ** params["gamma"] if params["gamma"] else ce
+        l = alpha_t(params.get("alpha"), y, binary, p.shape) * l
+    elif form == "poly1":
+        g = params["gamma"]
+        l = (ce + params["epsilon"] * q) if g == 0 else (q ** g * ce + params["epsilon"] * q ** (g + 1))
+    else:
+        eps = torch.atleast_1d(torch.as_tensor(params["epsilon"], dtype=torch.float64))
+        l = ce + sum(e * q ** (j + 1) for j, e in enumerate(eps.tolist()))
+    return l
+
+
+PT_BINARY_SHAPES = [[], [7], [4, 3], [2, 3, 5]]
+
+
+def pt_inputs(seed, shape, binary, use_logits, soft=False):
+    g = gen(seed)
+    if binary:
+        p = logits(shape, g) if use_logits else probs(shape, g)
+        y = torch.rand(shape, generator=g) if soft else labels01(shape, g)
+    else:
+        p = logits(shape, g) if use_logits else distributions(shape, g)
+        y = indices(shape[:-1], shape[-1], g)
+    return p, y, g
+
+
+def gen_focal():
+    seed = 6000
+    for binary in [True, False]:
+        shapes = PT_BINARY_SHAPES if binary else [s for s, _ in ROW_SHAPES]
+        for shape in shapes:
+            for use_logits in [False, True]:
+                for gamma in [None, 0.0, 0.5]:
+                    for akind in [None, "scalar", "vector"]:
+                        for reduction in REDUCTIONS:
+                            seed += 1
+                            if akind == "vector" and binary and not shape:
+                                continue
+                            p, y, g = pt_inputs(seed, shape, binary, use_logits)
+                            c = shape[-1] if shape else 1
+                            alpha = {None: None, "scalar": 0.25, "vector": torch.rand([c], generator=g)}[akind]
+                            kw = {"reduction": reduction}
+                            if gamma is not None:
+                                kw["gamma"] = gamma
+                            if use_logits:
+                                kw["logits"] = True
+                            if alpha is not None:
+                                kw["alpha"] = alpha
+                            ref = reduce(ref_pt("focal", p, y, binary, use_logits,
+                                                {"gamma": 2.0 if gamma is None else gamma, "alpha": alpha}), reduction)
+                            add(f"focal/{'binary' if binary else 'index'}/{tag(shape)}/{'logits' if use_logits else 'probs'}/"
+                                f"gamma={gamma}/alpha={akind}/{reduction}", "focal", [p, y], kw, ref)
+    # soft binary labels (torchvision's formula accepts them)
+    for use_logits in [False, True]:
+        p, y, _ = pt_inputs(6900 + use_logits, [9], True, use_logits, soft=True)
+        kw = {"reduction": "none", "alpha": 0.3, "gamma": 1.5, "logits": use_logits}
+        add(f"focal/binary/soft/{'logits' if use_logits else 'probs'}", "focal", [p, y], kw,
+            ref_pt("focal", p, y, True, use_logits, {"gamma": 1.5, "alpha": 0.3}))
+    # torchvision sigmoid_focal_loss == focal(alpha: 0.25, logits: true)
+    p, y, _ = pt_inputs(6950, [5, 4], True, True)
+    tv = torchvision_sigmoid_focal_loss(p, y, alpha=0.25, gamma=2.0, reduction="mean")
+    close(tv, ref_pt("focal", p, y, True, True, {"gamma": 2.0, "alpha": 0.25}).mean())
+    add("focal/torchvision", "focal", [p, y], {"alpha": 0.25, "logits": True}, tv)
+    # γ = 0, no alpha: cross-entropy
+    p, y, _ = pt_inputs(6951, [6, 4], False, True)
+    add("focal/gamma0_is_cross_entropy", "focal", [p, y], {"gamma": 0.0, "logits": True}, F.cross_entropy(p, y.long()))
+    # the mission example
+    pe, ye = torch.tensor([0.9, 0.2]), torch.tensor([1.0, 0.0])
+    pt = pe * ye + (1 - pe) * (1 - ye)
+    mission = (F.binary_cross_entropy(pe, ye, reduction="none") * (1 - pt) ** 2).mean()
+    assert f"{float(mission):.6g}" == "0.00498967"
+    add("focal/mission_example", "focal", [pe, ye], {"gamma": 2.0}, mission)
+    # saturated inputs with γ < 1: finite, no 0·∞
+    x = torch.tensor([1000.0, -1000.0, 40.0, -40.0, 1000.0, -1000.0, 0.0])
+    yb = torch.tensor([1.0, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0])
+    for gamma in [0.0, 0.25, 0.5, 2.0]:
+        add(f"focal/edge/saturated_logits/gamma={gamma}", "focal", [x, yb],
+            {"gamma": gamma, "logits": True, "reduction": "none", "alpha": 0.25},
+            ref_pt("focal", x, yb, True, True, {"gamma": gamma, "alpha": 0.25}))
+    pb = torch.tensor([1.0, 0.0, 0.0, 1.0, 0.5, 1e-30])
+    yb2 = torch.tensor([1.0, 0.0, 1.0, 0.0, 1.0, 1.0])
+    for gamma in [0.0, 0.5]:
+        add(f"focal/edge/probs_0_1/gamma={gamma}", "focal", [pb, yb2], {"gamma": gamma, "reduction": "none"},
+            ref_pt("focal", pb, yb2, True, False, {"gamma": gamma}))
+    xi = torch.tensor([[1000.0, -1000.0, 0.0], [-1000.0, 1000.0, 1000.0], [5.0, 5.0, 5.0]])
+    yi = torch.tensor([0.0, 0.0, 2.0])
+    for gamma in [0.5, 2.0]:
+        add(f"focal/edge/index_logits_1000/gamma={gamma}", "focal", [xi, yi],
+            {"gamma": gamma, "logits": True, "reduction": "none"},
+            ref_pt("focal", xi, yi, False, True, {"gamma": gamma}))
+    pi = torch.tensor([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    add("focal/edge/index_probs_0_1/gamma=0.5", "focal", [pi, torch.tensor([0.0, 0.0])], {"gamma": 0.5, "reduction": "none"},
+        torch.tensor([0.0, 100.0]))
+    # errors
+    add("focal/error/shape", "focal", [torch.tensor([0.9, 0.2]), torch.tensor([1.0, 0.0, 1.0])], {"gamma": 2.0},
+        error="focal: p and y must have the same shape, got [2] and [3]")
+    add("focal/error/index_shape", "focal", [torch.full([2, 3], 1 / 3), torch.tensor([1.0, 0.0, 1.0])], {},
+        error="focal: y must have p's shape [2, 3] (binary labels) or [2] (class indices), got [3]")
+    add("focal/error/gamma", "focal", [torch.tensor([0.9]), torch.tensor([1.0])], {"gamma": -1.0},
+        error="focal: gamma must be a non-negative number, got -1")
+    add("focal/error/alpha_binary", "focal", [torch.tensor([0.9]), torch.tensor([1.0])], {"alpha": 1.5},
+        error="focal: alpha must be in [0, 1] for binary labels")
+    add("focal/error/alpha_vector_size", "focal", [torch.full([2, 3], 1 / 3), torch.tensor([1.0, 0.0])],
+        {"alpha": torch.ones([2])}, error="focal: alpha must have one value per class, shape [3] (or be a number), got [2]")
+    add("focal/error/p", "focal", [torch.tensor([1.2]), torch.tensor([1.0])], {},
+        error="focal: p must hold probabilities in [0, 1], got 1.2")
+    add("focal/error/y", "focal", [torch.tensor([0.2]), torch.tensor([-1.0])], {},
+        error="focal: y must hold 0/1 labels or probabilities in [0, 1], got -1")
+    add("focal/error/index", "focal", [torch.full([2, 3], 1 / 3), torch.tensor([1.0, 3.0])], {},
+        error="focal: class index 3 in y at index 1 is out of range for 3 classes")
+    add("focal/error/unknown_keyword", "focal", [torch.tensor([0.9]), torch.tensor([1.0])], {"gama": 2.0},
+        error="focal has no parameter 'gama'")
+
+
+def gen_poly():
+    seed = 7000
+    for binary in [True, False]:
+        shapes = PT_BINARY_SHAPES if binary else [s for s, _ in ROW_SHAPES]
+        for shape in shapes:
+            for use_logits in [False, True]:
+                for epsilon in [None, -1.0, 2.5]:
+                    for gamma in [None, 2.0]:
+                        for reduction in REDUCTIONS:
+                            seed += 1
+                            p, y, _ = pt_inputs(seed, shape, binary, use_logits)
+                            kw = {"reduction": reduction}
+                            if use_logits:
+                                kw["logits"] = True
+                            if epsilon is not None:
+                                kw["epsilon"] = epsilon
+                            if gamma is not None:
+                                kw["gamma"] = gamma
+                            ref = reduce(ref_pt("poly1", p, y, binary, use_logits,
+                                                {"epsilon": 1.0 if epsilon is None else epsilon,
+                                                 "gamma": 0.0 if gamma is None else gamma}), reduction)
+                            add(f"poly1/{'binary' if binary else 'index'}/{tag(shape)}/{'logits' if use_logits else 'probs'}/"
+                                f"eps={epsilon}/gamma={gamma}/{reduction}", "poly1", [p, y], kw, ref)
+            for use_logits in [False, True]:
+                for epsilon in [None, [], [1.0, 0.5], [2.0, -1.0, 0.5, 3.0], 0.7]:
+                    for reduction in REDUCTIONS:
+                        seed += 1
+                        p, y, _ = pt_inputs(seed, shape, binary, use_logits)
+                        kw = {"reduction": reduction}
+                        if use_logits:
+                            kw["logits"] = True
+                        if epsilon is not None:
+                            kw["epsilon"] = torch.tensor(epsilon)
+                        ref = reduce(ref_pt("poly", p, y, binary, use_logits,
+                                            {"epsilon": [1.0] if epsilon is None else epsilon}), reduction)
+                        add(f"poly/{'binary' if binary else 'index'}/{tag(shape)}/{'logits' if use_logits else 'probs'}/"
+                            f"eps={epsilon}/{reduction}", "poly", [p, y], kw, ref)
+    # optax poly_loss_cross_entropy (one-hot labels), transcribed:
+    #   cross_entropy + epsilon * (1 - sum(labels * softmax(logits)))
+    x, y, _ = pt_inputs(7900, [5, 4], False, True)
+    onehot = F.one_hot(y.long(), 4).double()
+    optax = -(onehot * torch.log_softmax(x, -1)).sum(-1) + 2.0 * (1 - (onehot * torch.softmax(x, -1)).sum(-1))
+    close(optax, ref_pt("poly1", x, y, False, True, {"epsilon": 2.0, "gamma": 0.0}))
+    add("poly1/optax", "poly1", [x, y], {"epsilon": 2.0, "logits": True, "reduction": "none"}, optax)
+    # edges: saturated logits and probabilities 0/1
+    xs = torch.tensor([1000.0, -1000.0, 40.0, -40.0, 1000.0])
+    ys = torch.tensor([1.0, 0.0, 1.0, 0.0, 0.0])
+    add("poly1/edge/saturated_logits", "poly1", [xs, ys], {"logits": True, "gamma": 0.5, "reduction": "none"},
+        ref_pt("poly1", xs, ys, True, True, {"epsilon": 1.0, "gamma": 0.5}))
+    add("poly/edge/saturated_logits", "poly", [xs, ys], {"logits": True, "epsilon": torch.tensor([1.0, 2.0]), "reduction": "none"},
+        ref_pt("poly", xs, ys, True, True, {"epsilon": [1.0, 2.0]}))
+    pb = torch.tensor([1.0, 0.0, 0.0, 1.0])
+    yb = torch.tensor([1.0, 0.0, 1.0, 0.0])
+    add("poly/edge/probs_0_1", "poly", [pb, yb], {"reduction": "none"}, torch.tensor([0.0, 0.0, 101.0, 101.0]))
+    # examples
+    pe, ye = torch.tensor([0.9, 0.2]), torch.tensor([1.0, 0.0])
+    add("poly1/example", "poly1", [pe, ye], {}, ref_pt("poly1", pe, ye, True, False, {"epsilon": 1.0, "gamma": 0.0}).mean())
+    add("poly/example", "poly", [pe, ye], {"epsilon": torch.tensor([1.0, 0.5])},
+        ref_pt("poly", pe, ye, True, False, {"epsilon": [1.0, 0.5]}).mean())
+    # errors
+    add("poly/error/epsilon_matrix", "poly", [pe, ye], {"epsilon": torch.ones([2, 2])},
+        error="poly: epsilon must be a vector [ε1, …, εN] (or a number), got shape [2, 2]")
+    add("poly1/error/gamma", "poly1", [pe, ye], {"gamma": -0.5}, error="poly1: gamma must be a non-negative number, got -0.5")
+    add("poly1/error/shape", "poly1", [pe, torch.tensor([1.0, 0.0, 1.0])], {},
+        error="poly1: p and y must have the same shape, got [2] and [3]")
+
+
+# ---------------------------------------------------------------- entropy, kl
+
+def gen_information():
+    seed = 8000
+    for shape, axes in [([5], [None, 0]), ([4, 3], [None, 0, -2]), ([2, 3, 4], [None, 1, 0])]:
+        for axis in axes:
+            seed += 1
+            g = gen(seed)
+            ax = -1 if axis is None else axis
+            p = torch.softmax(torch.randn(shape, generator=g) * 2, dim=ax)
+            q = torch.softmax(torch.randn(shape, generator=g) * 2, dim=ax)
+            kw = {} if axis is None else {"axis": axis}
+            h = torch.special.entr(p).sum(ax)
+            close(h, torch.as_tensor(scipy.stats.entropy(p.numpy(), axis=ax)))
+            add(f"entropy/{tag(shape)}/axis={axis}", "entropy", [p], kw, h)
+            d = torch.as_tensor(scipy.special.rel_entr(p.numpy(), q.numpy()).sum(ax))
+            close(d, F.kl_div(q.log(), p, reduction="none").sum(ax))   # torch: reversed order, log-space input
+            close(d, torch.as_tensor(scipy.stats.entropy(p.numpy(), q.numpy(), axis=ax)))
+            add(f"kl/{tag(shape)}/axis={axis}", "kl", [p, q], kw, d)
+    # zeros: 0·log 0 = 0; kl 0 where p = 0, inf where q = 0 < p
+    p = torch.tensor([[0.5, 0.5, 0.0], [1.0, 0.0, 0.0], [0.2, 0.3, 0.5]])
+    q = torch.tensor([[0.25, 0.25, 0.5], [0.5, 0.5, 0.0], [0.0, 0.5, 0.5]])
+    add("entropy/edge/zeros", "entropy", [p], {}, torch.special.entr(p).sum(-1))
+    add("kl/edge/zeros_and_inf", "kl", [p, q], {}, torch.as_tensor(scipy.special.rel_entr(p.numpy(), q.numpy()).sum(-1)))
+    add("kl/edge/identical", "kl", [p, p], {}, torch.zeros(3))
+    add("kl/edge/tiny_q", "kl", [torch.tensor([0.5, 0.5]), torch.tensor([1.0, 1e-320])], {},
+        0.5 * math.log(0.5) + 0.5 * (math.log(0.5) - math.log(1e-320)))
+    # broadcasting: one model distribution q for a batch of p
+    g = gen(8100)
+    pb = torch.softmax(torch.randn([4, 3], generator=g), -1)
+    qb = torch.softmax(torch.randn([3], generator=g), -1)
+    add("kl/broadcast_q", "kl", [pb, qb], {}, torch.as_tensor(scipy.special.rel_entr(pb.numpy(), qb.numpy()).sum(-1)))
+    # kl(p, q) == cross_entropy(q, p, reduction: "none") − entropy(p)
+    ce = F.cross_entropy(clog(qb).expand(4, 3), pb, reduction="none")
+    close(ce - torch.special.entr(pb).sum(-1), torch.as_tensor(scipy.special.rel_entr(pb.numpy(), qb.numpy()).sum(-1)))
+    add("entropy/example", "entropy", [torch.tensor([0.5, 0.25, 0.25])], {}, torch.special.entr(torch.tensor([0.5, 0.25, 0.25])).sum())
+    add("kl/example", "kl", [torch.tensor([0.5, 0.5]), torch.tensor([0.9, 0.1])], {}, scipy.special.rel_entr([0.5, 0.5], [0.9, 0.1]).sum())
+    # errors
+    add("entropy/error/negative", "entropy", [torch.tensor([-0.1, 1.1])], {},
+        error="entropy: p must hold probabilities in [0, 1], got -0.1 at index 0")
+    add("entropy/error/axis", "entropy", [torch.ones([2, 2]) / 2], {"axis": 2},
+        error="entropy: axis 2 is out of range for a tensor of rank 2 (expected -2…1)")
+    add("entropy/error/scalar", "entropy", [0.5], {}, error="entropy: p must be a distribution")
+    add("kl/error/shape", "kl", [torch.tensor([0.5, 0.5, 0.0]), torch.tensor([0.5, 0.5])], {},
+        error="kl: p and q must have the same shape (or shapes that broadcast), got [3] and [2]")
+    add("kl/error/q_range", "kl", [torch.tensor([0.5, 0.5]), torch.tensor([2.0, -1.0])], {},
+        error="kl: q must hold probabilities in [0, 1], got 2")
+
+
+def main():
+    gen_bce()
+    gen_cross_entropy()
+    gen_nll()
+    gen_hinge()
+    gen_multiclass_hinge()
+    gen_focal()
+    gen_poly()
+    gen_information()
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    with open(OUT, "w") as f:
+        json.dump({"cases": cases}, f, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote {len(cases)} cases to {OUT}")
+
+
+if __name__ == "__main__":
+    main()

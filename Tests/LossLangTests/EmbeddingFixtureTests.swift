@@ -1,0 +1,218 @@
+import Foundation
+import XCTest
+import LossCore
+@testable import LossLang
+
+/// Runs Fixtures/embedding.json (torch float64 references from Scripts/gen_fixtures_embedding.py:
+/// torch, info-nce-pytorch, sentence-transformers, pytorch-metric-learning, insightface's formulas)
+/// through the registry entries of SPEC §4.3, and checks every help example against the
+/// `example/<fn>` cases (same call, display text computed by the script).
+final class EmbeddingFixtureTests: XCTestCase {
+    final class NoCaller: FunctionCaller {
+        func call(_ f: Function, _ args: [Value]) throws -> Value {
+            throw CoreError("no interpreter in EmbeddingFixtureTests")
+        }
+    }
+
+    let caller = NoCaller()
+
+    struct Num: Decodable {
+        let x: Double
+        init(from decoder: Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let d = try? c.decode(Double.self) { x = d; return }
+            switch try c.decode(String.self) {
+            case "nan": x = .nan
+            case "inf": x = .infinity
+            case "-inf": x = -.infinity
+            case let s: throw DecodingError.dataCorruptedError(in: c, debugDescription: "not a number: \(s)")
+            }
+        }
+    }
+
+    /// ARG = number | bool | string | null | {"shape", "data"}; "nan", "inf", "-inf" are numbers.
+    struct Arg: Decodable {
+        let v: Value
+        struct TensorArg: Decodable { let shape: [Int]; let data: [Num] }
+        init(from decoder: Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if c.decodeNil() { v = .none }
+            else if let b = try? c.decode(Bool.self) { v = .bool(b) }
+            else if let d = try? c.decode(Double.self) { v = .number(d) }
+            else if let s = try? c.decode(String.self) {
+                switch s {
+                case "nan": v = .number(.nan)
+                case "inf": v = .number(.infinity)
+                case "-inf": v = .number(-.infinity)
+                default: v = .string(s)
+                }
+            } else {
+                let t = try c.decode(TensorArg.self)
+                v = .tensor(Tensor(shape: t.shape, data: t.data.map(\.x)))
+            }
+        }
+    }
+
+    struct Case: Decodable {
+        let name: String
+        let fn: String
+        let args: [Arg]
+        let kwargs: [String: Arg]
+        let expected: Arg?
+        let error: String?
+        let rtol: Double?
+        let example: String?
+        let display: String?
+    }
+
+    struct File: Decodable { let cases: [Case] }
+
+    static let embeddingLosses = ["triplet", "contrastive", "margin_ranking", "cosine_embedding", "infonce", "ntxent",
+                                  "mnr", "ge2e", "arcface", "cosface", "sphereface", "center_loss"]
+
+    func loadCases() throws -> [Case] {
+        let url = try XCTUnwrap(Bundle.module.url(forResource: "embedding", withExtension: "json", subdirectory: "Fixtures")
+            ?? Bundle.module.url(forResource: "embedding", withExtension: "json"))
+        return try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).cases
+    }
+
+    func close(_ a: Double, _ e: Double, _ rtol: Double) -> Bool {
+        if e.isNaN { return a.isNaN }
+        if e.isInfinite { return a == e }
+        return Swift.abs(a - e) <= Swift.max(rtol * Swift.abs(e), 1e-12)
+    }
+
+    func run(_ c: Case) throws -> Value {
+        let builtin = try XCTUnwrap(Registry.standard[c.fn], "\(c.name): unknown built-in \(c.fn)")
+        let kwargs = c.kwargs.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value.v) }
+        return try builtin.impl(builtin.bind(positional: c.args.map(\.v), keywords: kwargs, caller: caller))
+    }
+
+    func testFixtures() throws {
+        let cases = try loadCases()
+        XCTAssertGreaterThan(cases.count, 700)
+        var failures = 0, errors = 0
+        var seen = Set<String>()
+        for c in cases {
+            seen.insert(c.fn)
+            let name = c.name
+            let rtol = c.rtol ?? 1e-10
+            if let fragment = c.error {
+                errors += 1
+                do {
+                    let r = try run(c)
+                    XCTFail("\(name): expected an error containing \"\(fragment)\", got \(Display.text(r))"); failures += 1
+                } catch let e as CoreError {
+                    if !e.message.contains(fragment) {
+                        XCTFail("\(name): error \"\(e.message)\" does not contain \"\(fragment)\""); failures += 1
+                    } else if !e.message.hasPrefix("\(c.fn): ") && !e.message.hasPrefix("\(Registry.standard[c.fn]?.name ?? c.fn): ") {
+                        XCTFail("\(name): error \"\(e.message)\" does not name the built-in"); failures += 1
+                    }
+                } catch {
+                    XCTFail("\(name): unexpected error \(error)"); failures += 1
+                }
+                continue
+            }
+            let got: Value
+            do { got = try run(c) } catch { XCTFail("\(name): threw \(error)"); failures += 1; continue }
+            guard let want = c.expected?.v else { XCTFail("\(name): no expected value"); failures += 1; continue }
+            switch (got, want) {
+            case (.number(let a), .number(let e)):
+                if !close(a, e, rtol) { XCTFail("\(name): got \(a), expected \(e)"); failures += 1 }
+            case (.tensor(let a), .tensor(let e)):
+                if a.shape != e.shape {
+                    XCTFail("\(name): shape \(formatShape(a.shape)), expected \(formatShape(e.shape))"); failures += 1
+                } else if let i = a.data.indices.first(where: { !close(a.data[$0], e.data[$0], rtol) }) {
+                    XCTFail("\(name): element \(i) is \(a.data[i]), expected \(e.data[i])"); failures += 1
+                }
+            default:
+                XCTFail("\(name): got \(got.typeName), expected \(want.typeName)"); failures += 1
+            }
+        }
+        XCTAssertGreaterThan(errors, 50)
+        for fn in Self.embeddingLosses { XCTAssertTrue(seen.contains(fn), "no fixture for \(fn)") }
+        XCTAssertTrue(seen.contains("multiple_negatives_ranking"))
+        XCTAssertEqual(failures, 0)
+    }
+
+    /// How a fixture argument is written in an example: `[[1, 0], [0, 1]]`, `0.5`, `"none"`.
+    func literal(_ v: Value) -> String {
+        guard case .tensor(let t) = v else { return Display.literal(v) }
+        func nest(_ dim: Int, _ offset: Int) -> String {
+            let n = t.shape[dim]
+            if dim == t.rank - 1 {
+                return "[" + (0..<n).map { Display.number(t.data[offset + $0]) }.joined(separator: ", ") + "]"
+            }
+            let stride = t.shape[(dim + 1)...].reduce(1, *)
+            return "[" + (0..<n).map { nest(dim + 1, offset + $0 * stride) }.joined(separator: ", ") + "]"
+        }
+        return nest(0, 0)
+    }
+
+    func testHelpExamples() throws {
+        let cases = try loadCases().filter { $0.name.hasPrefix("example/") }
+        XCTAssertEqual(Set(cases.map(\.fn)), Set(Self.embeddingLosses))
+        for c in cases {
+            let b = try XCTUnwrap(Registry.standard[c.fn])
+            let src = try XCTUnwrap(c.example)
+            // the case is the example's call: same source text
+            let kwOrder = b.params.map(\.name)
+            let kw = c.kwargs.sorted { (kwOrder.firstIndex(of: $0.key) ?? 0) < (kwOrder.firstIndex(of: $1.key) ?? 0) }
+            let text = c.args.map { literal($0.v) } + kw.map { "\($0.key): \(literal($0.value.v))" }
+            XCTAssertEqual(src, "\(c.fn)(\(text.joined(separator: ", ")))", c.name)
+            XCTAssertEqual(b.example, src, c.name)
+            XCTAssertEqual(b.exampleOutput, c.display, c.name)
+            XCTAssertEqual(Display.text(try run(c)), b.exampleOutput, c.name)
+        }
+    }
+
+    func testRegistryEntries() throws {
+        for name in Self.embeddingLosses {
+            let b = try XCTUnwrap(Registry.standard[name], name)
+            XCTAssertEqual(b.group, .embedding, name)
+            XCTAssertNotNil(b.formula, name)
+            XCTAssertNotNil(b.reference, name)
+            XCTAssertNotNil(b.notes, name)
+            XCTAssertFalse(b.summary.isEmpty, name)
+            XCTAssertTrue(b.reference?.contains("20") ?? false, "\(name): reference should name the paper's year")
+            let red = try XCTUnwrap(b.params.first { $0.name == "reduction" }, name)
+            XCTAssertEqual(Display.literal(red.defaultValue ?? .none), "\"mean\"", name)
+            for p in b.params { XCTAssertFalse(p.doc.isEmpty, "\(name).\(p.name) has no doc") }
+        }
+        XCTAssertTrue(Registry.standard["multiple_negatives_ranking"] === Registry.standard["mnr"])
+        // SPEC §4.3 signatures and defaults
+        let sigs = [
+            "triplet": "triplet(anchor, positive, negative, margin: 1, norm: 2, swap: false, squared: false, reduction: \"mean\")",
+            "contrastive": "contrastive(x1, x2, y, margin: 1, similar: 0, reduction: \"mean\")",
+            "margin_ranking": "margin_ranking(x1, x2, y, margin: 0, reduction: \"mean\")",
+            "cosine_embedding": "cosine_embedding(x1, x2, y, margin: 0, reduction: \"mean\")",
+            "infonce": "infonce(query, positive, negatives: none, temperature: 0.1, negative_mode: \"unpaired\", reduction: \"mean\")",
+            "ntxent": "ntxent(z1, z2, temperature: 0.1, reduction: \"mean\")",
+            "mnr": "mnr(anchor, positive, negatives: none, scale: 20, symmetric: false, reduction: \"mean\")",
+            "ge2e": "ge2e(e, speakers: none, method: \"softmax\", w: 10, b: -5, reduction: \"mean\")",
+            "arcface": "arcface(x, W, y, s: 64, m: 0.5, easy_margin: false, reduction: \"mean\")",
+            "cosface": "cosface(x, W, y, s: 64, m: 0.35, reduction: \"mean\")",
+            "sphereface": "sphereface(x, W, y, m: 4, reduction: \"mean\")",
+            "center_loss": "center_loss(x, centers, y, reduction: \"mean\")",
+        ]
+        for (name, sig) in sigs { XCTAssertEqual(Registry.standard[name]?.signature, sig) }
+    }
+
+    func testErrorsCarryHints() throws {
+        let mr = try XCTUnwrap(Registry.standard["margin_ranking"])
+        let args = try mr.bind(positional: [.tensor(Tensor([1, 2])), .tensor(Tensor([2, 1])), .tensor(Tensor([1, 0]))],
+                               keywords: [], caller: caller)
+        XCTAssertThrowsError(try mr.impl(args)) { e in
+            let ce = e as? CoreError
+            XCTAssertEqual(ce?.message, "margin_ranking: y must hold labels -1 or +1, got 0 at position 1")
+            XCTAssertTrue(ce?.hint?.contains("2*y - 1") ?? false)
+        }
+        let inf = try XCTUnwrap(Registry.standard["infonce"])
+        let q = Value.tensor(Tensor(shape: [2, 3], data: [1, 0, 0, 0, 1, 0]))
+        let neg = Value.tensor(Tensor(shape: [2, 4, 3], data: [Double](repeating: 0.5, count: 24)))
+        let a2 = try inf.bind(positional: [q, q, neg], keywords: [], caller: caller)
+        XCTAssertThrowsError(try inf.impl(a2)) { e in
+            XCTAssertTrue((e as? CoreError)?.hint?.contains("negative_mode: \"paired\"") ?? false)
+        }
+    }
+}
