@@ -19,7 +19,7 @@ let package = Package(
         .testTarget(name: "LossCoreTests", dependencies: ["LossCore"]),
         .testTarget(name: "LossLangTests", dependencies: ["LossLang", "LossCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LossNotebookTests", dependencies: ["LossNotebook", "LossLang"]),
-        .testTarget(name: "CLITests", dependencies: []),
+        .testTarget(name: "CLITests", dependencies: ["loss"]),
     ],
     swiftLanguageModes: [.v5]
 )

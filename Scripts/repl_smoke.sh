@@ -169,6 +169,12 @@ keys C-u
 fresh; keys C-r; type_ 'sigm'
 check "history: reverse search finds an earlier line" "reverse-i-search.*sigm.*: sigmoid\(0\)"
 keys C-g C-u
+fresh; type_ 'w = load("sess'; keys Tab
+check_line "Tab completes a file name inside a string" 'load\("session\.loss"$'
+keys C-u
+fresh; type_ ':load sess'; keys Tab
+check_line "Tab completes a file name after :load" ':load session\.loss ?$'
+keys C-u
 line ':load session.loss'
 check ":load runs a saved script" 'loss\[2\]> $'
 line 'my_long_name'

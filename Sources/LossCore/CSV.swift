@@ -32,6 +32,9 @@ public enum CSV {
         let comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
         var pos = 0
         if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { pos = 3 }  // byte-order mark
+        if let base = b.baseAddress, memchr(base, 0, b.count) != nil {
+            throw CoreError("\(name) is not a text file (it contains NUL bytes)")
+        }
         var columns: Int? = nil
         var firstContentLine = true
         var data: [Double] = []
@@ -62,7 +65,10 @@ public enum CSV {
             if firstContentLine {
                 firstContentLine = false
                 let hasLetters = (pos..<end).contains { let x = b[$0]; return x >= 0x80 || (x | 0x20 >= 0x61 && x | 0x20 <= 0x7A) }
-                if hasLetters && values.allSatisfy({ $0 == nil }) { continue }  // header of names
+                if hasLetters && values.allSatisfy({ $0 == nil })
+                    && String(bytes: UnsafeBufferPointer(rebasing: b[pos..<end]), encoding: .utf8) != nil {
+                    continue  // header of names
+                }
             }
             if let n = columns {
                 guard cells.count == n else {

@@ -68,9 +68,9 @@ public enum Diagnostics {
         let lines = (e.sourceText ?? source).split(separator: "\n", omittingEmptySubsequences: false)
         let lineText = e.span.line - 1 < lines.count ? String(lines[e.span.line - 1]) : ""
         let num = String(e.span.line)
-        let pad = String(repeating: " ", count: num.count)
+        let pad = String(repeating: " ", count: num.count + 1)
         out += "\(pad) \(blue)|\(reset)\n"
-        out += "\(blue)\(num) |\(reset) \(lineText)\n"
+        out += "\(blue) \(num) |\(reset) \(lineText)\n"
         // caret width: the span's length, clipped to the rest of the line
         let scalars = Array(lineText.unicodeScalars)
         let startCol = Swift.max(0, Swift.min(e.span.col - 1, scalars.count))

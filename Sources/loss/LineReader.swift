@@ -92,11 +92,21 @@ private let lrAttemptedCompletion: @convention(c) (UnsafePointer<CChar>?, Int32,
 }
 
 private let lrWordBreakHook: @convention(c) () -> UnsafeMutablePointer<CChar>? = {
-    // `:load some/dir/fi⇥`: a path is one word.
+    // A path is one word: after `:load`/`:save`, and inside a string (`load("/tmp/da⇥`), where
+    // readline would otherwise skip a leading `/` as a word break.
     guard let buf = rl_line_buffer else { return nil }
-    let line = String(cString: buf).drop(while: { $0 == " " })
-    if line.hasPrefix(":load ") || line.hasPrefix(":save ") { return lrPathBreaks }
-    return nil
+    let line = String(cString: buf)
+    let trimmed = line.drop(while: { $0 == " " })
+    if trimmed.hasPrefix(":load ") || trimmed.hasPrefix(":save ") { return lrPathBreaks }
+    let point = Swift.max(0, Swift.min(Int(rl_point), line.utf8.count))
+    var inString = false, escaped = false
+    for b in line.utf8.prefix(point) {
+        if escaped { escaped = false; continue }
+        if inString && b == UInt8(ascii: "\\") { escaped = true }
+        else if b == UInt8(ascii: "\"") { inString.toggle() }
+        else if b == UInt8(ascii: "#") && !inString { break }
+    }
+    return inString ? lrPathBreaks : nil
 }
 
 /// Characters that end the word completion looks at: everything that cannot be part of an

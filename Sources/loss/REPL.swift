@@ -143,14 +143,17 @@ final class REPLLoop {
             self.complete(word: word, line: line, cursor: cursor, quoted: quoted)
         }, promptsToStderr: isatty(1) == 0)
         defer { reader.stop() }
-        let banner = "loss — the loss functions of machine learning. :help for commands, ?name for help, Ctrl-D to exit."
-        print(paint(banner, "2", color))
+        let banner = "loss — :help for commands, ?name for help, Tab to complete, Ctrl-D to exit."
+        // the banner and the newline after Ctrl-D go where the prompts go (stderr when stdout is not a terminal)
+        let promptStream = isatty(1) != 0 ? stdout : stderr
+        fputs(paint(banner, "2", color) + "\n", promptStream)
 
         while true {
             let atMain = pending.isEmpty
             switch reader.nextLine(prompt: atMain ? mainPrompt : continuationPrompt) {
             case .eof:
-                print("")
+                fputs("\n", promptStream)
+                fflush(promptStream)
                 return 0
             case .interrupted:
                 pending = ""

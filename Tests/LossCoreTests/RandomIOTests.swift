@@ -368,18 +368,36 @@ final class RandomIOTests: XCTestCase {
         assertCsvRejects("1,2\n3,\n", "line 2, column 2: empty cell")
         assertCsvRejects("x,1\n", "line 1, column 1: expected a number, got \"x\"")  // mixed first line is data
         assertCsvRejects("1;2\n3;4\n", "line 1, column 1: expected a number, got \"1;2\"")
+        XCTAssertThrowsError(try CSV.parse("x;y\n1;2\n")) { e in
+            XCTAssertEqual((e as? CoreError)?.message, "the file, line 2, column 1: expected a number, got \"1;2\"")
+            XCTAssertEqual((e as? CoreError)?.hint, "cells must be separated by commas")
+        }
         assertCsvRejects("1\n0x10\n", "got \"0x10\"")
+        assertCsvRejects("1\nnanx\n", "got \"nanx\"")
+        assertCsvRejects("1\n1e\n", "got \"1e\"")
+        assertCsvRejects("1\n1-2\n", "got \"1-2\"")
         assertCsvRejects("1\n1,000\n", "line 2: expected 1 value")
         assertCsvRejects("1\n.\n", "got \".\"")
-        XCTAssertThrowsError(try CSV.decode([0x31, 0xFF, 0xFE, 0x0A]))
+        XCTAssertThrowsError(try CSV.decode([0x31, 0xFF, 0xFE, 0x0A]))  // not UTF-8: not a header
+        XCTAssertThrowsError(try CSV.decode([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, 0x76, 0])) { e in  // a .npy file
+            XCTAssertTrue("\(e)".contains("not a text file"), "\(e)")
+        }
+        // a UTF-8 header with non-ASCII names is skipped
+        XCTAssertEqual(try CSV.parse("température,γ\n1,2\n"), Tensor(shape: [1, 2], data: [1, 2]))
     }
 
-    func testCsvWriterMatchesNumPySavetxt() throws {
-        // np.savetxt(f, x, fmt="%.17g", delimiter=",")
+    func testCsvWriterUsesShortestRoundTripForms() throws {
+        // expected: Python's repr (shortest round-trip) with the ".0" of integral values dropped;
+        // np.loadtxt / float() read each back to the same double
+        let values: [Double] = [0.1, 1.0 / 3, 2, -1e-300, 1e22, 1e-5, 123456789012, -0.0, .leastNonzeroMagnitude,
+                                1.7976931348623157e308, 1e16, 9007199254740992, 0.000123, 1234.5678]
+        XCTAssertEqual(try CSV.encode(Tensor(values)),
+                       "0.1\n0.3333333333333333\n2\n-1e-300\n1e+22\n1e-05\n123456789012\n-0\n5e-324\n1.7976931348623157e+308\n1e+16\n9007199254740992\n0.000123\n1234.5678\n")
         XCTAssertEqual(try CSV.encode(Tensor(shape: [2, 2], data: [0.1, 1.0 / 3, 2, -1e-300])),
-                       "0.10000000000000001,0.33333333333333331\n2,-1e-300\n")
-        XCTAssertEqual(try CSV.encode(Tensor([0.1, .nan, -.infinity, 1e22])), "0.10000000000000001\nnan\n-inf\n1e+22\n")
+                       "0.1,0.3333333333333333\n2,-1e-300\n")
+        XCTAssertEqual(try CSV.encode(Tensor([.nan, -.infinity, .infinity])), "nan\n-inf\ninf\n")
         XCTAssertEqual(try CSV.encode(Tensor(scalar: 3)), "3\n")
+        XCTAssertEqual(try CSV.encode(Tensor([])), "")
         XCTAssertThrowsError(try CSV.encode(Tensor(shape: [2, 2, 2], data: [Double](repeating: 0, count: 8))))
     }
 

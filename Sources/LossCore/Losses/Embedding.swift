@@ -122,7 +122,8 @@ extension Losses {
 
     /// Cosine embedding loss, as torch `cosine_embedding_loss`: 1 − cos(x1, x2) for y = 1,
     /// max(0, cos − margin) for y = −1, with torch's eps handling
-    /// cos = Σx1·x2 / √((Σx1² + 1e-12)(Σx2² + 1e-12)).
+    /// cos = Σx1·x2 / √((Σx1² + ε)(Σx2² + ε)), ε = 1e-12 rounded to float32 (torch's `EPSILON`,
+    /// 9.99999996e-13), so zero vectors have cosine 0.
     public static func cosineEmbedding(_ x1: Tensor, _ x2: Tensor, _ y: Tensor, margin: Double = 0,
                                        reduction: Reduction = .mean) throws -> Tensor {
         let fn = "cosine_embedding"
@@ -130,7 +131,7 @@ extension Losses {
         let (n, d, vector) = try EmbKernels.matrix(x1, fn, "x1", allowVector: true)
         let labels = try EmbKernels.pairLabels(y, n: n, fn, rowsOf: "x1")
         try EmbKernels.checkSignLabels(labels, fn, hint: "y = 1 marks similar pairs and y = -1 dissimilar ones; convert 0/1 labels with 2*y - 1")
-        let eps = 1e-12
+        let eps = Double(Float(1e-12))  // torch: `constexpr float EPSILON = 1e-12` promoted to double
         var per = [Double](repeating: 0, count: n)
         let scratch = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(d, 1))
         defer { scratch.deallocate() }

@@ -28,6 +28,7 @@ extension Losses {
         let k = EmbKernels.normalizedRows(positive.data, rows: n, cols: d)
         var per = [Double](repeating: 0, count: n)
         guard let neg = negatives else {
+            try EmbKernels.checkMatrix(fn, "N × N similarity", rows: n, cols: n)
             try EmbKernels.checkBlasDims(fn, n, d)
             var logits = EmbKernels.gemmNT(q, k, m: n, n: n, k: d)
             for i in 0..<logits.count { logits[i] /= temperature }
@@ -51,6 +52,7 @@ extension Losses {
                                 hint: neg.rank == 3 ? "use negative_mode: \"paired\" for [N, M, D] negatives, one set per query" : nil)
             }
             m = neg.shape[0]
+            try EmbKernels.checkMatrix(fn, "N × (1 + M) logit", rows: n, cols: m + 1)
             try EmbKernels.checkBlasDims(fn, n, m, d)
             let nk = EmbKernels.normalizedRows(neg.data, rows: m, cols: d)
             let qn = EmbKernels.gemmNT(q, nk, m: n, n: m, k: d)
@@ -65,6 +67,7 @@ extension Losses {
                                 hint: neg.rank == 2 ? "use negative_mode: \"unpaired\" for [M, D] negatives shared by every query" : nil)
             }
             m = neg.shape[1]
+            try EmbKernels.checkMatrix(fn, "N × (1 + M) logit", rows: n, cols: m + 1)
             let nk = EmbKernels.normalizedRows(neg.data, rows: n * m, cols: d)
             logits = [Double](repeating: 0, count: n * (m + 1))
             q.withUnsafeBufferPointer { pq in
@@ -92,6 +95,7 @@ extension Losses {
         try EmbKernels.sameShape(fn, "z1", z1, "z2", z2)
         try EmbKernels.positive(fn, "temperature", temperature)
         let n2 = 2 * n
+        try EmbKernels.checkMatrix(fn, "2N × 2N similarity", rows: n2, cols: n2)
         try EmbKernels.checkBlasDims(fn, n2, d)
         let z = EmbKernels.normalizedRows(z1.data + z2.data, rows: n2, cols: d)
         var sim = EmbKernels.gemmNT(z, z, m: n2, n: n2, k: d)
@@ -123,6 +127,7 @@ extension Losses {
             m = neg.shape[0]
             ng = EmbKernels.normalizedRows(neg.data, rows: m, cols: d)
         }
+        try EmbKernels.checkMatrix(fn, "N × (N + M) similarity", rows: n, cols: n + m)
         try EmbKernels.checkBlasDims(fn, n, m, d)
         let a = EmbKernels.normalizedRows(anchor.data, rows: n, cols: d)
         let p = EmbKernels.normalizedRows(positive.data, rows: n, cols: d)
@@ -185,6 +190,7 @@ extension Losses {
             throw CoreError("\(fn): method \"contrast\" needs at least 2 speakers (it takes the max over the other speakers' centroids), got \(nSpk)")
         }
         let rows = nSpk * m
+        try EmbKernels.checkMatrix(fn, "N·M × N similarity", rows: rows, cols: nSpk)
         try EmbKernels.checkBlasDims(fn, rows, d)
         let x = EmbKernels.normalizedRows(e.data, rows: rows, cols: d)
         // per-speaker sums and normalised centroids

@@ -160,6 +160,15 @@ enum EmbKernels {
         }
     }
 
+    /// Refuses a rows × cols similarity/logit matrix larger than a tensor may be.
+    static func checkMatrix(_ fn: String, _ what: String, rows: Int, cols: Int) throws {
+        let (p, o) = rows.multipliedReportingOverflow(by: cols)
+        if o || p > maxTensorElements {
+            throw CoreError("\(fn): the \(what) matrix would be \(rows) × \(cols), too large (more than \(maxTensorElements) elements)")
+        }
+        try checkBlasDims(fn, rows, cols)
+    }
+
     // MARK: - Cross-entropy and sigmoid
 
     /// −log softmax(z)[target] for one row of `n` logits, stable: with M = max z,

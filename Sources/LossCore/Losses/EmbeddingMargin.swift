@@ -44,6 +44,7 @@ extension Losses {
         let c = try EmbKernels.classWeights(fn, "W", W, d: d, x: x)
         try EmbKernels.positive(fn, "s", s)
         let labels = try EmbKernels.classIndices(y, n: n, vector: vector, classes: c, fn, "W has \(c) row\(c == 1 ? "" : "s")")
+        try EmbKernels.checkMatrix(fn, "N × C logit", rows: n, cols: c)
         try EmbKernels.checkBlasDims(fn, n, c, d)
         let xh = EmbKernels.normalizedRows(x.data, rows: n, cols: d)
         let wh = EmbKernels.normalizedRows(W.data, rows: c, cols: d)
@@ -70,6 +71,7 @@ extension Losses {
             throw CoreError("\(fn): m must be an integer from 1 to 1000 (the angular margin multiplier, 4 in the paper), got \(m)")
         }
         let labels = try EmbKernels.classIndices(y, n: n, vector: vector, classes: c, fn, "W has \(c) row\(c == 1 ? "" : "s")")
+        try EmbKernels.checkMatrix(fn, "N × C logit", rows: n, cols: c)
         try EmbKernels.checkBlasDims(fn, n, c, d)
         let xnorm = EmbKernels.rowNorms(x.data, rows: n, cols: d)
         let xh = EmbKernels.normalizedRows(x.data, rows: n, cols: d)

@@ -244,7 +244,10 @@ enum Elementwise {
                 c.data.withUnsafeBufferPointer { pc in
                     w.data.withUnsafeBufferPointer { pw in
                         // n > 0, so every operand holds at least one element
-                        let src = Operands(a: pa.baseAddress!, b: pb.baseAddress!, c: pc.baseAddress!, w: pw.baseAddress!,
+                        guard let a = pa.baseAddress, let b = pb.baseAddress, let c = pc.baseAddress, let w = pw.baseAddress else {
+                            return Tensor(scalar: .nan)  // unreachable
+                        }
+                        let src = Operands(a: a, b: b, c: c, w: w,
                                            sa: steps[0], sb: steps[1], sc: steps[2], sw: steps[3],
                                            shape: shape, outStrides: outStrides, strides: strides, fast: fast)
                         return reduce(kernel, src, n: n, shape: shape, reduction: reduction)
@@ -346,7 +349,8 @@ enum Elementwise {
         case .none:
             // every element is written by exactly one block: no zero-fill needed
             let out = [Double](unsafeUninitializedCapacity: n) { po, initialized in
-                let base = po.baseAddress!
+                initialized = 0
+                guard let base = po.baseAddress else { return }
                 let work: (Int) -> Void = { t in
                     for bi in range(t) {
                         let s = bi * block
@@ -360,10 +364,10 @@ enum Elementwise {
         case .sum, .mean:
             var sums = [Double](repeating: 0, count: blocks)
             sums.withUnsafeMutableBufferPointer { ps in
-                let sbase = ps.baseAddress!
+                guard let sbase = ps.baseAddress else { return }
                 let work: (Int) -> Void = { t in
                     withUnsafeTemporaryAllocation(of: Double.self, capacity: block) { buf in
-                        let bb = buf.baseAddress!
+                        guard let bb = buf.baseAddress else { return }
                         for bi in range(t) {
                             let s = bi * block
                             let m = Swift.min(block, n - s)

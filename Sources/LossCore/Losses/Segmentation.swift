@@ -90,12 +90,13 @@ enum Overlap {
                     b1.withUnsafeMutableBufferPointer { o1 in
                         b2.withUnsafeMutableBufferPointer { o2 in
                             b3.withUnsafeMutableBufferPointer { o3 in
-                                let P = pp.baseAddress!, G = pg.baseAddress!
-                                let O1 = o1.baseAddress!, O2 = o2.baseAddress!, O3 = o3.baseAddress!
+                                guard let P = pp.baseAddress, let G = pg.baseAddress,
+                                      let O1 = o1.baseAddress, let O2 = o2.baseAddress, let O3 = o3.baseAddress else { return }
                                 let nw = Swift.min(Elementwise.workers(p.count), blocks)
                                 let work: (Int) -> Void = { t in
                                     withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * block) { buf in
-                                        let x1 = buf.baseAddress!, x2 = x1 + block, x3 = x2 + block
+                                        guard let x1 = buf.baseAddress else { return }
+                                        let x2 = x1 + block, x3 = x2 + block
                                         for bi in (blocks * t / nw)..<(blocks * (t + 1) / nw) {
                                             let s = bi / perSample, k = bi % perSample
                                             let start = s * m + k * block

@@ -108,10 +108,12 @@ func installEmbeddingLosses(_ r: Registry) {
         ],
         summary: "Cosine embedding loss: similar pairs should point the same way, dissimilar pairs below a cosine margin.",
         formula: "ℓ = 1 − cos(x1, x2) if y = 1;  max(0, cos(x1, x2) − margin) if y = −1\n"
-            + "cos = Σx1·x2 / √((Σx1² + 1e-12)(Σx2² + 1e-12))",
-        reference: "Same as torch `cosine_embedding_loss` / `nn.CosineEmbeddingLoss` (its eps 1e-12 inside each squared "
-            + "norm, so zero vectors have cosine 0), except that labels other than ±1 are an error here (torch gives them "
-            + "loss 0).",
+            + "cos = Σx1·x2 / √((Σx1² + ε)(Σx2² + ε)),  ε = 1e-12 (as float32)",
+        reference: "Cosine similarity of twin (siamese) networks: J. Bromley, I. Guyon, Y. LeCun, E. Säckinger, R. Shah 1993, "
+            + "Signature Verification using a \"Siamese\" Time Delay Neural Network (NIPS). Same as torch "
+            + "`cosine_embedding_loss` / `nn.CosineEmbeddingLoss`, including its eps (float32 1e-12 inside each squared "
+            + "norm, so zero vectors have cosine 0), except that labels other than ±1 are an error here (torch gives "
+            + "them loss 0).",
         notes: rowsNote,
         example: "cosine_embedding([[1, 0], [1, 1]], [[1, 1], [-1, 2]], [1, -1], margin: 0.2, reduction: \"none\")",
         output: "[0.292893, 0.116228]",
@@ -239,7 +241,7 @@ func installEmbeddingLosses(_ r: Registry) {
             embReductionParam(),
         ],
         summary: "ArcFace (additive angular margin): softmax over s·cos θ with the true class's angle enlarged by m.",
-        formula: "ℓ = −log( e^{s·φ} / (e^{s·φ} + Σ_{j≠y} e^{s·cos θ_j}) )\n"
+        formula: "ℓ = −log( exp(s·φ) / (exp(s·φ) + Σ_{j≠y} exp(s·cos θ_j)) )\n"
             + "φ = cos(θ_y + m) if θ_y + m < π, else cos θ_y − m·sin m;  easy_margin: φ = cos(θ_y + m) if cos θ_y > 0, else cos θ_y",
         reference: "J. Deng, J. Guo, N. Xue, S. Zafeiriou 2019 (arXiv 2018), ArcFace: Additive Angular Margin Loss for Deep "
             + "Face Recognition (CVPR). Same as insightface's legacy `ArcMarginProduct` (as in arcface-pytorch and insightface's earlier "
@@ -265,7 +267,7 @@ func installEmbeddingLosses(_ r: Registry) {
             embReductionParam(),
         ],
         summary: "CosFace (large margin cosine loss): softmax over s·cos θ with m subtracted from the true class's cosine.",
-        formula: "ℓ = −log( e^{s(cos θ_y − m)} / (e^{s(cos θ_y − m)} + Σ_{j≠y} e^{s·cos θ_j}) )",
+        formula: "ℓ = −log( exp(s·(cos θ_y − m)) / (exp(s·(cos θ_y − m)) + Σ_{j≠y} exp(s·cos θ_j)) )",
         reference: "H. Wang, Y. Wang, Z. Zhou, X. Ji, D. Gong, J. Zhou, Z. Li, W. Liu 2018, CosFace: Large Margin Cosine Loss "
             + "for Deep Face Recognition (CVPR). Same as insightface `CosFace` (default m 0.4 there) followed by "
             + "cross-entropy; also called AM-Softmax (Wang, Cheng, Liu, Liu 2018).",
@@ -284,7 +286,7 @@ func installEmbeddingLosses(_ r: Registry) {
             embReductionParam(),
         ],
         summary: "SphereFace A-Softmax: softmax over ‖x‖·cos θ with the true class's angle multiplied by m.",
-        formula: "ℓ = −log( e^{‖x‖ψ(θ_y)} / (e^{‖x‖ψ(θ_y)} + Σ_{j≠y} e^{‖x‖cos θ_j}) )\n"
+        formula: "ℓ = −log( exp(‖x‖·ψ(θ_y)) / (exp(‖x‖·ψ(θ_y)) + Σ_{j≠y} exp(‖x‖·cos θ_j)) )\n"
             + "ψ(θ) = (−1)^k cos(mθ) − 2k for θ ∈ [kπ/m, (k+1)π/m], k = 0…m−1",
         reference: "W. Liu, Y. Wen, Z. Yu, M. Li, B. Raj, L. Song 2017, SphereFace: Deep Hypersphere Embedding for Face "
             + "Recognition (CVPR). Matches sphereface_pytorch `AngleLinear` + `AngleLoss` at λ = 0: the training recipes "

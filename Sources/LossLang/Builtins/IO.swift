@@ -49,9 +49,10 @@ func installIOBuiltins(_ r: Registry) {
                  Param("path", "a .npy or .csv file (the extension chooses the format); it is overwritten")],
         summary: "Writes x to a NumPy .npy file (float64) or a .csv file; returns none.",
         reference: "NumPy's .npy format (NEP 1), version 1.0, dtype '<f8', C order: np.load reads it. " +
-            "CSV as np.savetxt(path, x, delimiter=\",\", fmt=\"%.17g\").",
+            "CSV like np.savetxt(path, x, delimiter=\",\"), but with the shortest exact form of each value.",
         notes: ".csv holds a number or a vector (one value per line) or a matrix (one row per line, comma-separated); " +
-            "values are written with 17 significant digits so that load gives back the same doubles. " +
+            "values are written in the shortest form that reads back as the same double (0.1, 3, 1e-300, nan, -inf), " +
+            "so load gives back exactly what was saved. " +
             "Higher ranks need .npy.",
         example: "save([0.5, 0.25], \"/tmp/loss_save_example.csv\"); load(\"/tmp/loss_save_example.csv\")",
         output: "[0.5, 0.25]",
