@@ -24,6 +24,12 @@ public struct Tensor: Equatable, Sendable {
     /// True for the 0/1 results of comparisons and logic: such a tensor used as an
     /// index is a mask (`x[x > 0]`), not a list of indices.
     public var isMask: Bool = false
+    /// The tape node that computed this tensor while a gradient is being taken
+    /// (`Tape.current`), or -1 for a constant.
+    public var node: Int = -1
+
+    /// Equal shapes and values (the mask flag and tape node are not part of the value).
+    public static func == (a: Tensor, b: Tensor) -> Bool { a.shape == b.shape && a.data == b.data }
 
     /// Creates a tensor; `data.count` must equal the product of `shape`.
     public init(shape: [Int], data: [Double]) {

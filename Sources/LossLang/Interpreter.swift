@@ -82,7 +82,7 @@ public final class Interpreter: FunctionCaller {
                 throw CoreError(e.message, hint: e.hint)
             }
             do {
-                return try b.impl(args)
+                return AD.active ? try AD.callBuiltin(b, args) : try b.impl(args)
             } catch let e as CoreError {
                 if let node = node { throw LangError(.value, e.message, node.span, hint: e.hint).located(node.unit) }
                 throw e
@@ -273,7 +273,7 @@ final class TransposeNode: Node {
     override func eval(_ I: Interpreter) throws -> Value {
         let v = try operand.eval(I)
         guard let t = v.asTensor else { throw error(.type, "transpose (') needs a tensor, got \(v.typeName)") }
-        return Value.from(t.transposed())
+        return Value.from(AD.transpose(t, t.transposed()))
     }
 }
 
@@ -336,7 +336,8 @@ final class TensorLitNode: Node {
         var data: [Double] = []
         data.reserveCapacity(Tensor.count(of: newShape))
         for t in ts { data.append(contentsOf: t.data) }
-        return .tensor(Tensor(shape: newShape, data: data))
+        let out = Tensor(shape: newShape, data: data)
+        return .tensor(AD.active ? AD.stack(ts, out) : out)
     }
 }
 
@@ -510,6 +511,7 @@ final class IndexGetNode: Node {
         guard let t = v.asTensor else { throw base.error(.type, "cannot index a \(v.typeName)") }
         if t.rank == 0 { throw base.error(.index, "cannot index a number") }
         let specs = try evalIndex(items, I, self)
+        if t.node >= 0 { return try at { try AD.index(t, specs) } }
         return try at { try Indexing.get(t, specs) }
     }
 }
@@ -579,7 +581,7 @@ final class IndexAssignNode: Node {
             throw value.error(.type, "can only store numbers or tensors in a tensor, got \(v.typeName)")
         }
         do {
-            try Indexing.set(&t, specs, src)
+            if t.node >= 0 || src.node >= 0 { t = try AD.setIndex(t, specs, src) } else { try Indexing.set(&t, specs, src) }
         } catch let e as CoreError {
             store(.tensor(t))
             throw error(.index, e.message, hint: e.hint)
@@ -660,6 +662,11 @@ final class ForNode: Node {
             return true
         }
         switch v {
+        case .tensor(let t) where t.node >= 0:
+            for r in 0..<(t.shape.first ?? 0) {
+                assign(try at { try AD.index(t, [.int(r)]) })
+                if try !step() { break }
+            }
         case .tensor(let t):
             if t.rank == 1 {
                 for x in t.data { assign(.number(x)); if try !step() { break } }

@@ -50,9 +50,11 @@ enum Operators {
             if a.rank == 0 || b.rank == 0 {
                 throw CoreError("'@' needs tensors of rank ≥ 1, got shapes \(formatShape(a.shape)) and \(formatShape(b.shape))", hint: "use '*' to scale by a number")
             }
-            return Value.from(try Linalg.matmul(a, b))
+            let m = try Linalg.matmul(a, b)
+            return Value.from(AD.active ? try AD.binary(.matmul, a, b, m) : m)
         }
         var t = try Tensor.binary(core, a, b, what: "'\(op.rawValue)'")
+        if AD.active { t = try AD.binary(op, a, b, t) }
         if isComparison(op) {
             if t.rank == 0 { return .bool(t.data[0] != 0) }
             t.isMask = true
@@ -93,8 +95,8 @@ enum Operators {
         }
         guard let t = v.asTensor else { throw CoreError("'\(op.rawValue)' needs a number or tensor, got \(v.typeName)") }
         switch op {
-        case .neg: return Value.from(t.map { -$0 })
-        case .plus: return Value.from(t)
+        case .neg: return Value.from(AD.negate(t, t.map { -$0 }))
+        case .plus: return v
         case .not:
             var r = Tensor.logicalNot(t)
             r.isMask = true

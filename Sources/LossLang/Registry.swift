@@ -57,6 +57,19 @@ public final class Builtin {
     public let example: String
     public let exampleOutput: String
     public let impl: (Args) throws -> Value
+    /// The reverse-mode rule for `grad`: given the call's arguments, its output and the
+    /// gradient of the final result with respect to that output, the gradient for each
+    /// differentiable tensor parameter, by name (`"#k"` for the k-th extra argument of a
+    /// variadic built-in). Gradients may come back in a broadcast shape; the tape sums
+    /// them to the parameter's shape. nil: the built-in is not differentiable.
+    public private(set) var backward: ((Args, Tensor, Tensor) throws -> [String: Tensor])? = nil
+
+    /// Sets the gradient rule (`Builtin(...) { … }.withBackward { args, out, g in … }`).
+    @discardableResult
+    public func withBackward(_ rule: @escaping (Args, Tensor, Tensor) throws -> [String: Tensor]) -> Builtin {
+        backward = rule
+        return self
+    }
 
     public init(_ name: String, aliases: [String] = [], group: BuiltinGroup, params: [Param], variadic: Bool = false,
                 summary: String, formula: String? = nil, reference: String? = nil, notes: String? = nil,
@@ -235,7 +248,7 @@ public final class Registry {
         [installCoreBuiltins, installMathBuiltins, installReductionBuiltins, installTensorBuiltins,
          installActivationBuiltins, installRandomBuiltins, installIOBuiltins, installHigherOrderBuiltins,
          installInformationLosses, installClassificationLosses, installEmbeddingLosses,
-         installSegmentationLosses, installRegressionLosses, installPlotBuiltins]
+         installSegmentationLosses, installRegressionLosses, installPlotBuiltins, installGradBuiltins]
     }
 }
 
@@ -248,8 +261,10 @@ extension Builtin {
         var values = [Value?](repeating: nil, count: params.count)
         var rest: [Value] = []
         let paramList = params.map { $0.isRequired ? $0.name : "\($0.name): \(Display.literal($0.defaultValue!))" }.joined(separator: ", ")
+        // a variadic built-in's extra positional arguments go to `rest`, not to its optional parameters
+        let positionalSlots = variadic ? (params.firstIndex(where: { !$0.isRequired }) ?? params.count) : params.count
         for (i, v) in positional.enumerated() {
-            if i < params.count { values[i] = v }
+            if i < positionalSlots { values[i] = v }
             else if variadic { rest.append(v) }
             else {
                 throw BindError(message: "\(name) takes at most \(params.count) argument\(params.count == 1 ? "" : "s") (\(paramList)), got \(positional.count)", keyword: nil, hint: nil)

@@ -35,9 +35,16 @@ public enum Value {
         }
     }
 
-    /// A tensor result as a value: rank-0 tensors become numbers.
+    /// A tensor result as a value: rank-0 tensors become numbers (unless they are
+    /// tracked by a gradient tape, which only tensors can carry).
     public static func from(_ t: Tensor) -> Value {
-        t.shape.isEmpty ? .number(t.data[0]) : .tensor(t)
+        t.shape.isEmpty && t.node < 0 ? .number(t.data[0]) : .tensor(t)
+    }
+
+    /// A tensor tracked by the current gradient tape.
+    public var isTracked: Bool {
+        if case .tensor(let t) = self { return t.node >= 0 }
+        return false
     }
 
     public var isTruthy: Bool? {

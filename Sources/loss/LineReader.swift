@@ -44,13 +44,27 @@ nonisolated(unsafe) private var lrPipeWrite: Int32 = -1
 /// Word breaks for `:load`/`:save` arguments (paths), returned by the word-break hook.
 nonisolated(unsafe) private var lrPathBreaks: UnsafeMutablePointer<CChar>? = nil
 
+/// The bytes the signal handlers write to the self-pipe.
+private let lrByteInterrupt: UInt8 = 1
+private let lrByteResize: UInt8 = 2
+
 /// SIGINT: ask the interpreter to stop and wake up the line reader. Async-signal-safe: it stores a
 /// flag and calls write(2); errno is preserved.
 private let lrOnSigint: @convention(c) (Int32) -> Void = { _ in
     let saved = errno
     Interrupt.requested = true
     if lrPipeWrite >= 0 {
-        var b: UInt8 = 1
+        var b = lrByteInterrupt
+        _ = write(lrPipeWrite, &b, 1)
+    }
+    errno = saved
+}
+
+/// SIGWINCH while waiting for a key: readline learns the new size (rl_resize_terminal) in the loop.
+private let lrOnSigwinch: @convention(c) (Int32) -> Void = { _ in
+    let saved = errno
+    if lrPipeWrite >= 0 {
+        var b = lrByteResize
         _ = write(lrPipeWrite, &b, 1)
     }
     errno = saved
@@ -122,6 +136,7 @@ final class LineReader {
     }
 
     private var oldAction = sigaction()
+    private var oldWinch = sigaction()
     private var started = false
 
     /// Configures readline and installs the SIGINT handler. `promptsToStderr`: write prompts and
@@ -161,6 +176,13 @@ final class LineReader {
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0                        // no SA_RESTART: select() returns EINTR
         sigaction(SIGINT, &action, &oldAction)
+        #if canImport(Glibc)
+        action.__sigaction_handler.sa_handler = lrOnSigwinch
+        #else
+        action.__sigaction_u.__sa_handler = lrOnSigwinch
+        #endif
+        action.sa_flags = SA_RESTART
+        sigaction(SIGWINCH, &action, &oldWinch)
     }
 
     /// Restores the previous SIGINT handler and the terminal.
@@ -169,6 +191,7 @@ final class LineReader {
         started = false
         rl_callback_handler_remove()
         sigaction(SIGINT, &oldAction, nil)
+        sigaction(SIGWINCH, &oldWinch, nil)
         if lrPipeRead >= 0 { close(lrPipeRead) }
         if lrPipeWrite >= 0 { close(lrPipeWrite) }
         lrPipeRead = -1
@@ -194,9 +217,13 @@ final class LineReader {
                 return .eof
             }
             if lrPipeRead >= 0, fdIsSet(lrPipeRead, &set) {
-                drainPipe()
-                abandonLine()
-                return .interrupted
+                let signals = drainPipe()
+                if signals.contains(lrByteInterrupt) {
+                    abandonLine()
+                    return .interrupted
+                }
+                if signals.contains(lrByteResize) { rl_resize_terminal() }
+                continue
             }
             if fdIsSet(input, &set) { rl_callback_read_char() }
         }
@@ -219,10 +246,18 @@ final class LineReader {
         fflush(out)
     }
 
-    private func drainPipe() {
-        guard lrPipeRead >= 0 else { return }
+    /// Empties the self-pipe; returns the kinds of signal bytes found.
+    @discardableResult
+    private func drainPipe() -> Set<UInt8> {
+        guard lrPipeRead >= 0 else { return [] }
+        var found = Set<UInt8>()
         var buf = [UInt8](repeating: 0, count: 64)
-        while read(lrPipeRead, &buf, buf.count) > 0 {}
+        while true {
+            let n = read(lrPipeRead, &buf, buf.count)
+            if n <= 0 { break }
+            found.formUnion(buf[0..<n])
+        }
+        return found
     }
 }
 

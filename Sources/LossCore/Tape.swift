@@ -1,0 +1,87 @@
+/// Reverse-mode automatic differentiation: a tape of the operations applied to
+/// tracked tensors while `grad` runs a function, swept backwards once.
+///
+/// A tensor is tracked when its `node` is an entry of `Tape.current`. Each entry
+/// keeps the shapes of its inputs and a closure that maps the gradient of its output
+/// to the gradients of its inputs; gradients that come back in a broadcast shape are
+/// summed back to the input's shape here, so rules may ignore broadcasting.
+public final class Tape {
+    /// The tape being recorded, if any (one at a time: `grad` does not nest).
+    nonisolated(unsafe) public static var current: Tape? = nil
+
+    struct Entry {
+        let parents: [Int]
+        let parentShapes: [[Int]]
+        let backward: ((Tensor) throws -> [Tensor?])?
+    }
+    private var entries: [Entry] = []
+
+    public init() {}
+
+    public var count: Int { entries.count }
+
+    /// A new input of the differentiated function.
+    public func leaf(_ t: Tensor) -> Tensor {
+        var r = t
+        r.node = entries.count
+        r.isMask = false
+        entries.append(Entry(parents: [], parentShapes: [], backward: nil))
+        return r
+    }
+
+    /// Records `output = op(inputs)`; `backward(g)` returns one gradient (or nil
+    /// for none) per tracked input, in the order of `inputs`.
+    public func record(_ output: Tensor, inputs: [Tensor], backward: @escaping (Tensor) throws -> [Tensor?]) -> Tensor {
+        var r = output
+        r.node = entries.count
+        r.isMask = false
+        entries.append(Entry(parents: inputs.map(\.node), parentShapes: inputs.map(\.shape), backward: backward))
+        return r
+    }
+
+    /// d output / d leaf, by one backward sweep from `output` (a scalar).
+    public func gradient(of output: Tensor, wrt leaf: Tensor) throws -> Tensor {
+        guard output.node >= 0, output.node < entries.count, leaf.node >= 0 else {
+            return try Tensor(shape: leaf.shape, repeating: 0)
+        }
+        var grads = [Tensor?](repeating: nil, count: output.node + 1)
+        grads[output.node] = Tensor(shape: output.shape, data: [Double](repeating: 1, count: output.count))
+        var i = output.node
+        while i > leaf.node {
+            defer { i -= 1 }
+            guard let g = grads[i], let back = entries[i].backward else { continue }
+            grads[i] = nil
+            let e = entries[i]
+            let pg = try back(g)
+            for (k, p) in e.parents.enumerated() where p >= 0 && k < pg.count {
+                guard let gk = pg[k] else { continue }
+                let fitted = try Tape.sumToShape(gk, e.parentShapes[k])
+                if let old = grads[p] {
+                    grads[p] = try Tensor.zip(old, fitted, "gradient") { $0 + $1 }
+                } else {
+                    grads[p] = fitted
+                }
+            }
+        }
+        if let g = grads[leaf.node] { return g }
+        return try Tensor(shape: leaf.shape, repeating: 0)
+    }
+
+    /// Sums a gradient over the axes that broadcasting added or stretched.
+    public static func sumToShape(_ g: Tensor, _ shape: [Int]) throws -> Tensor {
+        if g.shape == shape { return g }
+        let n = Tensor.count(of: shape)
+        if g.count == n { return Tensor(shape: shape, data: g.data) }
+        guard let b = Broadcast.shape(shape, g.shape), b == g.shape else {
+            throw CoreError("internal gradient of shape \(formatShape(g.shape)) does not fit an input of shape \(formatShape(shape))")
+        }
+        var out = [Double](repeating: 0, count: n)
+        let st = Broadcast.strides(shape, to: g.shape)
+        g.data.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                Tensor.walk(g.shape, st) { i, off in dst[off] += src[i] }
+            }
+        }
+        return Tensor(shape: shape, data: out)
+    }
+}
