@@ -48,6 +48,8 @@ while i < argv.count {
     switch a {
     case "--help", "-h": print(usage); exit(0)
     case "--version", "-V": print(version); exit(0)
+    case "--builtin-table":  // used by Scripts/update_readme.py
+        print(Help.markdownTable(Registry.standard), terminator: ""); exit(0)
     case "--json": json = true
     case "--precision":
         i += 1

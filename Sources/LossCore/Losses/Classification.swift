@@ -47,20 +47,33 @@ extension Losses {
             y.data.withUnsafeBufferPointer { yp in
                 w.with { wp in
                     pw.with { pwp in
-                        if logits {
-                            return ClsKernel.reduceElementwise(p.shape, reduction) { i in
-                                let x = pp[i], t = yp[i]
-                                let logWeight = (pwp[i] - 1) * t + 1
-                                return wp[i] * ((1 - t) * x - logWeight * ClsKernel.logSigmoid(x))
-                            }
-                        }
-                        return ClsKernel.reduceElementwise(p.shape, reduction) { i in
-                            let q = pp[i], t = yp[i]
-                            return -wp[i] * (pwp[i] * t * ClsKernel.clampedLog(q) + (1 - t) * ClsKernel.clampedLog1m(q))
-                        }
+                        logits
+                            ? ClsKernel.reduceElementwise(p.shape, reduction, BCELogitTerms(x: pp, y: yp, w: wp, pw: pwp))
+                            : ClsKernel.reduceElementwise(p.shape, reduction, BCEProbTerms(p: pp, y: yp, w: wp, pw: pwp))
                     }
                 }
             }
+        }
+    }
+
+    /// −w·[pw·y·log p + (1−y)·log(1−p)], logs clamped at −100.
+    struct BCEProbTerms: ClsTerms {
+        let p, y: UnsafeBufferPointer<Double>
+        let w, pw: ClsPtr
+        @inline(__always) func term(_ i: Int) -> Double {
+            let q = p[i], t = y[i]
+            return -w[i] * (pw[i] * t * ClsKernel.clampedLog(q) + (1 - t) * ClsKernel.clampedLog1m(q))
+        }
+    }
+
+    /// torch's stable form: w·[(1−y)·x − (1 + (pw−1)·y)·log σ(x)].
+    struct BCELogitTerms: ClsTerms {
+        let x, y: UnsafeBufferPointer<Double>
+        let w, pw: ClsPtr
+        @inline(__always) func term(_ i: Int) -> Double {
+            let v = x[i], t = y[i]
+            let logWeight = (pw[i] - 1) * t + 1
+            return w[i] * ((1 - t) * v - logWeight * ClsKernel.logSigmoid(v))
         }
     }
 
@@ -242,14 +255,18 @@ extension Losses {
         }
         return s.data.withUnsafeBufferPointer { sp in
             t.data.withUnsafeBufferPointer { tp in
-                if squared {
-                    return ClsKernel.reduceElementwise(s.shape, reduction) { i in
-                        let h = positivePart(margin - tp[i] * sp[i])
-                        return h * h
-                    }
-                }
-                return ClsKernel.reduceElementwise(s.shape, reduction) { i in positivePart(margin - tp[i] * sp[i]) }
+                ClsKernel.reduceElementwise(s.shape, reduction, HingeTerms(s: sp, t: tp, margin: margin, squared: squared))
             }
+        }
+    }
+
+    struct HingeTerms: ClsTerms {
+        let s, t: UnsafeBufferPointer<Double>
+        let margin: Double
+        let squared: Bool
+        @inline(__always) func term(_ i: Int) -> Double {
+            let h = positivePart(margin - t[i] * s[i])
+            return squared ? h * h : h
         }
     }
 
@@ -295,10 +312,32 @@ extension Losses {
 
     /// The losses written with p_t (probability of the true class), from ce = −log p_t
     /// (the binary cross-entropy for per-element labels) and q = 1 − p_t.
-    enum PtLoss {
-        case focal(gamma: Double)
-        case poly1(epsilon: Double, gamma: Double)
-        case poly(epsilons: [Double])
+    enum PtKind { case focal, poly1, poly }
+
+    struct PtForm {
+        let kind: PtKind
+        var gamma = 0.0
+        var epsilon = 0.0
+        /// ε1…εN of Poly-N (valid while the caller's buffer is).
+        var coefficients = UnsafeBufferPointer<Double>(start: nil, count: 0)
+
+        /// The loss from ce = −log p_t and q = 1 − p_t.
+        @inline(__always) func value(_ ce: Double, _ q: Double) -> Double {
+            switch kind {
+            case .focal:
+                // q = 0 only where ce = 0 (and ce = ∞ only where q = 1): no 0·∞
+                return ClsKernel.power(q, gamma) * ce
+            case .poly1:
+                if gamma == 0 { return ce + epsilon * q }
+                let m = ClsKernel.power(q, gamma)
+                return m * ce + epsilon * m * q
+            case .poly:
+                var acc = 0.0
+                var j = coefficients.count - 1
+                while j >= 0 { acc = (acc + coefficients[j]) * q; j -= 1 }
+                return ce + acc
+            }
+        }
     }
 
     /// Focal loss −α_t·(1 − p_t)^γ·log p_t (Lin et al. 2017). A target of p's shape holds
@@ -313,7 +352,7 @@ extension Losses {
         guard gamma >= 0, gamma.isFinite else {
             throw CoreError("focal: gamma must be a non-negative number, got \(ClsKernel.fmt(gamma))")
         }
-        return try ptLoss(fn, p, y, .focal(gamma: gamma), alpha: alpha, logits: logits, reduction: reduction)
+        return try ptLoss(fn, p, y, PtForm(kind: .focal, gamma: gamma), alpha: alpha, logits: logits, reduction: reduction)
     }
 
     /// Poly-1 loss (Leng et al. 2022): CE + ε·(1 − p_t); with γ > 0 the Poly-1 focal form
@@ -324,7 +363,8 @@ extension Losses {
         guard gamma >= 0, gamma.isFinite else {
             throw CoreError("poly1: gamma must be a non-negative number, got \(ClsKernel.fmt(gamma))")
         }
-        return try ptLoss("poly1", p, y, .poly1(epsilon: epsilon, gamma: gamma), alpha: nil, logits: logits, reduction: reduction)
+        return try ptLoss("poly1", p, y, PtForm(kind: .poly1, gamma: gamma, epsilon: epsilon), alpha: nil, logits: logits,
+                          reduction: reduction)
     }
 
     /// Poly-N loss (Leng et al. 2022): −log p_t + Σ_j ε_j·(1 − p_t)^j, j = 1…N.
@@ -337,29 +377,12 @@ extension Losses {
         if let bad = epsilon.data.first(where: { !$0.isFinite }) {
             throw CoreError("poly: epsilon must hold finite numbers, got \(ClsKernel.fmt(bad))")
         }
-        return try ptLoss("poly", p, y, .poly(epsilons: epsilon.data), alpha: nil, logits: logits, reduction: reduction)
-    }
-
-    /// The loss from ce = −log p_t and q = 1 − p_t.
-    @inline(__always)
-    static func ptValue(_ form: PtLoss, _ ce: Double, _ q: Double) -> Double {
-        switch form {
-        case .focal(let g):
-            // q = 0 only where ce = 0 (and ce = ∞ only where q = 1): no 0·∞
-            return ClsKernel.power(q, g) * ce
-        case .poly1(let e, let g):
-            if g == 0 { return ce + e * q }
-            let m = ClsKernel.power(q, g)
-            return m * ce + e * m * q
-        case .poly(let es):
-            var acc = 0.0
-            var j = es.count - 1
-            while j >= 0 { acc = (acc + es[j]) * q; j -= 1 }
-            return ce + acc
+        return try epsilon.data.withUnsafeBufferPointer { es in
+            try ptLoss("poly", p, y, PtForm(kind: .poly, coefficients: es), alpha: nil, logits: logits, reduction: reduction)
         }
     }
 
-    static func ptLoss(_ fn: String, _ p: Tensor, _ y: Tensor, _ form: PtLoss, alpha: Tensor?, logits: Bool,
+    static func ptLoss(_ fn: String, _ p: Tensor, _ y: Tensor, _ form: PtForm, alpha: Tensor?, logits: Bool,
                        reduction: Reduction) throws -> Tensor {
         let kind = try ClsKernel.target(fn, p, y, "p", "y", sameMeaning: "binary labels")
         if !logits { try ClsKernel.checkProbabilities(p, fn, "p") }
@@ -370,25 +393,11 @@ extension Losses {
             if alpha != nil, let bad = a.firstViolation({ $0 >= 0 && $0 <= 1 }) {
                 throw CoreError("\(fn): alpha must be in [0, 1] for binary labels (the weight of the positives), got \(ClsKernel.fmt(bad))")
             }
-            let weighted = alpha != nil
             return p.data.withUnsafeBufferPointer { pp in
                 y.data.withUnsafeBufferPointer { yp in
                     a.with { ap in
-                        ClsKernel.reduceElementwise(p.shape, reduction) { i in
-                            let v = pp[i], t = yp[i]
-                            let ce: Double, q: Double
-                            if logits {
-                                ce = (1 - t) * v - ClsKernel.logSigmoid(v)
-                                q = t * ClsKernel.sigmoid(-v) + (1 - t) * ClsKernel.sigmoid(v)
-                            } else {
-                                ce = -(t * ClsKernel.clampedLog(v) + (1 - t) * ClsKernel.clampedLog1m(v))
-                                q = t * (1 - v) + (1 - t) * v
-                            }
-                            let loss = ptValue(form, ce, q)
-                            if !weighted { return loss }
-                            let al = ap[i]
-                            return (al * t + (1 - al) * (1 - t)) * loss
-                        }
+                        ClsKernel.reduceElementwise(p.shape, reduction,
+                                                    PtBinaryTerms(p: pp, y: yp, alpha: ap, weighted: alpha != nil, logits: logits, form: form))
                     }
                 }
             }
@@ -415,13 +424,38 @@ extension Losses {
                                 lp = ClsKernel.clampedLog(x[base + k])
                                 q = 1 - x[base + k]
                             }
-                            let loss = ptValue(form, -lp, q)
+                            let loss = form.value(-lp, q)
                             return weighted ? ab[k] * loss : loss
                         }
                     }
                 }
             }
             return ClsKernel.reduceSamples(losses, shape: rowsShape, reduction)
+        }
+    }
+
+    /// Binary labels per element: ce is the binary cross-entropy, q = 1 − p_t = y·(1−p) + (1−y)·p
+    /// (σ(−x)·y + σ(x)·(1−y) for logits, without cancellation).
+    struct PtBinaryTerms: ClsTerms {
+        let p, y: UnsafeBufferPointer<Double>
+        let alpha: ClsPtr
+        let weighted: Bool
+        let logits: Bool
+        let form: PtForm
+        @inline(__always) func term(_ i: Int) -> Double {
+            let v = p[i], t = y[i]
+            let ce: Double, q: Double
+            if logits {
+                ce = (1 - t) * v - ClsKernel.logSigmoid(v)
+                q = t * ClsKernel.sigmoid(-v) + (1 - t) * ClsKernel.sigmoid(v)
+            } else {
+                ce = -(t * ClsKernel.clampedLog(v) + (1 - t) * ClsKernel.clampedLog1m(v))
+                q = t * (1 - v) + (1 - t) * v
+            }
+            let loss = form.value(ce, q)
+            if !weighted { return loss }
+            let a = alpha[i]
+            return (a * t + (1 - a) * (1 - t)) * loss
         }
     }
 }

@@ -46,30 +46,30 @@ enum ClsKernel {
     // MARK: - Sums of computed values
 
     /// Σ f(i) for i in lo..<lo+n, n ≤ 128, with 8 accumulators (NumPy's pairwise leaf).
-    @inline(__always) static func leaf(_ lo: Int, _ n: Int, _ f: (Int) -> Double) -> Double {
+    @inline(__always) static func leaf<K: ClsTerms>(_ lo: Int, _ n: Int, _ f: K) -> Double {
         if n < 8 {
             var s = 0.0
             var i = lo
-            while i < lo + n { s += f(i); i += 1 }
+            while i < lo + n { s += f.term(i); i += 1 }
             return s
         }
-        var r0 = f(lo), r1 = f(lo + 1), r2 = f(lo + 2), r3 = f(lo + 3)
-        var r4 = f(lo + 4), r5 = f(lo + 5), r6 = f(lo + 6), r7 = f(lo + 7)
+        var r0 = f.term(lo), r1 = f.term(lo + 1), r2 = f.term(lo + 2), r3 = f.term(lo + 3)
+        var r4 = f.term(lo + 4), r5 = f.term(lo + 5), r6 = f.term(lo + 6), r7 = f.term(lo + 7)
         var i = 8
         while i + 8 <= n {
             let b = lo + i
-            r0 += f(b); r1 += f(b + 1); r2 += f(b + 2); r3 += f(b + 3)
-            r4 += f(b + 4); r5 += f(b + 5); r6 += f(b + 6); r7 += f(b + 7)
+            r0 += f.term(b); r1 += f.term(b + 1); r2 += f.term(b + 2); r3 += f.term(b + 3)
+            r4 += f.term(b + 4); r5 += f.term(b + 5); r6 += f.term(b + 6); r7 += f.term(b + 7)
             i += 8
         }
         var s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-        while i < n { s += f(lo + i); i += 1 }
+        while i < n { s += f.term(lo + i); i += 1 }
         return s
     }
 
     /// Pairwise Σ f(i) for i in lo..<lo+n without storing the terms: blocks of 128
     /// combined as a binary tree (a binary counter on a 64-entry stack).
-    @inline(__always) static func sum(_ lo: Int, _ n: Int, _ f: (Int) -> Double) -> Double {
+    @inline(__always) static func sum<K: ClsTerms>(_ lo: Int, _ n: Int, _ f: K) -> Double {
         if n <= 128 { return leaf(lo, n, f) }
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: 64) { stack -> Double in
             var top = 0
@@ -91,8 +91,13 @@ enum ClsKernel {
         }
     }
 
+    /// The same for a closure (inner loops over one row, where the literal closure is inlined).
+    @inline(__always) static func sum(_ lo: Int, _ n: Int, _ f: (Int) -> Double) -> Double {
+        withoutActuallyEscaping(f) { ef in sum(lo, n, ClsFn(f: ef)) }
+    }
+
     /// Σ f(i) for i in 0..<n: two halves summed pairwise on two cores above the threshold.
-    @inline(__always) static func parallelSum(_ n: Int, work: Int? = nil, _ f: (Int) -> Double) -> Double {
+    @inline(__always) static func parallelSum<K: ClsTerms>(_ n: Int, work: Int? = nil, _ f: K) -> Double {
         if (work ?? n) < parallelThreshold || n < 2 { return sum(0, n, f) }
         let half = n / 2
         var parts = [0.0, 0.0]
@@ -115,20 +120,25 @@ enum ClsKernel {
     }
 
     /// A fresh array with out[i] = f(i), computed in parallel when large.
-    @inline(__always) static func fill(_ n: Int, work: Int? = nil, _ f: (Int) -> Double) -> [Double] {
+    @inline(__always) static func fill<K: ClsTerms>(_ n: Int, work: Int? = nil, _ f: K) -> [Double] {
         [Double](unsafeUninitializedCapacity: n) { buf, initialized in
             if let base = buf.baseAddress {
                 parallelFor(n, work: work) { lo, hi in
                     var i = lo
-                    while i < hi { (base + i).initialize(to: f(i)); i += 1 }
+                    while i < hi { (base + i).initialize(to: f.term(i)); i += 1 }
                 }
             }
             initialized = n
         }
     }
 
-    /// Reduces per-element losses f(i), i in 0..<count(shape), in one fused pass.
-    @inline(__always) static func reduceElementwise(_ shape: [Int], _ reduction: Reduction, _ f: (Int) -> Double) -> Tensor {
+    /// The same for a closure (one call per row: the row's work dominates).
+    @inline(__always) static func fill(_ n: Int, work: Int? = nil, _ f: (Int) -> Double) -> [Double] {
+        withoutActuallyEscaping(f) { ef in fill(n, work: work, ClsFn(f: ef)) }
+    }
+
+    /// Reduces per-element losses f.term(i), i in 0..<count(shape), in one fused pass.
+    @inline(__always) static func reduceElementwise<K: ClsTerms>(_ shape: [Int], _ reduction: Reduction, _ f: K) -> Tensor {
         let n = Tensor.count(of: shape)
         switch reduction {
         case .none: return Tensor(shape: shape, data: fill(n, f))
@@ -265,6 +275,19 @@ enum ClsKernel {
         }
         return a
     }
+}
+
+/// Terms of a sum or elements of a result, by flat index. Kernels are structs over
+/// buffer pointers, so that the generic drivers above are specialised and inlined
+/// (a closure would be an indirect call per element on the two-core path).
+protocol ClsTerms {
+    func term(_ i: Int) -> Double
+}
+
+/// A closure as terms (inner loops over one row).
+struct ClsFn: ClsTerms {
+    let f: (Int) -> Double
+    @inline(__always) func term(_ i: Int) -> Double { f(i) }
 }
 
 // MARK: - Broadcast operands without temporaries

@@ -13,12 +13,7 @@ extension Losses {
         }
         let a = try ClsKernel.axis(axis, rank: p.rank, fn)
         try ClsKernel.checkProbabilities(p, fn, "p", logitsHint: false)
-        return p.data.withUnsafeBufferPointer { x in
-            ClsKernel.alongAxis(p.shape, a) { i in
-                let v = x[i]
-                return v == 0 ? 0 : -v * log(v)
-            }
-        }
+        return p.data.withUnsafeBufferPointer { x in ClsKernel.alongAxis(p.shape, a, EntropyTerms(p: x)) }
     }
 
     /// Kullback–Leibler divergence D_KL(P‖Q) = Σ p·log(p/q) along `axis`, in math order:
@@ -44,19 +39,32 @@ extension Losses {
         try ClsKernel.checkProbabilities(q, fn, "q", logitsHint: false)
         return p.data.withUnsafeBufferPointer { pp in
             q.data.withUnsafeBufferPointer { qp in
-                ClsKernel.alongAxis(p.shape, a) { i in klTerm(pp[i], qp[i]) }
+                ClsKernel.alongAxis(p.shape, a, KLTerms(p: pp, q: qp))
             }
         }
     }
 
+    /// −p·log p with 0·log 0 = 0.
+    struct EntropyTerms: ClsTerms {
+        let p: UnsafeBufferPointer<Double>
+        @inline(__always) func term(_ i: Int) -> Double {
+            let v = p[i]
+            return v == 0 ? 0 : -v * log(v)
+        }
+    }
+
     /// p·log(p/q) with 0 for p = 0 and ∞ for q = 0 < p (scipy `rel_entr`), nan propagating.
-    @inline(__always) static func klTerm(_ p: Double, _ q: Double) -> Double {
-        if p.isNaN || q.isNaN { return .nan }
-        if p == 0 { return 0 }
-        if q == 0 { return .infinity }
-        let r = p / q
-        if r.isFinite && r > 0 { return p * log(r) }
-        return p * (log(p) - log(q))   // p/q over- or underflows
+    struct KLTerms: ClsTerms {
+        let p, q: UnsafeBufferPointer<Double>
+        @inline(__always) func term(_ i: Int) -> Double {
+            let a = p[i], b = q[i]
+            if a.isNaN || b.isNaN { return .nan }
+            if a == 0 { return 0 }
+            if b == 0 { return .infinity }
+            let r = a / b
+            if r.isFinite && r > 0 { return a * log(r) }
+            return a * (log(a) - log(b))   // p/q over- or underflows
+        }
     }
 }
 
@@ -64,19 +72,33 @@ extension ClsKernel {
     /// out[o, i] = pairwise Σ_k term(flat index of [o, k, i]) over `axis` of `shape`;
     /// the result has `shape` without that axis (a number for a vector).
     @inline(__always)
-    static func alongAxis(_ shape: [Int], _ axis: Int, _ term: (Int) -> Double) -> Tensor {
+    static func alongAxis<K: ClsTerms>(_ shape: [Int], _ axis: Int, _ terms: K) -> Tensor {
         let len = shape[axis]
         let outer = Tensor.count(of: Array(shape[..<axis]))
         let inner = Tensor.count(of: Array(shape[(axis + 1)...]))
         var outShape = shape
         outShape.remove(at: axis)
         let n = outer * inner
-        let data = fill(n, work: n * len) { j in
-            let o = j / Swift.max(inner, 1), i = j - o * inner
-            let base = o * len * inner + i
-            if inner == 1 { return sum(base, len) { k in term(k) } }
-            return sum(0, len) { k in term(base + k * inner) }
-        }
+        let data = fill(n, work: n * len, AxisSums(terms: terms, len: len, inner: inner))
         return Tensor(shape: outShape, data: data)
     }
+}
+
+/// One sum along an axis per output element: out[o, i] = Σ_k terms[o, k, i].
+struct AxisSums<K: ClsTerms>: ClsTerms {
+    let terms: K
+    let len: Int
+    let inner: Int
+    @inline(__always) func term(_ j: Int) -> Double {
+        if inner == 1 { return ClsKernel.sum(j * len, len, terms) }
+        let o = j / inner, i = j - o * inner
+        return ClsKernel.sum(0, len, Strided(terms: terms, base: o * len * inner + i, stride: inner))
+    }
+}
+
+struct Strided<K: ClsTerms>: ClsTerms {
+    let terms: K
+    let base: Int
+    let stride: Int
+    @inline(__always) func term(_ k: Int) -> Double { terms.term(base + k * stride) }
 }
