@@ -52,82 +52,128 @@ extension Tensor {
 
 // MARK: - Kernels
 
-/// Reduction loops over an `AxisLayout`.
+/// Reduction loops over an `AxisLayout`. Sums are pairwise: plain sums use `Summation.pairwise`
+/// (NumPy's exact scheme); sums of f(x) add blocks of 128 terms with 8 accumulators and then sum
+/// the block sums pairwise, which has the same O(log n) error bound and keeps f inlined.
 public enum Reduce {
-    /// Pairwise sum of term(i) for i in 0..<n, with the blocking of `Summation.pairwise`
-    /// (NumPy's scheme: 8 accumulators below 128 terms, halves above).
-    public static func pairwise(_ n: Int, _ term: (Int) -> Double) -> Double {
-        terms(0, n, term)
-    }
-
-    static func terms(_ lo: Int, _ n: Int, _ t: (Int) -> Double) -> Double {
-        if n <= 0 { return 0 }
-        if n <= 128 {
-            if n < 8 {
-                var s = 0.0
-                for i in lo..<(lo + n) { s += t(i) }
-                return s
-            }
-            var r0 = t(lo), r1 = t(lo + 1), r2 = t(lo + 2), r3 = t(lo + 3)
-            var r4 = t(lo + 4), r5 = t(lo + 5), r6 = t(lo + 6), r7 = t(lo + 7)
-            var i = 8
-            while i + 8 <= n {
-                let b = lo + i
-                r0 += t(b); r1 += t(b + 1); r2 += t(b + 2); r3 += t(b + 3)
-                r4 += t(b + 4); r5 += t(b + 5); r6 += t(b + 6); r7 += t(b + 7)
-                i += 8
-            }
-            var s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-            while i < n { s += t(lo + i); i += 1 }
+    /// Σ term(i) over at most 128 terms starting at `lo`, with 8 accumulators (NumPy's leaf).
+    @inline(__always)
+    static func leaf(_ lo: Int, _ n: Int, _ t: (Int) -> Double) -> Double {
+        if n < 8 {
+            var s = 0.0
+            for i in lo..<(lo + n) { s += t(i) }
             return s
         }
-        var half = n / 2
-        half -= half % 8
-        return terms(lo, half, t) + terms(lo + half, n - half, t)
+        var r0 = t(lo), r1 = t(lo + 1), r2 = t(lo + 2), r3 = t(lo + 3)
+        var r4 = t(lo + 4), r5 = t(lo + 5), r6 = t(lo + 6), r7 = t(lo + 7)
+        var i = 8
+        while i + 8 <= n {
+            let b = lo + i
+            r0 += t(b); r1 += t(b + 1); r2 += t(b + 2); r3 += t(b + 3)
+            r4 += t(b + 4); r5 += t(b + 5); r6 += t(b + 6); r7 += t(b + 7)
+            i += 8
+        }
+        var s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while i < n { s += t(lo + i); i += 1 }
+        return s
     }
 
-    /// Pairwise sum of f(x) over `n` values `stride` apart (f = identity gives exactly
-    /// `Summation.pairwise`).
+    /// Pairwise sum of term(i) for i in 0..<n.
+    @inline(__always)
+    public static func pairwise(_ n: Int, _ term: (Int) -> Double) -> Double {
+        if n <= 0 { return 0 }
+        if n <= 128 { return leaf(0, n, term) }
+        let blocks = (n + 127) / 128
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: blocks) { buf in
+            for b in 0..<blocks { buf[b] = leaf(b * 128, Swift.min(128, n - b * 128), term) }
+            return Summation.pairwise(UnsafeBufferPointer(buf))
+        }
+    }
+
+    /// Pairwise sum of f(x) over `n` values `stride` apart.
+    @inline(__always)
     public static func pairwise(_ base: UnsafePointer<Double>, _ n: Int, stride: Int, _ f: (Double) -> Double) -> Double {
-        if stride == 1 { return terms(0, n) { f(base[$0]) } }
-        return terms(0, n) { f(base[$0 * stride]) }
+        if stride == 1 { return pairwise(n) { f(base[$0]) } }
+        return pairwise(n) { f(base[$0 * stride]) }
     }
 
-    /// out[j] = Σ_r f(row_r[j], j) over `n` contiguous rows of `inner` values, summed pairwise by rows.
-    static func pairwiseRows(_ base: UnsafePointer<Double>, _ n: Int, _ inner: Int, _ out: UnsafeMutablePointer<Double>,
-                             _ f: (Double, Int) -> Double) {
+    /// out[j] = Σ_r row_r[j] over `n` contiguous rows of `inner` values, summed pairwise by rows.
+    static func pairwiseRows(_ base: UnsafePointer<Double>, _ n: Int, _ inner: Int, _ out: UnsafeMutablePointer<Double>) {
         if n <= 128 {
             if n == 0 { out.update(repeating: 0, count: inner); return }
-            for j in 0..<inner { out[j] = f(base[j], j) }
+            out.update(from: base, count: inner)
             var r = 1
             while r < n {
                 let row = base + r * inner
-                for j in 0..<inner { out[j] += f(row[j], j) }
+                for j in 0..<inner { out[j] += row[j] }
                 r += 1
             }
             return
         }
         var half = n / 2
         half -= half % 8
-        pairwiseRows(base, half, inner, out, f)
+        pairwiseRows(base, half, inner, out)
         let tmp = UnsafeMutablePointer<Double>.allocate(capacity: inner)
         defer { tmp.deallocate() }
-        pairwiseRows(base + half * inner, n - half, inner, tmp, f)
+        pairwiseRows(base + half * inner, n - half, inner, tmp)
         for j in 0..<inner { out[j] += tmp[j] }
     }
 
+    /// out[j] = Σ_r f(row_r[j], j) over `n` rows of `inner` values: blocks of 128 rows, then the
+    /// block sums pairwise by rows.
+    @inline(__always)
+    static func mappedRows(_ base: UnsafePointer<Double>, _ n: Int, _ inner: Int, _ out: UnsafeMutablePointer<Double>,
+                           _ f: (Double, Int) -> Double) {
+        @inline(__always) func block(_ rows: UnsafePointer<Double>, _ count: Int, _ dst: UnsafeMutablePointer<Double>) {
+            for j in 0..<inner { dst[j] = f(rows[j], j) }
+            var r = 1
+            while r < count {
+                let row = rows + r * inner
+                for j in 0..<inner { dst[j] += f(row[j], j) }
+                r += 1
+            }
+        }
+        if n == 0 { out.update(repeating: 0, count: inner); return }
+        if n <= 128 { block(base, n, out); return }
+        let blocks = (n + 127) / 128
+        let tmp = UnsafeMutablePointer<Double>.allocate(capacity: blocks * inner)
+        defer { tmp.deallocate() }
+        for b in 0..<blocks { block(base + b * 128 * inner, Swift.min(128, n - b * 128), tmp + b * inner) }
+        pairwiseRows(UnsafePointer(tmp), blocks, inner, out)
+    }
+
+    /// Σ x along the layout's axis, one value per lane (NumPy's pairwise scheme).
+    public static func sum(_ x: Tensor, _ L: AxisLayout) -> [Double] {
+        var out = [Double](repeating: 0, count: L.lanes)
+        x.data.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                guard let p = src.baseAddress, let o = dst.baseAddress else { return }  // empty input: zeros
+                if L.inner == 1 {
+                    for l in 0..<L.outer { o[l] = Summation.pairwise(p + l * L.n, L.n, stride: 1) }
+                } else {
+                    for b in 0..<L.outer { pairwiseRows(p + b * L.n * L.inner, L.n, L.inner, o + b * L.inner) }
+                }
+            }
+        }
+        return out
+    }
+
     /// Σ f(x, lane) along the layout's axis, one value per lane, pairwise.
+    @inline(__always)
     public static func sum(_ x: Tensor, _ L: AxisLayout, _ f: (Double, Int) -> Double) -> [Double] {
         var out = [Double](repeating: 0, count: L.lanes)
         x.data.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 guard let p = src.baseAddress, let o = dst.baseAddress else { return }  // empty input: zeros
                 if L.inner == 1 {
-                    for l in 0..<L.outer { o[l] = pairwise(p + l * L.n, L.n, stride: 1) { f($0, l) } }
+                    for l in 0..<L.outer {
+                        let base = p + l * L.n
+                        o[l] = pairwise(L.n) { f(base[$0], l) }
+                    }
                 } else {
                     for b in 0..<L.outer {
                         let first = b * L.inner
-                        pairwiseRows(p + b * L.n * L.inner, L.n, L.inner, o + first) { f($0, first + $1) }
+                        mappedRows(p + b * L.n * L.inner, L.n, L.inner, o + first) { f($0, first + $1) }
                     }
                 }
             }
@@ -137,6 +183,7 @@ public enum Reduce {
 
     /// Folds each lane with `combine`, starting from `start` (or from the lane's first element when nil;
     /// the axis must then be non-empty). Reads memory in order.
+    @inline(__always)
     public static func fold(_ x: Tensor, _ L: AxisLayout, start: Double?, _ combine: (Double, Double) -> Double) -> [Double] {
         var out = [Double](repeating: start ?? 0, count: L.lanes)
         x.data.withUnsafeBufferPointer { src in
@@ -148,8 +195,14 @@ public enum Reduce {
                     var k = 0
                     if start == nil {
                         guard L.n > 0 else { continue }
-                        for j in 0..<L.inner { ob[j] = row[j] }
+                        ob.update(from: row, count: L.inner)
                         row += L.inner; k = 1
+                    }
+                    if L.inner == 1 {
+                        var acc = ob[0]
+                        while k < L.n { acc = combine(acc, row[0]); row += 1; k += 1 }
+                        ob[0] = acc
+                        continue
                     }
                     while k < L.n {
                         for j in 0..<L.inner { ob[j] = combine(ob[j], row[j]) }
@@ -161,8 +214,9 @@ public enum Reduce {
         return out
     }
 
-    /// Index of the first element for which `better(candidate, best)` never fires afterwards
-    /// (first occurrence), per lane. The axis must be non-empty.
+    /// Index of the first best element per lane, where `better(candidate, best)` says a candidate
+    /// replaces the best so far. The axis must be non-empty.
+    @inline(__always)
     static func argBest(_ x: Tensor, _ L: AxisLayout, _ better: (Double, Double) -> Bool) -> [Double] {
         var best = [Double](repeating: 0, count: L.lanes)
         var idx = [Double](repeating: 0, count: L.lanes)
@@ -190,7 +244,11 @@ public enum Reduce {
     /// Calls body(start, stride, lane) for every lane of the layout.
     @inline(__always)
     static func forLanes(_ L: AxisLayout, _ body: (Int, Int, Int) -> Void) {
-        for l in 0..<L.lanes { body(L.laneStart(l), L.inner, l) }
+        if L.inner == 1 {
+            for l in 0..<L.lanes { body(l * L.n, 1, l) }
+        } else {
+            for l in 0..<L.lanes { body(L.laneStart(l), L.inner, l) }
+        }
     }
 }
 
@@ -200,14 +258,14 @@ extension Tensor {
     /// Sum (pairwise). An empty sum is 0.
     public func sum(axis: Int? = nil, keepdims: Bool = false) throws -> Tensor {
         let L = try layout(axis: axis, keepdims: keepdims, "sum")
-        return Tensor(shape: L.shape, data: Reduce.sum(self, L) { x, _ in x })
+        return Tensor(shape: L.shape, data: Reduce.sum(self, L))
     }
 
     /// Arithmetic mean; the mean of nothing is nan (NumPy and torch).
     public func mean(axis: Int? = nil, keepdims: Bool = false) throws -> Tensor {
         let L = try layout(axis: axis, keepdims: keepdims, "mean")
         let n = Double(L.n)
-        return Tensor(shape: L.shape, data: Reduce.sum(self, L) { x, _ in x }.map { $0 / n })
+        return Tensor(shape: L.shape, data: Reduce.sum(self, L).map { $0 / n })
     }
 
     /// Product; an empty product is 1.
@@ -258,7 +316,7 @@ extension Tensor {
     public func variance(axis: Int? = nil, keepdims: Bool = false, what: String = "var") throws -> Tensor {
         let L = try layout(axis: axis, keepdims: keepdims, what)
         let n = Double(L.n)
-        let means = Reduce.sum(self, L) { x, _ in x }.map { $0 / n }
+        let means = Reduce.sum(self, L).map { $0 / n }
         let ss = means.withUnsafeBufferPointer { m in
             Reduce.sum(self, L) { x, l in let d = x - m[l]; return d * d }
         }

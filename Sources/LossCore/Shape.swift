@@ -53,15 +53,29 @@ extension Tensor {
         guard axes.count == rank, Set(axes).count == rank, axes.allSatisfy({ $0 >= 0 && $0 < rank }) else {
             throw CoreError("\(what): \(formatShape(axes)) is not a permutation of the axes of a tensor of rank \(rank)")
         }
-        if rank < 2 { return self }
+        if rank < 2 || axes == Array(0..<rank) { return self }
         let st = Tensor.strides(of: shape)
         let newShape = axes.map { shape[$0] }
         let newStrides = axes.map { st[$0] }
         let n = count
         let out = [Double](unsafeUninitializedCapacity: n) { buf, initialized in
             data.withUnsafeBufferPointer { src in
-                guard let d = buf.baseAddress else { return }
-                Tensor.walk(newShape, newStrides) { i, off in (d + i).initialize(to: src[off]) }
+                guard let d = buf.baseAddress, let s = src.baseAddress else { return }
+                if rank == 2 {
+                    // blocked matrix transpose: out[j, i] = x[i, j]
+                    let r = shape[0], c = shape[1], bs = 32
+                    for i0 in stride(from: 0, to: r, by: bs) {
+                        let i1 = Swift.min(r, i0 + bs)
+                        for j0 in stride(from: 0, to: c, by: bs) {
+                            let j1 = Swift.min(c, j0 + bs)
+                            for i in i0..<i1 {
+                                for j in j0..<j1 { (d + j * r + i).initialize(to: s[i * c + j]) }
+                            }
+                        }
+                    }
+                } else {
+                    Tensor.walk(newShape, newStrides) { i, off in (d + i).initialize(to: s[off]) }
+                }
             }
             initialized = n
         }

@@ -86,6 +86,9 @@ public final class Interpreter: FunctionCaller {
             } catch let e as CoreError {
                 if let node = node { throw LangError(.value, e.message, node.span, hint: e.hint).located(node.unit) }
                 throw e
+            } catch var e as LangError where e.span == .unknown {
+                if let node = node { e.span = node.span; e = e.located(node.unit) }
+                throw e
             }
         }
     }
@@ -104,7 +107,12 @@ public final class Interpreter: FunctionCaller {
         if depth > Interpreter.maxCallDepth {
             throw fail("maximum recursion depth (\(Interpreter.maxCallDepth)) exceeded in \(u.name)", "check the base case of the recursion")
         }
-        if Interrupt.requested, let node = node { try checkInterrupt(node) }
+        if Interrupt.requested {
+            // also reached from built-ins calling back (map, filter, reduce, time, plot)
+            if let node = node { try checkInterrupt(node) }
+            Interrupt.requested = false
+            throw LangError(.interrupt, "interrupted")
+        }
         let base = sp
         let top = base + u.localCount
         if top > stack.count { stack.append(contentsOf: [Value?](repeating: nil, count: Swift.max(top - stack.count, stack.count))) }

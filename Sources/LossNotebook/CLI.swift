@@ -75,8 +75,9 @@ public enum NotebookCLI {
 
         let script = PercentScript(text)
         let session = Session(precision: precision)
-        let (runs, interrupted) = ScriptRunner.run(script, file: input, session: session)
+        // diagnostics name the script by its file name, so that output does not depend on the directory
         let name = (input as NSString).lastPathComponent
+        let (runs, interrupted) = ScriptRunner.run(script, file: name, session: session)
         let doc = NotebookDocument(name: name, script: script, runs: runs)
         do {
             switch ext {

@@ -59,6 +59,26 @@ enum OutputGroup {
         return out
     }
 
+    /// Splits textual outputs into runs of one kind: results and prints, errors, warnings.
+    static func byKind(_ outputs: [CellOutput]) -> [[CellOutput]] {
+        var runs: [[CellOutput]] = []
+        var lastKind = ""
+        for o in outputs {
+            let k = kind(o)
+            if k == lastKind, !runs.isEmpty { runs[runs.count - 1].append(o) } else { runs.append([o]); lastKind = k }
+        }
+        return runs
+    }
+
+    /// "output", "error" or "warning" (also the CSS class in HTML).
+    static func kind(_ o: CellOutput) -> String {
+        switch o {
+        case .error: return "error"
+        case .warning: return "warning"
+        default: return "output"
+        }
+    }
+
     /// Plain text of a textual output as a notebook shows it (errors in full).
     static func text(_ o: CellOutput) -> String {
         switch o {

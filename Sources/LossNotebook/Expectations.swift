@@ -277,20 +277,19 @@ public enum Expectations {
     public static func updated(_ r: FileResult) -> String {
         let lines = r.script.lines
         var replace: [Int: Check] = [:]   // first line of the range (or insertion point) → check
-        for f in r.failures { replace[f.expectedLines.lowerBound] = f }
+        var removed = Set<Int>()          // the old `#>` lines of those checks
+        for f in r.failures {
+            replace[f.expectedLines.lowerBound] = f
+            removed.formUnion(f.expectedLines)
+        }
         var out: [String] = []
-        var i = 0
-        while i <= lines.count {
+        for i in 0...lines.count {
             if let f = replace[i] {
                 let cr = f.anchorLine >= 0 && f.anchorLine < lines.count && lines[f.anchorLine].hasSuffix("\r") ? "\r" : ""
-                let new = f.actual.map { expectationLine($0) + cr }
-                out += new
-                i = f.expectedLines.isEmpty ? i : f.expectedLines.upperBound
-                if f.expectedLines.isEmpty, i < lines.count { out.append(lines[i]); i += 1 }
-                continue
+                out += f.actual.map { expectationLine($0) + cr }
             }
-            if i < lines.count { out.append(lines[i]) }
-            i += 1
+            guard i < lines.count else { break }
+            if !removed.contains(i) { out.append(lines[i]) }
         }
         return out.joined(separator: "\n")
     }

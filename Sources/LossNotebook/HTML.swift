@@ -58,13 +58,10 @@ public enum HTMLRenderer {
                         if svg.hasSuffix("\n") { svg.removeLast() }
                         o += "<div class=\"plot\">\n\(svg)\n</div>\n"
                     case .text(let os):
-                        // one <pre> per kind of consecutive output
-                        var i = 0
-                        while i < os.count {
-                            let cls = cssClass(os[i])
-                            var texts: [String] = []
-                            while i < os.count, cssClass(os[i]) == cls { texts.append(OutputGroup.text(os[i])); i += 1 }
-                            o += "<pre class=\"\(cls)\">\(escape(texts.joined(separator: "\n")))</pre>\n"
+                        // one <pre> per run of outputs of one kind
+                        for run in OutputGroup.byKind(os) {
+                            let cls = OutputGroup.kind(run[0])
+                            o += "<pre class=\"\(cls)\">\(escape(run.map(OutputGroup.text).joined(separator: "\n")))</pre>\n"
                         }
                     }
                 }
@@ -73,14 +70,6 @@ public enum HTMLRenderer {
         }
         o += "</main>\n</body>\n</html>\n"
         return o
-    }
-
-    static func cssClass(_ o: CellOutput) -> String {
-        switch o {
-        case .error: return "error"
-        case .warning: return "warning"
-        default: return "output"
-        }
     }
 }
 

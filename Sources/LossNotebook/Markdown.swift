@@ -25,7 +25,9 @@ public enum MarkdownRenderer {
                 for g in OutputGroup.groups(outputs) {
                     switch g {
                     case .text(let os):
-                        parts.append(fenced(os.map(OutputGroup.text).joined(separator: "\n"), info: ""))
+                        for run in OutputGroup.byKind(os) {
+                            parts.append(fenced(run.map(OutputGroup.text).joined(separator: "\n"), info: ""))
+                        }
                     case .plot(let p):
                         let name = "\(figurePrefix)-fig\(figures.count + 1).svg"
                         figures.append((name, SVGRenderer.render(p)))

@@ -25,6 +25,26 @@ public enum SVGRenderer {
         return out
     }
 
+    /// Thins a long polyline without changing how it looks: consecutive points that fall in
+    /// the same half-pixel column are reduced to the first, lowest, highest and last (M4).
+    static func decimate(_ pts: [(Double, Double)]) -> [(Double, Double)] {
+        var out: [(Double, Double)] = []
+        out.reserveCapacity(2048)
+        var i = 0
+        while i < pts.count {
+            let column = (pts[i].0 * 2).rounded(.down)
+            var j = i, lo = i, hi = i
+            while j + 1 < pts.count, (pts[j + 1].0 * 2).rounded(.down) == column {
+                j += 1
+                if pts[j].1 < pts[lo].1 { lo = j }
+                if pts[j].1 > pts[hi].1 { hi = j }
+            }
+            for k in Set([i, lo, hi, j]).sorted() { out.append(pts[k]) }
+            i = j + 1
+        }
+        return out
+    }
+
     public static func render(_ p: Plot, width: Int = 640, height: Int = 400) -> String {
         let W = Double(width), H = Double(height)
         let hasTitle = !(p.title ?? "").isEmpty, hasXlabel = !(p.xlabel ?? "").isEmpty, hasYlabel = !(p.ylabel ?? "").isEmpty
@@ -78,13 +98,13 @@ public enum SVGRenderer {
         for (k, s) in p.series.enumerated() {
             let color = palette[k % palette.count]
             o += "<g fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.75\" stroke-linejoin=\"round\" stroke-linecap=\"round\">\n"
-            var run: [String] = []
+            var run: [(Double, Double)] = []
             func flush() {
                 if run.count == 1 {
-                    let xy = run[0].split(separator: ",")
-                    if xy.count == 2 { o += "<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"1.5\" fill=\"\(color)\"/>\n" }
+                    o += "<circle cx=\"\(c(run[0].0))\" cy=\"\(c(run[0].1))\" r=\"1.5\" fill=\"\(color)\"/>\n"
                 } else if run.count > 1 {
-                    o += "<polyline points=\"\(run.joined(separator: " "))\"/>\n"
+                    let pts = run.count > 2000 ? decimate(run) : run
+                    o += "<polyline points=\"\(pts.map { "\(c($0.0)),\(c($0.1))" }.joined(separator: " "))\"/>\n"
                 }
                 run.removeAll()
             }
@@ -92,7 +112,7 @@ public enum SVGRenderer {
             for i in 0..<n {
                 let x = s.xs[i], y = s.ys[i]
                 guard x.isFinite, y.isFinite else { flush(); continue }
-                run.append("\(c(sx(x))),\(c(sy(y)))")
+                run.append((sx(x), sy(y)))
             }
             flush()
             o += "</g>\n"

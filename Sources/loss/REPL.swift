@@ -220,12 +220,55 @@ final class REPLLoop {
     private func showHelp(_ name: String) {
         if name.isEmpty { showCommands(); return }
         if let text = session.help(name) {
-            out(text.hasSuffix("\n") ? String(text.dropLast()) : text)
+            let body = text.hasSuffix("\n") ? String(text.dropLast()) : text
+            out(REPLLoop.wrap(body, width: terminalWidth()))
             return
         }
         let hint = Diagnostics.suggest(name, among: knownNames).map { "did you mean '\($0)'?" }
             ?? "help() lists the built-ins, :vars your names"
         report(LangError(.name, "unknown name '\(name)'", hint: hint), source: "")
+    }
+
+    /// The terminal's width when stdout is one, else nil (no wrapping).
+    private func terminalWidth() -> Int? {
+        guard isatty(1) != 0 else { return nil }
+        var rows: Int32 = 0, cols: Int32 = 0
+        rl_get_screen_size(&rows, &cols)
+        return cols >= 20 ? Int(cols) : nil
+    }
+
+    /// Wraps lines longer than `width` at spaces, continuing with the line's indentation plus
+    /// two, so that help text does not break in the middle of words.
+    static func wrap(_ text: String, width: Int?) -> String {
+        guard let width else { return text }
+        var out: [String] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var rest = Substring(line)
+            guard rest.count > width else { out.append(String(rest)); continue }
+            // a table row (`  gamma      doc…`) continues under its second column
+            let lead = rest.prefix { $0 == " " }.count
+            var column = lead + 2
+            let afterLead = rest.dropFirst(lead)
+            let word = afterLead.prefix { $0 != " " }
+            let gap = afterLead.dropFirst(word.count).prefix { $0 == " " }.count
+            if lead > 0, gap >= 2 { column = lead + word.count + gap }
+            let indent = String(repeating: " ", count: Swift.min(column, width / 2))
+            var first = true
+            while true {
+                let room = first ? width : width - indent.count
+                if rest.count <= room { out.append((first ? "" : indent) + rest); break }
+                // the last space within the room, else a hard break
+                let limit = rest.index(rest.startIndex, offsetBy: room)
+                var cut = rest[..<limit].lastIndex(of: " ")
+                if let c = cut, rest[rest.startIndex..<c].allSatisfy({ $0 == " " }) { cut = nil }
+                let head = cut.map { rest[..<$0] } ?? rest[..<limit]
+                out.append((first ? "" : indent) + head)
+                rest = (cut.map { rest[rest.index(after: $0)...] } ?? rest[limit...]).drop { $0 == " " }
+                first = false
+                if rest.isEmpty { break }
+            }
+        }
+        return out.joined(separator: "\n")
     }
 
     private func showCommands() {

@@ -57,6 +57,9 @@ final class RenderTests: XCTestCase {
         2×2 tensor
          1  2
          3  4
+        ```
+
+        ```
         error: unknown name 'bad'
           --> demo.loss:9:1
         ```
@@ -98,7 +101,7 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual(MiniMarkdown.html("```loss\na < b\n```"), "<pre><code class=\"language-loss\">a &lt; b</code></pre>\n")
         XCTAssertEqual(MiniMarkdown.html("| a | b |\n|---|---|\n| 1 | 2 |"),
                        "<table>\n<thead><tr><th>a</th><th>b</th></tr></thead>\n<tbody>\n<tr><td>1</td><td>2</td></tr>\n</tbody>\n</table>\n")
-        XCTAssertEqual(MiniMarkdown.html("[x](javascript:alert(1))"), "<p><a href=\"#\">x</a>(1))</p>\n")
+        XCTAssertEqual(MiniMarkdown.html("[x](javascript:alert(1))"), "<p><a href=\"#\">x</a>)</p>\n")   // the URL ends at the first ")"
         XCTAssertEqual(MiniMarkdown.html("snake_case_name <b>"), "<p>snake_case_name &lt;b&gt;</p>\n")
         XCTAssertEqual(MiniMarkdown.html("---"), "<hr>\n")
     }

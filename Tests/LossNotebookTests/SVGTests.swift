@@ -111,3 +111,18 @@ final class SVGTests: XCTestCase {
         XCTAssertTrue(svg.contains("viewBox=\"0 0 640 400\""))
     }
 }
+
+extension SVGTests {
+    func testLongSeriesAreThinnedToThePixel() {
+        let n = 100_000
+        let xs = (0..<n).map { Double($0) / Double(n - 1) }
+        let p = Plot(series: [PlotSeries(label: nil, xs: xs, ys: xs.map { sin(40 * $0) })])
+        let svg = SVGRenderer.render(p)
+        XCTAssertLessThan(svg.utf8.count, 100_000)
+        let points = svg.components(separatedBy: "points=\"")[1].prefix { $0 != "\"" }.split(separator: " ")
+        XCTAssertLessThanOrEqual(points.count, 4 * 2 * 542 + 8)
+        XCTAssertEqual(points.first, "62,193")      // first and last points kept exactly
+        XCTAssertEqual(SVGRenderer.decimate([(0.1, 5), (0.2, 1), (0.3, 9), (0.4, 4), (0.6, 3)]).map(\.1), [5, 1, 9, 4, 3])
+        XCTAssertEqual(SVGRenderer.decimate([(0.1, 5), (0.15, 1), (0.2, 3), (0.25, 9), (0.3, 4), (0.45, 2)]).map(\.1), [5, 1, 9, 2])
+    }
+}

@@ -45,7 +45,13 @@ extension Losses {
         let pw = try ClsOperand.make(posWeight, default: 1, to: p.shape, fn, "pos_weight", "p")
         return p.data.withUnsafeBufferPointer { pp in
             y.data.withUnsafeBufferPointer { yp in
-                w.with { wp in
+                if weight == nil && posWeight == nil {
+                    let u = ClsUnit()
+                    return logits
+                        ? ClsKernel.reduceElementwise(p.shape, reduction, BCELogitTerms(x: pp, y: yp, w: u, pw: u))
+                        : ClsKernel.reduceElementwise(p.shape, reduction, BCEProbTerms(p: pp, y: yp, w: u, pw: u))
+                }
+                return w.with { wp in
                     pw.with { pwp in
                         logits
                             ? ClsKernel.reduceElementwise(p.shape, reduction, BCELogitTerms(x: pp, y: yp, w: wp, pw: pwp))
@@ -57,9 +63,9 @@ extension Losses {
     }
 
     /// −w·[pw·y·log p + (1−y)·log(1−p)], logs clamped at −100.
-    struct BCEProbTerms: ClsTerms {
+    struct BCEProbTerms<W: ClsOperandAccess>: ClsTerms {
         let p, y: UnsafeBufferPointer<Double>
-        let w, pw: ClsPtr
+        let w, pw: W
         @inline(__always) func term(_ i: Int) -> Double {
             let q = p[i], t = y[i]
             return -w[i] * (pw[i] * t * ClsKernel.clampedLog(q) + (1 - t) * ClsKernel.clampedLog1m(q))
@@ -67,9 +73,9 @@ extension Losses {
     }
 
     /// torch's stable form: w·[(1−y)·x − (1 + (pw−1)·y)·log σ(x)].
-    struct BCELogitTerms: ClsTerms {
+    struct BCELogitTerms<W: ClsOperandAccess>: ClsTerms {
         let x, y: UnsafeBufferPointer<Double>
-        let w, pw: ClsPtr
+        let w, pw: W
         @inline(__always) func term(_ i: Int) -> Double {
             let v = x[i], t = y[i]
             let logWeight = (pw[i] - 1) * t + 1
@@ -139,16 +145,15 @@ extension Losses {
                            input: .logProbabilities, reduction: reduction)
     }
 
-    /// log p_c = lp(c) − shift for one row: the shift is the row's log-sum-exp for
-    /// logits and 0 otherwise.
+    /// The shift of one row: log p_c = rowLog(x_c) with log-softmax x_c − logsumexp(x)
+    /// for logits (max-subtracted), 0 otherwise.
     @inline(__always)
     static func rowShift(_ x: UnsafeBufferPointer<Double>, _ base: Int, _ c: Int, _ input: RowInput) -> Double {
         guard input == .logits else { return 0 }
         var m = -Double.infinity
         for j in base..<(base + c) where x[j] > m { m = x[j] }
-        if m.isInfinite { return m }   // all −inf (or a +inf): torch gives nan below too
-        let s = ClsKernel.sum(base, c) { j in exp(x[j] - m) }
-        return m + log(s)
+        if m.isInfinite { return m }   // all −inf (or a +inf): nan follows, as in torch
+        return m + log(ClsKernel.sum(base, c, ExpTerms(x: x, m: m)))
     }
 
     @inline(__always)
@@ -160,29 +165,64 @@ extension Losses {
         }
     }
 
+    struct ExpTerms: ClsTerms {
+        let x: UnsafeBufferPointer<Double>
+        let m: Double
+        @inline(__always) func term(_ j: Int) -> Double { exp(x[j] - m) }
+    }
+
+    /// w_c·log p_c over one row (the label-smoothing term).
+    struct WeightedLogTerms<W: ClsOperandAccess>: ClsTerms {
+        let x: UnsafeBufferPointer<Double>
+        let base: Int, shift: Double, input: RowInput
+        let w: W
+        @inline(__always) func term(_ j: Int) -> Double { w[j] * rowLog(x[base + j], shift, input) }
+    }
+
+    /// One sample of torch `cross_entropy`/`nll_loss` with a class-index target:
+    /// (1−ε)·(−w[y]·log p_y) + ε/C·(−Σ_c w_c·log p_c); 0 when ignored.
+    struct IndexedRowTerms<W: ClsOperandAccess>: ClsTerms {
+        let x: UnsafeBufferPointer<Double>
+        let ix: UnsafeBufferPointer<Int>
+        let c: Int, eps: Double, input: RowInput
+        let w: W
+        @inline(__always) func term(_ r: Int) -> Double {
+            let k = ix[r]
+            if k == ClsKernel.ignored { return 0 }
+            let base = r * c
+            let shift = rowShift(x, base, c, input)
+            let loss = -w[k] * rowLog(x[base + k], shift, input)
+            if eps == 0 { return loss }
+            let smooth = -ClsKernel.sum(0, c, WeightedLogTerms(x: x, base: base, shift: shift, input: input, w: w))
+            return (1 - eps) * loss + (eps / Double(c)) * smooth
+        }
+    }
+
+    /// w[y_r] for the samples not ignored (the weighted mean's denominator).
+    struct TargetWeights<W: ClsOperandAccess>: ClsTerms {
+        let ix: UnsafeBufferPointer<Int>
+        let w: W
+        @inline(__always) func term(_ r: Int) -> Double {
+            let k = ix[r]
+            return k == ClsKernel.ignored ? 0 : w[k]
+        }
+    }
+
     /// torch `cross_entropy`/`nll_loss` with class-index targets, one row at a time.
     static func indexedRows(_ p: Tensor, classes c: Int, rowsShape: [Int], _ idx: [Int], weight: [Double]?,
                             smoothing eps: Double, input: RowInput, reduction: Reduction) -> Tensor {
         let rows = idx.count
-        let losses: [Double] = p.data.withUnsafeBufferPointer { x in
+        let (losses, denom): ([Double], Double) = p.data.withUnsafeBufferPointer { x in
             idx.withUnsafeBufferPointer { ix in
-                (weight ?? [1]).withUnsafeBufferPointer { wb in
-                    let weighted = weight != nil
-                    return ClsKernel.fill(rows, work: rows * c) { r in
-                        let k = ix[r]
-                        if k == ClsKernel.ignored { return 0 }
-                        let base = r * c
-                        let shift = rowShift(x, base, c, input)
-                        let wk = weighted ? wb[k] : 1
-                        var loss = -wk * rowLog(x[base + k], shift, input)
-                        if eps > 0 {
-                            let smooth = -ClsKernel.sum(0, c) { j in
-                                (weighted ? wb[j] : 1) * rowLog(x[base + j], shift, input)
-                            }
-                            loss = (1 - eps) * loss + (eps / Double(c)) * smooth
-                        }
-                        return loss
-                    }
+                guard let weight = weight else {
+                    let l = ClsKernel.fill(rows, work: rows * c,
+                                           IndexedRowTerms(x: x, ix: ix, c: c, eps: eps, input: input, w: ClsUnit()))
+                    return (l, reduction == .mean ? ClsKernel.sum(0, rows, TargetWeights(ix: ix, w: ClsUnit())) : 0)
+                }
+                return weight.withUnsafeBufferPointer { wb in
+                    let w = ClsVec(buf: wb)
+                    let l = ClsKernel.fill(rows, work: rows * c, IndexedRowTerms(x: x, ix: ix, c: c, eps: eps, input: input, w: w))
+                    return (l, reduction == .mean ? ClsKernel.sum(0, rows, TargetWeights(ix: ix, w: w)) : 0)
                 }
             }
         }
@@ -191,14 +231,32 @@ extension Losses {
         case .sum: return Tensor(scalar: Summation.sum(losses))
         case .mean:
             // torch: Σ loss / Σ w[y_i] over the samples not ignored (nan when there are none)
-            let denom = idx.withUnsafeBufferPointer { ix in
-                ClsKernel.sum(0, rows) { r in
-                    let k = ix[r]
-                    if k == ClsKernel.ignored { return 0 }
-                    return weight.map { $0[k] } ?? 1
-                }
-            }
             return Tensor(scalar: Summation.sum(losses) / denom)
+        }
+    }
+
+    /// w_c·y'_c·log p_c over one row, y' = (1−ε)·y + ε/C.
+    struct DistributionTerms<W: ClsOperandAccess>: ClsTerms {
+        let x, t: UnsafeBufferPointer<Double>
+        let base: Int, shift: Double, input: RowInput
+        let keep: Double, spread: Double
+        let w: W
+        @inline(__always) func term(_ j: Int) -> Double {
+            let target = t[base + j] * keep + spread
+            return w[j] * target * rowLog(x[base + j], shift, input)
+        }
+    }
+
+    struct DistributionRowTerms<W: ClsOperandAccess>: ClsTerms {
+        let x, t: UnsafeBufferPointer<Double>
+        let c: Int, input: RowInput
+        let keep: Double, spread: Double
+        let w: W
+        @inline(__always) func term(_ r: Int) -> Double {
+            let base = r * c
+            let shift = rowShift(x, base, c, input)
+            return -ClsKernel.sum(0, c, DistributionTerms(x: x, t: t, base: base, shift: shift, input: input,
+                                                          keep: keep, spread: spread, w: w))
         }
     }
 
@@ -207,19 +265,16 @@ extension Losses {
     static func distributionRows(_ p: Tensor, _ y: Tensor, classes c: Int, rowsShape: [Int], weight: [Double]?,
                                  smoothing eps: Double, input: RowInput, reduction: Reduction) -> Tensor {
         let rows = Tensor.count(of: rowsShape)
+        let keep = 1 - eps, spread = c > 0 ? eps / Double(c) : 0
         let losses: [Double] = p.data.withUnsafeBufferPointer { x in
             y.data.withUnsafeBufferPointer { t in
-                (weight ?? [1]).withUnsafeBufferPointer { wb in
-                    let weighted = weight != nil
-                    let keep = 1 - eps, spread = eps / Double(c)
-                    return ClsKernel.fill(rows, work: rows * c) { r in
-                        let base = r * c
-                        let shift = rowShift(x, base, c, input)
-                        return -ClsKernel.sum(0, c) { j in
-                            let target = eps > 0 ? t[base + j] * keep + spread : t[base + j]
-                            return (weighted ? wb[j] : 1) * target * rowLog(x[base + j], shift, input)
-                        }
-                    }
+                guard let weight = weight else {
+                    return ClsKernel.fill(rows, work: rows * c, DistributionRowTerms(x: x, t: t, c: c, input: input,
+                                                                                      keep: keep, spread: spread, w: ClsUnit()))
+                }
+                return weight.withUnsafeBufferPointer { wb in
+                    ClsKernel.fill(rows, work: rows * c, DistributionRowTerms(x: x, t: t, c: c, input: input,
+                                                                              keep: keep, spread: spread, w: ClsVec(buf: wb)))
                 }
             }
         }
@@ -285,27 +340,43 @@ extension Losses {
         let idx = try ClsKernel.classIndices(y, classes: c, ignoreIndex: nil, fn, "y")
         let losses: [Double] = s.data.withUnsafeBufferPointer { x in
             idx.withUnsafeBufferPointer { ix in
-                ClsKernel.fill(ix.count, work: ix.count * c) { r in
-                    let base = r * c, k = ix[r]
-                    let sy = x[base + k]
-                    switch variant {
-                    case .westonWatkins:
-                        return ClsKernel.sum(0, c) { j in
-                            j == k ? 0 : ClsKernel.power(positivePart(margin - sy + x[base + j]), p)
-                        }
-                    case .crammerSinger:
-                        var m = -Double.infinity
-                        for j in 0..<c where j != k {
-                            let v = x[base + j]
-                            if v > m || v.isNaN { m = v }
-                            if m.isNaN { break }
-                        }
-                        return ClsKernel.power(positivePart(margin - sy + m), p)
-                    }
-                }
+                ClsKernel.fill(ix.count, work: ix.count * c,
+                               MulticlassHingeRowTerms(x: x, ix: ix, c: c, margin: margin, p: p, variant: variant))
             }
         }
         return ClsKernel.reduceSamples(losses, shape: rowsShape, reduction)
+    }
+
+    struct MulticlassHingeRowTerms: ClsTerms {
+        let x: UnsafeBufferPointer<Double>
+        let ix: UnsafeBufferPointer<Int>
+        let c: Int, margin: Double, p: Double
+        let variant: MulticlassHingeVariant
+        @inline(__always) func term(_ r: Int) -> Double {
+            let base = r * c, k = ix[r]
+            let sy = x[base + k]
+            switch variant {
+            case .westonWatkins:
+                return ClsKernel.sum(0, c, WestonWatkinsTerms(x: x, base: base, k: k, offset: margin - sy, p: p))
+            case .crammerSinger:
+                var m = -Double.infinity
+                for j in 0..<c where j != k {
+                    let v = x[base + j]
+                    if v > m || v.isNaN { m = v }
+                    if m.isNaN { break }
+                }
+                return ClsKernel.power(positivePart(margin - sy + m), p)
+            }
+        }
+    }
+
+    /// max(0, margin − s_y + s_j)^p for j ≠ y.
+    struct WestonWatkinsTerms: ClsTerms {
+        let x: UnsafeBufferPointer<Double>
+        let base: Int, k: Int, offset: Double, p: Double
+        @inline(__always) func term(_ j: Int) -> Double {
+            j == k ? 0 : ClsKernel.power(positivePart(offset + x[base + j]), p)
+        }
     }
 
     // MARK: - Focal and PolyLoss
@@ -395,9 +466,13 @@ extension Losses {
             }
             return p.data.withUnsafeBufferPointer { pp in
                 y.data.withUnsafeBufferPointer { yp in
-                    a.with { ap in
+                    if alpha == nil {
+                        return ClsKernel.reduceElementwise(p.shape, reduction,
+                                                           PtBinaryTerms(p: pp, y: yp, alpha: ClsUnit(), weighted: false, logits: logits, form: form))
+                    }
+                    return a.with { ap in
                         ClsKernel.reduceElementwise(p.shape, reduction,
-                                                    PtBinaryTerms(p: pp, y: yp, alpha: ap, weighted: alpha != nil, logits: logits, form: form))
+                                                    PtBinaryTerms(p: pp, y: yp, alpha: ap, weighted: true, logits: logits, form: form))
                     }
                 }
             }
@@ -409,24 +484,15 @@ extension Losses {
             if let bad = al?.first(where: { !($0 >= 0) || !$0.isFinite }) {
                 throw CoreError("\(fn): alpha must hold non-negative class weights, got \(ClsKernel.fmt(bad))")
             }
-            let input: RowInput = logits ? .logits : .probabilities
             let losses: [Double] = p.data.withUnsafeBufferPointer { x in
                 idx.withUnsafeBufferPointer { ix in
-                    (al ?? [1]).withUnsafeBufferPointer { ab in
-                        let weighted = al != nil
-                        return ClsKernel.fill(ix.count, work: ix.count * c) { r in
-                            let base = r * c, k = ix[r]
-                            let lp: Double, q: Double
-                            if logits {
-                                lp = x[base + k] - rowShift(x, base, c, input)
-                                q = -expm1(lp)
-                            } else {
-                                lp = ClsKernel.clampedLog(x[base + k])
-                                q = 1 - x[base + k]
-                            }
-                            let loss = form.value(-lp, q)
-                            return weighted ? ab[k] * loss : loss
-                        }
+                    guard let al = al else {
+                        return ClsKernel.fill(ix.count, work: ix.count * c,
+                                              PtIndexRowTerms(x: x, ix: ix, c: c, logits: logits, form: form, alpha: ClsUnit()))
+                    }
+                    return al.withUnsafeBufferPointer { ab in
+                        ClsKernel.fill(ix.count, work: ix.count * c,
+                                       PtIndexRowTerms(x: x, ix: ix, c: c, logits: logits, form: form, alpha: ClsVec(buf: ab)))
                     }
                 }
             }
@@ -434,11 +500,33 @@ extension Losses {
         }
     }
 
+    /// Class indices, softmax-style: log p_t = log p[y] (clamped) or x_y − logsumexp(x);
+    /// q = 1 − p[y] or −expm1(log p_t).
+    struct PtIndexRowTerms<A: ClsOperandAccess>: ClsTerms {
+        let x: UnsafeBufferPointer<Double>
+        let ix: UnsafeBufferPointer<Int>
+        let c: Int, logits: Bool
+        let form: PtForm
+        let alpha: A
+        @inline(__always) func term(_ r: Int) -> Double {
+            let base = r * c, k = ix[r]
+            let lp: Double, q: Double
+            if logits {
+                lp = x[base + k] - rowShift(x, base, c, .logits)
+                q = -expm1(lp)
+            } else {
+                lp = ClsKernel.clampedLog(x[base + k])
+                q = 1 - x[base + k]
+            }
+            return alpha[k] * form.value(-lp, q)
+        }
+    }
+
     /// Binary labels per element: ce is the binary cross-entropy, q = 1 − p_t = y·(1−p) + (1−y)·p
     /// (σ(−x)·y + σ(x)·(1−y) for logits, without cancellation).
-    struct PtBinaryTerms: ClsTerms {
+    struct PtBinaryTerms<A: ClsOperandAccess>: ClsTerms {
         let p, y: UnsafeBufferPointer<Double>
-        let alpha: ClsPtr
+        let alpha: A
         let weighted: Bool
         let logits: Bool
         let form: PtForm
@@ -446,8 +534,9 @@ extension Losses {
             let v = p[i], t = y[i]
             let ce: Double, q: Double
             if logits {
-                ce = (1 - t) * v - ClsKernel.logSigmoid(v)
-                q = t * ClsKernel.sigmoid(-v) + (1 - t) * ClsKernel.sigmoid(v)
+                let s = ClsKernel.sigmoidParts(v)
+                ce = (1 - t) * v - s.logSigmoid
+                q = t * s.sigmoidNeg + (1 - t) * s.sigmoid
             } else {
                 ce = -(t * ClsKernel.clampedLog(v) + (1 - t) * ClsKernel.clampedLog1m(v))
                 q = t * (1 - v) + (1 - t) * v

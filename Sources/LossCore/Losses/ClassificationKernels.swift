@@ -40,7 +40,17 @@ enum ClsKernel {
         if g == 0 { return 1 }
         if g == 1 { return x }
         if g == 2 { return x * x }
+        if g == 0.5 { return x.squareRoot() }
         return pow(x, g)
+    }
+
+    /// log σ(x), σ(x) and σ(−x) from one exponential.
+    @inline(__always) static func sigmoidParts(_ x: Double) -> (logSigmoid: Double, sigmoid: Double, sigmoidNeg: Double) {
+        let e = exp(-Swift.abs(x))
+        let d = 1 + e
+        let big = 1 / d, small = e / d
+        let ls = Swift.min(x, 0) - log1p(e)
+        return x >= 0 ? (ls, big, small) : (ls, small, big)
     }
 
     // MARK: - Sums of computed values
@@ -91,11 +101,6 @@ enum ClsKernel {
         }
     }
 
-    /// The same for a closure (inner loops over one row, where the literal closure is inlined).
-    @inline(__always) static func sum(_ lo: Int, _ n: Int, _ f: (Int) -> Double) -> Double {
-        withoutActuallyEscaping(f) { ef in sum(lo, n, ClsFn(f: ef)) }
-    }
-
     /// Σ f(i) for i in 0..<n: two halves summed pairwise on two cores above the threshold.
     @inline(__always) static func parallelSum<K: ClsTerms>(_ n: Int, work: Int? = nil, _ f: K) -> Double {
         if (work ?? n) < parallelThreshold || n < 2 { return sum(0, n, f) }
@@ -130,11 +135,6 @@ enum ClsKernel {
             }
             initialized = n
         }
-    }
-
-    /// The same for a closure (one call per row: the row's work dominates).
-    @inline(__always) static func fill(_ n: Int, work: Int? = nil, _ f: (Int) -> Double) -> [Double] {
-        withoutActuallyEscaping(f) { ef in fill(n, work: work, ClsFn(f: ef)) }
     }
 
     /// Reduces per-element losses f.term(i), i in 0..<count(shape), in one fused pass.
@@ -242,11 +242,13 @@ enum ClsKernel {
     static func classIndices(_ y: Tensor, classes c: Int, ignoreIndex: Int?, _ fn: String, _ arg: String) throws -> [Int] {
         var out = [Int](repeating: 0, count: y.count)
         let ig = ignoreIndex.map(Double.init)
+        var range: String { c > 0 ? "integers in [0, \(c - 1)]" : "class indices, but there are no classes" }
+        var orIgnore: String { ignoreIndex.map { " or ignore_index \($0)" } ?? "" }
+        let limit = Double(c)
         for i in 0..<y.count {
             let v = y.data[i]
             if let ig = ig, v == ig { out[i] = ignored; continue }
-            let range = c > 0 ? "integers in [0, \(c - 1)]" : "class indices, but there are no classes"
-            let orIgnore = ignoreIndex.map { " or ignore_index \($0)" } ?? ""
+            if v >= 0, v < limit, v == v.rounded() { out[i] = Int(v); continue }
             guard v.isFinite, v == v.rounded() else {
                 throw CoreError("\(fn): \(arg) must hold class indices (\(range)\(orIgnore)), got \(fmt(v))\(position(i, y.shape))")
             }
@@ -284,12 +286,6 @@ protocol ClsTerms {
     func term(_ i: Int) -> Double
 }
 
-/// A closure as terms (inner loops over one row).
-struct ClsFn: ClsTerms {
-    let f: (Int) -> Double
-    @inline(__always) func term(_ i: Int) -> Double { f(i) }
-}
-
 // MARK: - Broadcast operands without temporaries
 
 /// An optional tensor argument (weight, pos_weight, alpha) read at flat index i of
@@ -325,7 +321,22 @@ struct ClsOperand {
     func firstViolation(_ ok: (Double) -> Bool) -> Double? { data.first { !ok($0) } }
 }
 
-struct ClsPtr {
+/// Read access to an operand by flat index: `ClsPtr`, or `ClsUnit` (always 1, folded away).
+protocol ClsOperandAccess {
+    subscript(_ i: Int) -> Double { get }
+}
+
+struct ClsUnit: ClsOperandAccess {
+    @inline(__always) subscript(_ i: Int) -> Double { 1 }
+}
+
+/// A per-class vector, read at the class index.
+struct ClsVec: ClsOperandAccess {
+    let buf: UnsafeBufferPointer<Double>
+    @inline(__always) subscript(_ i: Int) -> Double { buf[i] }
+}
+
+struct ClsPtr: ClsOperandAccess {
     let buf: UnsafeBufferPointer<Double>
     let mode: ClsOperand.Mode
     let period: Int

@@ -98,7 +98,7 @@ extension Losses {
         try EmbKernels.checkMatrix(fn, "2N × 2N similarity", rows: n2, cols: n2)
         try EmbKernels.checkBlasDims(fn, n2, d)
         let z = EmbKernels.normalizedRows(z1.data + z2.data, rows: n2, cols: d)
-        var sim = EmbKernels.gemmNT(z, z, m: n2, n: n2, k: d)
+        var sim = EmbKernels.gramMatrix(z, m: n2, k: d)
         for i in 0..<sim.count { sim[i] /= temperature }
         for a in 0..<n2 { sim[a * n2 + a] = -.infinity }
         var per = [Double](repeating: 0, count: n2)

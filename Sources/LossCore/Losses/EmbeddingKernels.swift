@@ -153,6 +153,23 @@ enum EmbKernels {
         return c
     }
 
+    /// C = alpha · A · Aᵀ with A m × k (row-major), through `cblas_dsyrk` (half the work of
+    /// a general product), mirrored to a full symmetric matrix.
+    static func gramMatrix(_ a: [Double], m: Int, k: Int, alpha: Double = 1) -> [Double] {
+        var c = [Double](repeating: 0, count: m * m)
+        if m == 0 || k == 0 { return c }
+        a.withUnsafeBufferPointer { pa in
+            c.withUnsafeMutableBufferPointer { pc in
+                cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, Int32(m), Int32(k), alpha, pa.baseAddress, Int32(k),
+                            0, pc.baseAddress, Int32(m))
+                for i in 1..<Swift.max(m, 1) {
+                    for j in 0..<i { pc[i * m + j] = pc[j * m + i] }
+                }
+            }
+        }
+        return c
+    }
+
     /// BLAS takes 32-bit dimensions; larger products are refused with a message.
     static func checkBlasDims(_ fn: String, _ dims: Int...) throws {
         for d in dims where d > Int(Int32.max) {
