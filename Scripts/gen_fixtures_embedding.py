@@ -496,7 +496,7 @@ def sphereface_ref(x, W, y, m):
     xlen = x.pow(2).sum(1).pow(0.5)
     cos_theta = (F.normalize(x) @ ww.T).clamp(-1, 1)
     cos_m_theta = cheb[m](cos_theta)
-    theta = cos_theta.acos()
+    theta = cos_theta.detach().acos()
     k = (m * theta / math.pi).floor().clamp(max=m - 1)
     phi = (-1.0) ** k * cos_m_theta - 2 * k
     one_hot = F.one_hot(y.long(), W.shape[0]).double()
@@ -584,6 +584,127 @@ def gen_margin_losses():
     add_error("sphereface/error/m-fraction", "sphereface", [x, W, torch.tensor([0.0, 1.0, 1.0])], {"m": 2.5}, "m must be an integer")
 
 
+# ---------------------------------------------------------------- gradients (torch autograd)
+
+grad_cases = []
+
+
+def add_grad(name, fn, args, kwargs, f, inputs, reduction="mean", seed=0):
+    """`f(**inputs)` is the loss in torch (reduced as `reduction`); `inputs` maps parameter names
+    (tensors and hyperparameters) to values. The upstream gradient is 1 for "mean"/"sum" and a
+    random vector for "none"; expected holds d(upstream·loss)/d(input) for every input."""
+    leaves = {k: torch.as_tensor(v, dtype=torch.float64).clone().requires_grad_(True) for k, v in inputs.items()}
+    out = f(**leaves)
+    if reduction == "none":
+        up = torch.randn(out.shape, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+    else:
+        up = torch.tensor(1.0) if seed == 0 else torch.tensor(0.5 + seed)
+    (out * up).sum().backward()
+    kw = dict(kwargs)
+    if reduction != "mean":
+        kw["reduction"] = reduction
+    expected = {}
+    for k, t in leaves.items():
+        gval = t.grad if t.grad is not None else torch.zeros_like(t)
+        assert torch.isfinite(gval).all(), (name, k, gval)
+        expected[k] = arg(gval)
+    grad_cases.append({"name": name, "fn": fn, "args": [arg(a) for a in args], "kwargs": {k: arg(v) for k, v in kw.items()},
+                       "upstream": arg(up), "expected": expected})
+
+
+def red(x, reduction):
+    return x if reduction == "none" else (x.sum() if reduction == "sum" else x.mean())
+
+
+def gen_gradients():
+    g = gen(1001)
+    for reduction, seed in [("mean", 0), ("sum", 2), ("none", 3)]:
+        # triplet
+        a, p, n = randn(g, 4, 3), randn(g, 4, 3), randn(g, 4, 3)
+        for norm in [2, 1, 3, math.inf]:
+            for swap in [False, True]:
+                def f(anchor, positive, negative, margin, norm=norm, swap=swap):
+                    dp = F.pairwise_distance(anchor, positive, p=norm, eps=1e-6)
+                    dn = F.pairwise_distance(anchor, negative, p=norm, eps=1e-6)
+                    if swap:
+                        dn = torch.minimum(dn, F.pairwise_distance(positive, negative, p=norm, eps=1e-6))
+                    return red(torch.clamp(margin + dp - dn, min=0), reduction)
+                kw = {"norm": norm, "swap": swap, "margin": 1.5}
+                add_grad(f"grad/triplet/p{norm}/swap{int(swap)}/{reduction}", "triplet", [a, p, n], kw, f,
+                         {"anchor": a, "positive": p, "negative": n, "margin": 1.5}, reduction, seed)
+        def f(anchor, positive, negative, margin):
+            return red(triplet_squared(anchor, positive, negative, margin, True), reduction)
+        add_grad(f"grad/triplet/squared/{reduction}", "triplet", [a, p, n], {"squared": True, "swap": True, "margin": 3.0}, f,
+                 {"anchor": a, "positive": p, "negative": n, "margin": 3.0}, reduction, seed)
+        # contrastive
+        x1, x2 = randn(g, 6, 3), randn(g, 6, 3)
+        y = torch.tensor([0.0, 1, 0, 1, 1, 0])
+        for similar in [0, 1]:
+            add_grad(f"grad/contrastive/similar{similar}/{reduction}", "contrastive", [x1, x2, y], {"margin": 2.0, "similar": similar},
+                     lambda x1, x2, margin, similar=similar: red(contrastive_ref(x1, x2, y, margin, similar), reduction),
+                     {"x1": x1, "x2": x2, "margin": 2.0}, reduction, seed)
+        # margin_ranking, cosine_embedding
+        s1, s2 = randn(g, 7), randn(g, 7)
+        yr = torch.tensor([1.0, -1, 1, 1, -1, -1, 1])
+        add_grad(f"grad/margin_ranking/{reduction}", "margin_ranking", [s1, s2, yr], {"margin": 0.3},
+                 lambda x1, x2, margin: red(torch.clamp(-yr * (x1 - x2) + margin, min=0), reduction),
+                 {"x1": s1, "x2": s2, "margin": 0.3}, reduction, seed)
+        yc = torch.tensor([1.0, -1, 1, -1, -1, 1])
+        add_grad(f"grad/cosine_embedding/{reduction}", "cosine_embedding", [x1, x2, yc], {"margin": -0.3},
+                 lambda x1, x2: F.cosine_embedding_loss(x1, x2, yc, margin=-0.3, reduction=reduction),
+                 {"x1": x1, "x2": x2}, reduction, seed)
+        # infonce
+        q, k = randn(g, 4, 5), randn(g, 4, 5)
+        negu, negp = randn(g, 3, 5), randn(g, 4, 2, 5)
+        add_grad(f"grad/infonce/none-negatives/{reduction}", "infonce", [q, k], {"temperature": 0.5},
+                 lambda query, positive, temperature: info_nce(query, positive, None, temperature=temperature, reduction=reduction),
+                 {"query": q, "positive": k, "temperature": 0.5}, reduction, seed)
+        add_grad(f"grad/infonce/unpaired/{reduction}", "infonce", [q, k, negu], {"temperature": 0.3},
+                 lambda query, positive, negatives, temperature: info_nce(query, positive, negatives, temperature=temperature, reduction=reduction),
+                 {"query": q, "positive": k, "negatives": negu, "temperature": 0.3}, reduction, seed)
+        add_grad(f"grad/infonce/paired/{reduction}", "infonce", [q, k, negp], {"temperature": 0.7, "negative_mode": "paired"},
+                 lambda query, positive, negatives, temperature: info_nce(query, positive, negatives, temperature=temperature,
+                                                                         reduction=reduction, negative_mode="paired"),
+                 {"query": q, "positive": k, "negatives": negp, "temperature": 0.7}, reduction, seed)
+        # ntxent
+        add_grad(f"grad/ntxent/{reduction}", "ntxent", [q, k], {"temperature": 0.5},
+                 lambda z1, z2, temperature: red(ntxent_ref(z1, z2, temperature), reduction),
+                 {"z1": q, "z2": k, "temperature": 0.5}, reduction, seed)
+        # mnr
+        negm = randn(g, 4, 5)
+        for symmetric in [False, True]:
+            add_grad(f"grad/mnr/sym{int(symmetric)}/{reduction}", "mnr", [q, k, negm], {"scale": 4.0, "symmetric": symmetric},
+                     lambda anchor, positive, negatives, scale, symmetric=symmetric: red(mnr_ref(anchor, positive, negatives, scale, symmetric), reduction),
+                     {"anchor": q, "positive": k, "negatives": negm, "scale": 4.0}, reduction, seed)
+            add_grad(f"grad/mnr/sym{int(symmetric)}/no-negatives/{reduction}", "mnr", [q, k], {"symmetric": symmetric},
+                     lambda anchor, positive, symmetric=symmetric: red(mnr_ref(anchor, positive, None, 20.0, symmetric), reduction),
+                     {"anchor": q, "positive": k}, reduction, seed)
+        # ge2e
+        e = randn(g, 3, 4, 3)
+        for method in ["softmax", "contrast"]:
+            add_grad(f"grad/ge2e/{method}/{reduction}", "ge2e", [e], {"method": method, "w": 3.0, "b": -1.0},
+                     lambda e, w, b, method=method: red(ge2e_ref(e, method, w, b), reduction),
+                     {"e": e, "w": 3.0, "b": -1.0}, reduction, seed)
+        add_grad(f"grad/ge2e/flat/{reduction}", "ge2e", [e.reshape(12, 3)], {"speakers": 3},
+                 lambda e: red(ge2e_ref(e.reshape(3, 4, 3), "softmax", 10.0, -5.0).reshape(12), reduction),
+                 {"e": e.reshape(12, 3)}, reduction, seed)
+        # arcface, cosface, sphereface, center_loss (cosines away from ±1)
+        x, W = randn(g, 5, 3), randn(g, 4, 3)
+        yl = torch.tensor([0.0, 3, 1, 1, 2])
+        for (s_, m_, easy) in [(8.0, 0.5, False), (4.0, 1.3, False), (6.0, 0.5, True)]:
+            add_grad(f"grad/arcface/s{s_}/m{m_}/easy{int(easy)}/{reduction}", "arcface", [x, W, yl], {"s": s_, "m": m_, "easy_margin": easy},
+                     lambda x, W, s, m_=m_, easy=easy: red(arcface_ref(x, W, yl, s, m_, easy), reduction),
+                     {"x": x, "W": W, "s": s_}, reduction, seed)
+        add_grad(f"grad/cosface/{reduction}", "cosface", [x, W, yl], {"s": 5.0},
+                 lambda x, W, s: red(cosface_ref(x, W, yl, s, 0.35), reduction), {"x": x, "W": W, "s": 5.0}, reduction, seed)
+        for m_ in [1, 2, 4]:
+            add_grad(f"grad/sphereface/m{m_}/{reduction}", "sphereface", [x, W, yl], {"m": m_},
+                     lambda x, W, m_=m_: red(sphereface_ref(x, W, yl, m_), reduction), {"x": x, "W": W}, reduction, seed)
+        cen = randn(g, 4, 3)
+        add_grad(f"grad/center_loss/{reduction}", "center_loss", [x, cen, yl], {},
+                 lambda x, centers: red(center_ref(x, centers, yl), reduction), {"x": x, "centers": cen}, reduction, seed)
+
+
 # ---------------------------------------------------------------- examples of the registry entries
 
 def display_number(x):
@@ -664,13 +785,14 @@ def main():
     gen_ge2e()
     gen_margin_losses()
     examples()
+    gen_gradients()
     names = [c["name"] for c in cases]
     assert len(names) == len(set(names)), [n for n in names if names.count(n) > 1]
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:
-        json.dump({"cases": cases}, f, separators=(",", ":"))
+        json.dump({"cases": cases, "grad_cases": grad_cases}, f, separators=(",", ":"))
         f.write("\n")
-    print(f"wrote {len(cases)} cases to {os.path.relpath(OUT, ROOT)}")
+    print(f"wrote {len(cases)} cases and {len(grad_cases)} gradient cases to {os.path.relpath(OUT, ROOT)}")
 
 
 if __name__ == "__main__":

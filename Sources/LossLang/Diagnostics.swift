@@ -65,8 +65,10 @@ public enum Diagnostics {
             return out
         }
         out += "  \(blue)-->\(reset) \(file):\(e.span.line):\(e.span.col)\n"
-        let lines = (e.sourceText ?? source).split(separator: "\n", omittingEmptySubsequences: false)
-        let lineText = e.span.line - 1 < lines.count ? String(lines[e.span.line - 1]) : ""
+        // split on scalars: "\r\n" is one Character in Swift
+        let lines = (e.sourceText ?? source).unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+        var lineText = e.span.line - 1 < lines.count ? String(String.UnicodeScalarView(lines[e.span.line - 1])) : ""
+        if lineText.hasSuffix("\r") { lineText.removeLast() }
         let num = String(e.span.line)
         let pad = String(repeating: " ", count: num.count + 1)
         out += "\(pad) \(blue)|\(reset)\n"

@@ -32,8 +32,8 @@ func fail(_ message: String) -> Never {
 
 var argv = Array(CommandLine.arguments.dropFirst())
 if let first = argv.first {
-    if first == "notebook" { LossNotebook.install(); exit(2) /*NB*/ }
-    if first == "test" { LossNotebook.install(); exit(2) /*NB*/ }
+    if first == "notebook" { LossNotebook.install(); exit(NotebookCLI.notebook(Array(argv.dropFirst()))) }
+    if first == "test" { LossNotebook.install(); exit(NotebookCLI.test(Array(argv.dropFirst()))) }
 }
 
 var json = false
@@ -74,11 +74,11 @@ while i < argv.count {
     i += 1
 }
 
-LossNotebook.install()
+let stdoutIsTTY = isatty(1) != 0
+LossNotebook.install(color: stdoutIsTTY && !json)
 let session = Session(precision: precision)
 session.scriptArgs = scriptArgs
 let stderrIsTTY = isatty(2) != 0
-let stdoutIsTTY = isatty(1) != 0
 
 func out(_ s: String) {
     fputs(s, stdout)

@@ -219,7 +219,7 @@ enum ClsKernel {
         if p.rank >= 1, y.shape == rows { return .indices }
         if y.rank == p.rank || p.rank == 0 {
             throw CoreError("\(fn): \(pn) and \(yn) must have the same shape, got \(formatShape(p.shape)) and \(formatShape(y.shape))",
-                            hint: p.rank >= 1 ? "class indices have \(pn)'s shape without its last axis, \(formatShape(rows))" : nil)
+                            hint: p.rank >= 2 ? "class indices have \(pn)'s shape without its last axis, \(formatShape(rows))" : nil)
         }
         throw CoreError("\(fn): \(yn) must have \(pn)'s shape \(formatShape(p.shape)) (\(sameMeaning)) or \(formatShape(rows)) (class indices), got \(formatShape(y.shape))")
     }

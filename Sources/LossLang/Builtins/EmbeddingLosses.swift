@@ -47,7 +47,11 @@ func installEmbeddingLosses(_ r: Registry) {
             .from(try Losses.triplet(anchor: a.tensor("anchor"), positive: a.tensor("positive"), negative: a.tensor("negative"),
                                      margin: a.double("margin"), norm: a.double("norm"), swap: a.bool("swap"),
                                      squared: a.bool("squared"), reduction: embReduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.tripletBackward(anchor: a.tensor("anchor"), positive: a.tensor("positive"), negative: a.tensor("negative"),
+                                    margin: a.double("margin"), norm: a.double("norm"), swap: a.bool("swap"),
+                                    squared: a.bool("squared"), reduction: embReduction(a), upstream: g)
+        })
 
     r.add(Builtin(
         "contrastive", group: .embedding,
@@ -72,7 +76,10 @@ func installEmbeddingLosses(_ r: Registry) {
         impl: { a in
             .from(try Losses.contrastive(a.tensor("x1"), a.tensor("x2"), a.tensor("y"), margin: a.double("margin"),
                                          similar: a.double("similar"), reduction: embReduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.contrastiveBackward(a.tensor("x1"), a.tensor("x2"), a.tensor("y"), margin: a.double("margin"),
+                                        similar: a.double("similar"), reduction: embReduction(a), upstream: g)
+        })
 
     r.add(Builtin(
         "margin_ranking", group: .embedding,
@@ -95,7 +102,10 @@ func installEmbeddingLosses(_ r: Registry) {
         impl: { a in
             .from(try Losses.marginRanking(a.tensor("x1"), a.tensor("x2"), a.tensor("y"), margin: a.double("margin"),
                                            reduction: embReduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.marginRankingBackward(a.tensor("x1"), a.tensor("x2"), a.tensor("y"), margin: a.double("margin"),
+                                          reduction: embReduction(a), upstream: g)
+        })
 
     r.add(Builtin(
         "cosine_embedding", group: .embedding,
@@ -120,7 +130,10 @@ func installEmbeddingLosses(_ r: Registry) {
         impl: { a in
             .from(try Losses.cosineEmbedding(a.tensor("x1"), a.tensor("x2"), a.tensor("y"), margin: a.double("margin"),
                                              reduction: embReduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.cosineEmbeddingBackward(a.tensor("x1"), a.tensor("x2"), a.tensor("y"), margin: a.double("margin"),
+                                            reduction: embReduction(a), upstream: g)
+        })
 
     r.add(Builtin(
         "infonce", group: .embedding,
@@ -146,7 +159,12 @@ func installEmbeddingLosses(_ r: Registry) {
             return .from(try Losses.infoNCE(query: a.tensor("query"), positive: a.tensor("positive"),
                                             negatives: a.optionalTensor("negatives"), temperature: a.double("temperature"),
                                             negativeMode: mode, reduction: embReduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.infoNCEBackward(query: a.tensor("query"), positive: a.tensor("positive"),
+                                    negatives: a.optionalTensor("negatives"), temperature: a.double("temperature"),
+                                    negativeMode: InfoNCENegativeMode(rawValue: try a.string("negative_mode")) ?? .unpaired,
+                                    reduction: embReduction(a), upstream: g)
+        })
 
     r.add(Builtin(
         "ntxent", group: .embedding,
@@ -168,7 +186,10 @@ func installEmbeddingLosses(_ r: Registry) {
         impl: { a in
             .from(try Losses.ntXent(a.tensor("z1"), a.tensor("z2"), temperature: a.double("temperature"),
                                     reduction: embReduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.ntXentBackward(a.tensor("z1"), a.tensor("z2"), temperature: a.double("temperature"),
+                                   reduction: embReduction(a), upstream: g)
+        })
 
     r.add(Builtin(
         "mnr", aliases: ["multiple_negatives_ranking"], group: .embedding,
@@ -195,7 +216,11 @@ func installEmbeddingLosses(_ r: Registry) {
             .from(try Losses.multipleNegativesRanking(anchor: a.tensor("anchor"), positive: a.tensor("positive"),
                                                       negatives: a.optionalTensor("negatives"), scale: a.double("scale"),
                                                       symmetric: a.bool("symmetric"), reduction: embReduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.multipleNegativesRankingBackward(anchor: a.tensor("anchor"), positive: a.tensor("positive"),
+                                                     negatives: a.optionalTensor("negatives"), scale: a.double("scale"),
+                                                     symmetric: a.bool("symmetric"), reduction: embReduction(a), upstream: g)
+        })
 
     r.add(Builtin(
         "ge2e", group: .embedding,
@@ -222,7 +247,11 @@ func installEmbeddingLosses(_ r: Registry) {
             let method = GE2EMethod(rawValue: try a.choice("method", GE2EMethod.allCases.map(\.rawValue))) ?? .softmax
             return .from(try Losses.ge2e(a.tensor("e"), speakers: a.optionalInt("speakers"), method: method,
                                          w: a.double("w"), b: a.double("b"), reduction: embReduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.ge2eBackward(a.tensor("e"), speakers: a.optionalInt("speakers"),
+                                 method: GE2EMethod(rawValue: try a.string("method")) ?? .softmax,
+                                 w: a.double("w"), b: a.double("b"), reduction: embReduction(a), upstream: g)
+        })
 
     let classParams = [
         Param("x", "features [N, D] (or [D])"),
@@ -257,7 +286,10 @@ func installEmbeddingLosses(_ r: Registry) {
         impl: { a in
             .from(try Losses.arcface(a.tensor("x"), a.tensor("W"), a.tensor("y"), s: a.double("s"), m: a.double("m"),
                                      easyMargin: a.bool("easy_margin"), reduction: embReduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.arcfaceBackward(a.tensor("x"), a.tensor("W"), a.tensor("y"), s: a.double("s"), m: a.double("m"),
+                                    easyMargin: a.bool("easy_margin"), reduction: embReduction(a), upstream: g)
+        })
 
     r.add(Builtin(
         "cosface", group: .embedding,
@@ -277,7 +309,10 @@ func installEmbeddingLosses(_ r: Registry) {
         impl: { a in
             .from(try Losses.cosface(a.tensor("x"), a.tensor("W"), a.tensor("y"), s: a.double("s"), m: a.double("m"),
                                      reduction: embReduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.cosfaceBackward(a.tensor("x"), a.tensor("W"), a.tensor("y"), s: a.double("s"), m: a.double("m"),
+                                    reduction: embReduction(a), upstream: g)
+        })
 
     r.add(Builtin(
         "sphereface", group: .embedding,
@@ -297,7 +332,10 @@ func installEmbeddingLosses(_ r: Registry) {
         output: "[0.44837, 0.86946]",
         impl: { a in
             .from(try Losses.sphereface(a.tensor("x"), a.tensor("W"), a.tensor("y"), m: a.int("m"), reduction: embReduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.spherefaceBackward(a.tensor("x"), a.tensor("W"), a.tensor("y"), m: a.int("m"), reduction: embReduction(a),
+                                       upstream: g)
+        })
 
     r.add(Builtin(
         "center_loss", group: .embedding,
@@ -317,5 +355,8 @@ func installEmbeddingLosses(_ r: Registry) {
         output: "0.5",
         impl: { a in
             .from(try Losses.centerLoss(a.tensor("x"), a.tensor("centers"), a.tensor("y"), reduction: embReduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.centerLossBackward(a.tensor("x"), a.tensor("centers"), a.tensor("y"), reduction: embReduction(a),
+                                       upstream: g)
+        })
 }
