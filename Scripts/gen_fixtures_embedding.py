@@ -22,6 +22,10 @@ References, per built-in:
 Run by hand:  pip install torch info-nce-pytorch sentence-transformers pytorch-metric-learning
               python3 Scripts/gen_fixtures_embedding.py
 It also prints each registry example with its display text (6 significant digits).
+
+"grad_cases" (ignored by the generic fixture test) hold torch autograd gradients of
+upstream·loss with respect to every differentiable input, hyperparameters included; the
+upstream gradient is a number for "mean"/"sum" and a random tensor for "none".
 """
 import json
 import math

@@ -248,7 +248,8 @@ public final class Registry {
         [installCoreBuiltins, installMathBuiltins, installReductionBuiltins, installTensorBuiltins,
          installActivationBuiltins, installRandomBuiltins, installIOBuiltins, installHigherOrderBuiltins,
          installInformationLosses, installClassificationLosses, installEmbeddingLosses,
-         installSegmentationLosses, installRegressionLosses, installPlotBuiltins, installGradBuiltins]
+         installSegmentationLosses, installRegressionLosses, installPlotBuiltins, installGradBuiltins,
+         installCoreGradients]
     }
 }
 

@@ -294,6 +294,13 @@ final class CoreOpsTests: XCTestCase {
         // np.arange(24.).reshape(2, 3, 4).T
         assertClose(try Tensor((0..<24).map(Double.init)).reshaped([2, 3, 4]).transposed(), [4, 3, 2], CoreRef.transpose3, rtol: 0, atol: 0)
         XCTAssertEqual(try x.reshaped([2, 3]).transposed().data, [0, 3, 1, 4, 2, 5])
+        // the blocked 2-d path: x.T[j, i] == x[i, j] across block edges
+        let big = try Tensor((0..<(37 * 70)).map(Double.init)).reshaped([37, 70])
+        let bt = big.transposed()
+        XCTAssertEqual(bt.shape, [70, 37])
+        for (i, j) in [(0, 0), (5, 69), (31, 32), (32, 31), (36, 33), (36, 69)] { XCTAssertEqual(bt.data[j * 37 + i], big.data[i * 70 + j]) }
+        XCTAssertEqual(bt.transposed(), big)
+        XCTAssertEqual(try big.permuted([0, 1]), big)
         XCTAssertEqual(x.transposed(), x)
         XCTAssertEqual(try x.reshaped([2, 3]).flattened(), x)
         XCTAssertEqual(Tensor(scalar: 4).flattened().shape, [1])

@@ -140,4 +140,43 @@ final class EmbeddingTests: XCTestCase {
         assertClose(try Losses.arcface(A, W, y), [42.11145998265802], rtol: 1e-11)
         assertClose(try Losses.ge2e(Tensor(shape: [8, 8, d], data: av), reduction: .sum), [224.7331885677428], rtol: 1e-11)
     }
+
+    /// The analytic backward passes agree with central differences (torch autograd values are
+    /// checked in LossLangTests/EmbeddingFixtureTests against the fixture's grad_cases).
+    func testGradientsMatchFiniteDifferences() throws {
+        func check(_ name: String, _ x: Tensor, _ f: (Tensor) throws -> Double, _ grad: Tensor, tol: Double = 1e-6) rethrows {
+            XCTAssertEqual(grad.shape, x.shape, name)
+            for i in 0..<x.count {
+                var xp = x, xm = x
+                let h = 1e-6 * Swift.max(1, Swift.abs(x.data[i]))
+                xp.data[i] += h; xm.data[i] -= h
+                let fd = (try f(xp) - f(xm)) / (2 * h)
+                XCTAssertEqual(grad.data[i], fd, accuracy: tol * Swift.max(1, Swift.abs(fd)), "\(name)[\(i)]")
+            }
+        }
+        let one = Tensor(scalar: 1)
+        let e = Tensor(shape: [2, 3, 2], data: [1, 0.1, 0.8, 0.2, 0.5, 0.7, 0.1, 1, 0.3, 0.9, -0.2, 1])
+        let ge = try Losses.ge2eBackward(e, method: .contrast, w: 4, b: -1, upstream: one)
+        try check("ge2e contrast", e, { try Losses.ge2e($0, method: .contrast, w: 4, b: -1).data[0] }, try XCTUnwrap(ge["e"]))
+        let W = m([[1, 0.2], [0.1, 1], [-1, 0.3]])
+        let x = m([[2, 0.5], [-0.3, 1], [-1, 0.1]])
+        let y = v([0, 1, 0])
+        let sf = try Losses.spherefaceBackward(x, W, y, upstream: one)
+        try check("sphereface x", x, { try Losses.sphereface($0, W, y).data[0] }, try XCTUnwrap(sf["x"]))
+        try check("sphereface W", W, { try Losses.sphereface(x, $0, y).data[0] }, try XCTUnwrap(sf["W"]))
+        let af = try Losses.arcfaceBackward(x, W, y, s: 4, m: 0.5, upstream: one)  // row 2 takes the θ + m > π fallback
+        try check("arcface x", x, { try Losses.arcface($0, W, y, s: 4, m: 0.5).data[0] }, try XCTUnwrap(af["x"]))
+        try check("arcface W", W, { try Losses.arcface(x, $0, y, s: 4, m: 0.5).data[0] }, try XCTUnwrap(af["W"]))
+        let mn = try Losses.multipleNegativesRankingBackward(anchor: q, positive: k, negatives: negU, scale: 3, symmetric: true,
+                                                             upstream: one)
+        try check("mnr anchor", q, { try Losses.multipleNegativesRanking(anchor: $0, positive: k, negatives: negU, scale: 3, symmetric: true).data[0] },
+                  try XCTUnwrap(mn["anchor"]))
+        try check("mnr negatives", negU, { try Losses.multipleNegativesRanking(anchor: q, positive: k, negatives: $0, scale: 3, symmetric: true).data[0] },
+                  try XCTUnwrap(mn["negatives"]))
+        let nt = try Losses.ntXentBackward(q, k, temperature: 0.5, upstream: one)
+        try check("ntxent z2", k, { try Losses.ntXent(q, $0, temperature: 0.5).data[0] }, try XCTUnwrap(nt["z2"]))
+        let tau = try XCTUnwrap(nt["temperature"]).data[0]
+        let fdTau = (try Losses.ntXent(q, k, temperature: 0.5 + 1e-6).data[0] - Losses.ntXent(q, k, temperature: 0.5 - 1e-6).data[0]) / 2e-6
+        XCTAssertEqual(tau, fdTau, accuracy: 1e-6)
+    }
 }

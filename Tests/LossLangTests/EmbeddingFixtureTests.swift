@@ -135,13 +135,80 @@ final class EmbeddingFixtureTests: XCTestCase {
         XCTAssertEqual(failures, 0)
     }
 
+    struct GradCase: Decodable {
+        let name: String
+        let fn: String
+        let args: [Arg]
+        let kwargs: [String: Arg]
+        let upstream: Arg
+        let expected: [String: Arg]
+    }
+
+    struct GradFile: Decodable { let grad_cases: [GradCase] }
+
+    func loadGradCases() throws -> [GradCase] {
+        let url = try XCTUnwrap(Bundle.module.url(forResource: "embedding", withExtension: "json", subdirectory: "Fixtures")
+            ?? Bundle.module.url(forResource: "embedding", withExtension: "json"))
+        return try JSONDecoder().decode(GradFile.self, from: Data(contentsOf: url)).grad_cases
+    }
+
+    /// The registry's gradient rules against torch autograd (d(upstream·loss)/d input, hyperparameters included).
+    func testGradientRules() throws {
+        let cases = try loadGradCases()
+        XCTAssertGreaterThan(cases.count, 90)
+        var failures = 0
+        var seen = Set<String>()
+        for c in cases {
+            seen.insert(c.fn)
+            let b = try XCTUnwrap(Registry.standard[c.fn])
+            let rule = try XCTUnwrap(b.backward, "\(c.fn) has no gradient rule")
+            let kwargs = c.kwargs.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value.v) }
+            let args = try b.bind(positional: c.args.map(\.v), keywords: kwargs, caller: caller)
+            let out = try XCTUnwrap(try b.impl(args).asTensor)
+            let up = try XCTUnwrap(c.upstream.v.asTensor)
+            let grads = try rule(args, out, up)
+            for (param, want) in c.expected {
+                guard let got = grads[param], let w = want.v.asTensor else {
+                    XCTFail("\(c.name): no gradient for \(param)"); failures += 1; continue
+                }
+                if got.count != w.count || (w.rank > 0 && got.shape != w.shape) {
+                    XCTFail("\(c.name): gradient for \(param) has shape \(formatShape(got.shape)), expected \(formatShape(w.shape))")
+                    failures += 1; continue
+                }
+                let scale = w.data.map { Swift.abs($0) }.max() ?? 0
+                if let i = got.data.indices.first(where: { Swift.abs(got.data[$0] - w.data[$0]) > Swift.max(1e-9 * Swift.abs(w.data[$0]), 1e-11 * Swift.max(scale, 1)) }) {
+                    XCTFail("\(c.name): d/d\(param)[\(i)] is \(got.data[i]), expected \(w.data[i])"); failures += 1
+                }
+            }
+        }
+        XCTAssertEqual(seen, Set(Self.embeddingLosses))
+        XCTAssertEqual(failures, 0)
+    }
+
+    /// `grad` in the language reaches the rules: d triplet / d anchor through the interpreter.
+    func testGradThroughTheInterpreter() throws {
+        let c = try XCTUnwrap(try loadGradCases().first { $0.name == "grad/triplet/p2/swap1/mean" })
+        let kw = c.kwargs.sorted { $0.key < $1.key }.map { "\($0.key): \(literal($0.value.v, precision: 17))" }
+        let src = "grad(x -> triplet(x, \(literal(c.args[1].v, precision: 17)), \(literal(c.args[2].v, precision: 17)), "
+            + "\(kw.joined(separator: ", "))), \(literal(c.args[0].v, precision: 17)))"
+        let session = Session(precision: 17)
+        var shown: [Value] = []
+        session.onOutput = { if case .value(let v, _) = $0 { shown.append(v) } }
+        if let err = session.run(src, file: "<grad>") { XCTFail("\(src): \(err)"); return }
+        let got = try XCTUnwrap(shown.first?.asTensor)
+        let want = try XCTUnwrap(c.expected["anchor"]?.v.asTensor)
+        XCTAssertEqual(got.shape, want.shape)
+        for (x, y) in zip(got.data, want.data) { XCTAssertEqual(x, y, accuracy: 1e-9 * Swift.max(1, Swift.abs(y))) }
+    }
+
     /// How a fixture argument is written in an example: `[[1, 0], [0, 1]]`, `0.5`, `"none"`.
-    func literal(_ v: Value) -> String {
+    func literal(_ v: Value, precision: Int = 6) -> String {
+        if case .number(let x) = v { return Display.number(x, precision: precision) }
         guard case .tensor(let t) = v else { return Display.literal(v) }
         func nest(_ dim: Int, _ offset: Int) -> String {
             let n = t.shape[dim]
             if dim == t.rank - 1 {
-                return "[" + (0..<n).map { Display.number(t.data[offset + $0]) }.joined(separator: ", ") + "]"
+                return "[" + (0..<n).map { Display.number(t.data[offset + $0], precision: precision) }.joined(separator: ", ") + "]"
             }
             let stride = t.shape[(dim + 1)...].reduce(1, *)
             return "[" + (0..<n).map { nest(dim + 1, offset + $0 * stride) }.joined(separator: ", ") + "]"

@@ -40,7 +40,8 @@ func installEmbeddingLosses(_ r: Registry) {
             + "`triplet_margin_loss` (p: norm, eps 1e-6 added to the difference, margin > 0 required); `squared: true` is "
             + "FaceNet's ‖f(a) − f(p)‖² − ‖f(a) − f(n)‖² + α, which torch does not offer.",
         notes: rowsNote + " The eps keeps zero distances differentiable (a == p == n gives exactly the margin); "
-            + "squared: true needs norm 2.",
+            + "squared: true needs norm 2. grad: with respect to anchor, positive, negative and margin (torch's rules: the "
+            + "hinge passes the gradient where its argument is ≥ 0, swap ties share it).",
         example: "triplet([[0, 0], [1, 1]], [[0, 1], [1, 2]], [[1, 0.5], [1, 1.5]], reduction: \"none\")",
         output: "[0.881966, 1.5]",
         impl: { a in
@@ -70,7 +71,7 @@ func installEmbeddingLosses(_ r: Registry) {
             + "hinges without the ½ and squares, and many tutorials write y·d² + (1 − y)·max(0, m − d)² (similar: 1, no ½).",
         notes: rowsNote + " In the paper y = 0 marks similar pairs (the default here); with similar: 1, y = 1 marks "
             + "similar pairs. Labels other than 0 and 1 are an error. A zero distance is fine: ½·0 for a similar pair, "
-            + "½·margin² for a dissimilar one.",
+            + "½·margin² for a dissimilar one. grad: with respect to x1, x2 and margin (0 at a zero distance).",
         example: "contrastive([[0, 0], [1, 1]], [[0.3, 0.4], [1.2, 1]], [0, 1], reduction: \"none\")",
         output: "[0.125, 0.32]",
         impl: { a in
@@ -96,7 +97,8 @@ func installEmbeddingLosses(_ r: Registry) {
             + "Ordinal Regression (ICANN); T. Joachims 2002, Optimizing Search Engines using Clickthrough Data (KDD). "
             + "Same as torch `margin_ranking_loss` / `nn.MarginRankingLoss`, except that labels other than ±1 are an "
             + "error here (torch puts any y into the formula).",
-        notes: "Element-wise: x1, x2 and y broadcast together (NumPy rules) and every element is a sample.",
+        notes: "Element-wise: x1, x2 and y broadcast together (NumPy rules) and every element is a sample. "
+            + "grad: with respect to x1, x2 and margin.",
         example: "margin_ranking([0.8, 0.3, 0.5], [0.4, 0.6, 0.5], [1, 1, -1], margin: 0.1, reduction: \"none\")",
         output: "[0, 0.4, 0.1]",
         impl: { a in
@@ -124,7 +126,7 @@ func installEmbeddingLosses(_ r: Registry) {
             + "`cosine_embedding_loss` / `nn.CosineEmbeddingLoss`, including its eps (float32 1e-12 inside each squared "
             + "norm, so zero vectors have cosine 0), except that labels other than ±1 are an error here (torch gives "
             + "them loss 0).",
-        notes: rowsNote,
+        notes: rowsNote + " grad: with respect to x1, x2 and margin.",
         example: "cosine_embedding([[1, 0], [1, 1]], [[1, 1], [-1, 2]], [1, -1], margin: 0.2, reduction: \"none\")",
         output: "[0.292893, 0.116228]",
         impl: { a in
@@ -151,7 +153,8 @@ func installEmbeddingLosses(_ r: Registry) {
             + "(arXiv:1807.03748). Same as `info_nce` of the info-nce-pytorch package (RElbers), with the same defaults; "
             + "the paper scores with a log-bilinear f_k instead of the cosine.",
         notes: "Without negatives, the logits are Q̂·K̂ᵀ/τ with the positives on the diagonal (in-batch negatives), "
-            + "which is mnr with scale 1/τ. Embeddings are L2-normalised as torch's F.normalize (a zero row has cosine 0).",
+            + "which is mnr with scale 1/τ. Embeddings are L2-normalised as torch's F.normalize (a zero row has cosine 0). "
+            + "grad: with respect to query, positive, negatives and temperature (learned in CLIP-style training).",
         example: "infonce([[1, 0], [0, 1]], [[0.9, 0.1], [0.2, 0.8]])",
         output: "0.000365076",
         impl: { a in
@@ -180,7 +183,7 @@ func installEmbeddingLosses(_ r: Registry) {
             + "Representations (ICML). The mean equals pytorch-metric-learning `NTXentLoss` with labels "
             + "[0…N−1, 0…N−1]; SimCLR's code defaults to τ = 0.1 (the paper also uses 0.5).",
         notes: "Samples are the 2N anchors, z1's rows then z2's: reduction \"none\" gives 2N values, and \"mean\" is the "
-            + "paper's L = 1/(2N) Σ_k [ℓ(2k−1, 2k) + ℓ(2k, 2k−1)].",
+            + "paper's L = 1/(2N) Σ_k [ℓ(2k−1, 2k) + ℓ(2k, 2k−1)]. grad: with respect to z1, z2 and temperature.",
         example: "ntxent([[1, 0], [0, 1]], [[0.9, 0.1], [0.2, 0.8]], temperature: 0.5)",
         output: "0.343827",
         impl: { a in
@@ -209,7 +212,8 @@ func installEmbeddingLosses(_ r: Registry) {
             + "transformers `MultipleNegativesRankingLoss` (scale 20, cos_sim) on precomputed embeddings; symmetric: true "
             + "is `MultipleNegativesSymmetricRankingLoss` (the backward direction scores positives against anchors only). "
             + "Several hard-negative columns of sentence-transformers are rows stacked here: concat(n1, n2, axis: 0).",
-        notes: "Embeddings are L2-normalised as torch's F.normalize. With scale 1/τ and no negatives this is infonce.",
+        notes: "Embeddings are L2-normalised as torch's F.normalize. With scale 1/τ and no negatives this is infonce. "
+            + "grad: with respect to anchor, positive, negatives and scale.",
         example: "mnr([[1, 0], [0, 1]], [[0.9, 0.1], [0.2, 0.8]], scale: 5)",
         output: "0.0182939",
         impl: { a in
@@ -240,7 +244,8 @@ func installEmbeddingLosses(_ r: Registry) {
             + "(ICASSP). No torch counterpart; w and b are plain numbers here, not learned parameters.",
         notes: "M ≥ 2 (the own centroid needs another utterance). Embeddings are L2-normalised first, as the paper's are; "
             + "cosines use normalised centroids (eps 1e-12, so a zero centroid has cosine 0). reduction \"none\" gives "
-            + "[N, M] for 3-D e and [N·M] for 2-D e; \"sum\" is the paper's L_G. \"contrast\" needs N ≥ 2.",
+            + "[N, M] for 3-D e and [N·M] for 2-D e; \"sum\" is the paper's L_G. \"contrast\" needs N ≥ 2. "
+            + "grad: with respect to e, w and b (the paper learns w and b).",
         example: "ge2e([[[1, 0], [0.8, 0.2]], [[0, 1], [0.3, 0.9]]])",
         output: "0.00232234",
         impl: { a in
@@ -280,7 +285,8 @@ func installEmbeddingLosses(_ r: Registry) {
             + "φ = cos θ·cos m − sin θ·sin m = cos(θ + m) only where cos θ_y > th, i.e. θ_y + m < π, and cos θ_y − mm "
             + "elsewhere (so at exactly θ_y + m = π the fallback is used), which is SPEC's \"cos θ_y − m·sin m where "
             + "θ_y + m > π\": past π, cos(θ + m) would increase again and reward a worse angle. sin θ = √clamp(1 − cos²θ, 0, 1), "
-            + "so cos θ = ±1 stays finite.",
+            + "so cos θ = ±1 stays finite. grad: with respect to x, W and s; where sin θ = 0 the sin θ term's derivative "
+            + "is taken as 0 (torch would give inf/nan there).",
         example: "arcface([[1, 0.2], [-0.3, 1]], [[1, 0], [0, 1], [-1, 0]], [0, 1], s: 8, reduction: \"none\")",
         output: "[0.0103754, 0.0357362]",
         impl: { a in
@@ -303,7 +309,7 @@ func installEmbeddingLosses(_ r: Registry) {
         reference: "H. Wang, Y. Wang, Z. Zhou, X. Ji, D. Gong, J. Zhou, Z. Li, W. Liu 2018, CosFace: Large Margin Cosine Loss "
             + "for Deep Face Recognition (CVPR). Same as insightface `CosFace` (default m 0.4 there) followed by "
             + "cross-entropy; also called AM-Softmax (Wang, Cheng, Liu, Liu 2018).",
-        notes: marginNotes,
+        notes: marginNotes + " grad: with respect to x, W and s.",
         example: "cosface([[1, 0.2], [-0.3, 1]], [[1, 0], [0, 1], [-1, 0]], [0, 1], s: 8, reduction: \"none\")",
         output: "[0.0304731, 0.0749084]",
         impl: { a in
@@ -327,7 +333,8 @@ func installEmbeddingLosses(_ r: Registry) {
             + "Recognition (CVPR). Matches sphereface_pytorch `AngleLinear` + `AngleLoss` at λ = 0: the training recipes "
             + "blend the target logit as (λ·cos θ_y + ψ(θ_y))/(1 + λ), annealing λ down to a minimum of 5, which is not done here.",
         notes: rowsNote + " The rows of W are L2-normalised, x is not (its norm scales the logits); cos mθ is the "
-            + "Chebyshev polynomial T_m(cos θ), as in the paper's implementation.",
+            + "Chebyshev polynomial T_m(cos θ), as in the paper's implementation. grad: with respect to x and W, with k "
+            + "held constant (as the reference implementation, which detaches θ).",
         example: "sphereface([[2, 0.5], [-0.3, 1]], [[1, 0], [0, 1], [-1, 0]], [0, 1], reduction: \"none\")",
         output: "[0.44837, 0.86946]",
         impl: { a in
@@ -350,7 +357,8 @@ func installEmbeddingLosses(_ r: Registry) {
         reference: "Y. Wen, K. Zhang, Z. Li, Y. Qiao 2016, A Discriminative Feature Learning Approach for Deep Face Recognition "
             + "(ECCV). \"sum\" is the paper's L_C = ½ Σ_i ‖x_i − c_{y_i}‖²; the popular PyTorch port (KaiyangZhou) reports "
             + "Σ‖x − c‖² / N without the ½ and clamps each distance to [1e-12, 1e12].",
-        notes: rowsNote + " It is used next to a softmax loss (weight λ); the centers are given here, not updated.",
+        notes: rowsNote + " It is used next to a softmax loss (weight λ); the centers are given here, not updated "
+            + "(the paper moves them towards the class means with rate α). grad: with respect to x and centers.",
         example: "center_loss([[1, 2], [0, 1]], [[1, 1], [0, 0]], [0, 1])",
         output: "0.5",
         impl: { a in

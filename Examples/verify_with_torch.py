@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""Checks every number the example notebooks display against an independent computation
+in NumPy / PyTorch / scikit-learn / sentence-transformers (or a paper's published value).
+
+usage: python3 Examples/verify_with_torch.py [NAME…]      (LOSS=path/to/loss, default .build/debug/loss)
+
+For each Examples/NAME.loss, `loss --json` prints one JSON line per displayed value, in order.
+REFERENCE[NAME] lists the value each of those lines must have, computed here without `loss`
+(None skips a line: plots, strings). Numbers must agree to rtol 1e-9 (atol 1e-12). This is
+not part of CI (it needs torch); run it whenever an example's numbers change.
+"""
+import json
+import math
+import os
+import subprocess
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+torch.set_default_dtype(torch.float64)
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+REFERENCE = {}
+
+
+def example(name):
+    def register(f):
+        REFERENCE[name] = f
+        return f
+    return register
+
+
+def T(x):
+    return torch.tensor(x, dtype=torch.float64)
+
+
+def val(x):
+    """A torch tensor / numpy array / float as a plain Python value."""
+    if isinstance(x, torch.Tensor):
+        x = x.detach().numpy()
+    if isinstance(x, np.ndarray):
+        return x.astype(float)
+    return x
+
+
+PLOT = None   # a displayed plot: not compared
+
+
+# ---------------------------------------------------------------- 01 focal loss, Figure 1
+def focal_ref(p, y, gamma, alpha=None):
+    """Lin et al. 2017, element-wise on probabilities: −α_t (1 − p_t)^γ log p_t."""
+    p, y = np.asarray(p, float), np.asarray(y, float)
+    pt = np.where(y == 1, p, 1 - p)
+    loss = -((1 - pt) ** gamma) * np.log(pt)
+    if alpha is not None:
+        loss = loss * np.where(y == 1, alpha, 1 - alpha)
+    return loss
+
+
+def torchvision_sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0):
+    """torchvision.ops.sigmoid_focal_loss, verbatim (reduction "none")."""
+    p = torch.sigmoid(inputs)
+    ce_loss = F.binary_cross_entropy_with_logits(inputs, targets, reduction="none")
+    p_t = p * targets + (1 - p) * (1 - targets)
+    loss = ce_loss * ((1 - p_t) ** gamma)
+    if alpha >= 0:
+        alpha_t = alpha * targets + (1 - alpha) * (1 - targets)
+        loss = alpha_t * loss
+    return loss
+
+
+@example("01_focal_loss_figure1")
+def _():
+    gammas = [0, 0.5, 1, 2, 5]
+    fl = lambda pt: np.array([focal_ref(pt, 1, g) for g in gammas])
+    ratio = lambda pt: 1 / (1 - pt) ** 2
+    pt1000 = 1 - 1 / math.sqrt(1000)
+    out = [PLOT, fl(0.1), fl(0.5), fl(0.9), ratio(0.9), ratio(0.968), pt1000, ratio(pt1000)]
+    ce_easy = F.binary_cross_entropy(T([0.01] * 100000), T([0.0] * 100000), reduction="sum")
+    ce_hard = F.binary_cross_entropy(T([0.1] * 100), T([1.0] * 100), reduction="sum")
+    out.append([val(ce_easy), val(ce_hard)])
+    out.append([focal_ref([0.01] * 100000, [0] * 100000, 2).sum(), focal_ref([0.1] * 100, [1] * 100, 2).sum()])
+    x, y = T([2.0, -1.0, 0.5, -3.0]), T([1.0, 0, 0, 1])
+    tv = torchvision_sigmoid_focal_loss(x, y)
+    out += [tv, tv.mean(), tv.mean()]
+    scores, labels = T([[1.0, 2.0, 0.5], [3.0, 0.1, -1.0]]), torch.tensor([0, 0])
+    ce = F.cross_entropy(scores, labels, reduction="none")
+    pt = torch.exp(-ce)
+    out += [ce, ce, (1 - pt) ** 2 * ce]
+    return out
+
+
+# ---------------------------------------------------------------- 02 Huber vs MSE vs MAE
+@example("02_huber_mse_mae")
+def _():
+    hub = lambda a, y, d=1.0: F.huber_loss(T(a), T(y), delta=d, reduction="none")
+    curves = lambda a: [a ** 2, abs(a), val(hub(a, 0.0))]
+    out = [PLOT, curves(0.5), curves(3.0)]
+    h = lambda a: float(hub(a, 0.0, 2.0))
+    eps = 1e-6
+    out += [[h(1), 0.5], [h(2), 2, 2], [h(5), 8], [(h(2) - h(2 - eps)) / eps, (h(2 + eps) - h(2)) / eps]]
+    r = [-4, -1.5, -0.2, 0, 0.7, 3]
+    out += [hub(r, [0.0] * 6, 2.0), 2 * F.smooth_l1_loss(T(r), T([0.0] * 6), beta=2.0, reduction="none")]
+    # minimisers: mean, median, and the root of sum psi_delta(y - c) (scipy), on the analytic side
+    from scipy.optimize import minimize_scalar
+    y = np.array([1, 2, 3, 4, 100.0])
+    hub_np = lambda e, d: np.where(np.abs(e) <= d, 0.5 * e * e, d * (np.abs(e) - 0.5 * d))
+    c1 = minimize_scalar(lambda c: hub_np(y - c, 1.0).mean(), bounds=(0, 30), method="bounded", options={"xatol": 1e-12}).x
+    c3 = minimize_scalar(lambda c: hub_np(y - c, 3.0).mean(), bounds=(0, 30), method="bounded", options={"xatol": 1e-12}).x
+    assert abs(c1 - 3) < 1e-6 and abs(c3 - 3.25) < 1e-6, (c1, c3)
+    out += [[y.mean(), np.median(y), 3.0], [22, 3], 3.25]
+    target, good, bad = T([3, -0.5, 2, 7]), T([2.5, 0, 2, 8]), T([2.5, 0, 2, 18])
+    for pr in (good, bad):
+        out.append([val(F.mse_loss(pr, target)), val(F.l1_loss(pr, target)), val(F.huber_loss(pr, target))])
+    out.append(math.sqrt(float(F.mse_loss(good, target))))
+    return out
+
+
+# ---------------------------------------------------------------- 03 KL divergence
+def kl_torch(p, q):
+    """D_KL(P‖Q) with torch's argument order: F.kl_div(log Q, P), summed over the last axis."""
+    p, q = T(p), T(q)
+    return F.kl_div(torch.log(q), p, reduction="none").sum(-1)
+
+
+@example("03_kl_divergence_cross_entropy")
+def _():
+    from scipy.stats import entropy as sp_entropy
+    P, Q = np.array([0.36, 0.48, 0.16]), np.full(3, 1 / 3)
+    out = [0.0852996013183706, 0.09745500678538754]          # Wikipedia's published values, to their 6 digits
+    assert abs(val(kl_torch(P, Q)) - 0.0852996) < 5e-8 and abs(val(kl_torch(Q, P)) - 0.097455) < 5e-7
+    out[0], out[1] = val(kl_torch(P, Q)), val(kl_torch(Q, P))
+    out += [P * np.log(P / Q), sp_entropy(P, Q), sp_entropy(P, Q) / math.log(2), 0.0]
+    H_PQ = -(P * np.log(Q)).sum()
+    out += [[H_PQ, sp_entropy(P, Q), sp_entropy(P)], True, [H_PQ, math.log(3), math.log(3)]]
+    coin = np.array([0.3, 0.7])
+    curves = lambda q: [-(coin * np.log([q, 1 - q])).sum(), sp_entropy(coin, [q, 1 - q]), sp_entropy([q, 1 - q], coin)]
+    out += [PLOT, curves(0.3), sp_entropy(coin), curves(0.9)]
+    Pb, Qb = np.array([[1, 0, 0], [0.2, 0.5, 0.3]]), np.array([[0.7, 0.2, 0.1], [0.3, 0.3, 0.4]])
+    ce = F.cross_entropy(torch.log(T(Qb)), T(Pb), reduction="none")   # soft targets
+    out += [kl_torch(Pb, Qb), [sp_entropy(r) for r in Pb], ce, ce]
+    out += [math.log(2), math.inf]
+    assert val(kl_torch([0.25, 0.25, 0.5], [0.5, 0.5, 0.0])) == math.inf
+    return out
+
+
+# ---------------------------------------------------------------- the checker
+def close(got, want, path):
+    if want is None:
+        return []
+    if isinstance(want, str):
+        return [] if got == want else [f"{path}: got {got!r}, want {want!r}"]
+    if isinstance(want, bool):
+        return [] if got is want else [f"{path}: got {got!r}, want {want!r}"]
+    if isinstance(want, (list, tuple)) and want and all(isinstance(w, str) for w in want):
+        return [] if got == list(want) else [f"{path}: got {got!r}, want {want!r}"]
+    w = np.asarray(val(want) if not isinstance(want, list) else np.array([val(v) for v in want], dtype=float), dtype=float)
+    if isinstance(got, dict) and "shape" in got:
+        g = np.array([float(v) if not isinstance(v, str) else float(v.replace("inf", "inf")) for v in got["data"]]).reshape(got["shape"])
+    elif isinstance(got, (int, float)):
+        g = np.array(float(got))
+    elif isinstance(got, str) and got in ("nan", "inf", "-inf"):
+        g = np.array(float(got))
+    else:
+        return [f"{path}: got {got!r}, want a number {w}"]
+    if g.shape != w.shape:
+        return [f"{path}: shape {g.shape}, want {w.shape}"]
+    if not np.allclose(g, w, rtol=1e-9, atol=1e-12, equal_nan=True):
+        return [f"{path}: got {g.tolist()}, want {w.tolist()}"]
+    return []
+
+
+def main(names):
+    loss = os.environ.get("LOSS", os.path.join(ROOT, ".build", "debug", "loss"))
+    names = names or sorted(REFERENCE)
+    missing = sorted(os.path.basename(f)[:-5] for f in os.listdir(HERE) if f.endswith(".loss") and f[:-5] not in REFERENCE)
+    failed = 0
+    for name in names:
+        path = os.path.join(HERE, name + ".loss")
+        run = subprocess.run([loss, "--json", path], capture_output=True, text=True, cwd=HERE)
+        lines = [json.loads(l) for l in run.stdout.splitlines() if l.strip()]
+        lines = [l for l in lines if not (isinstance(l, dict) and "print" in l)]
+        want = REFERENCE[name]()
+        problems = []
+        if run.returncode != 0:
+            problems.append(f"exit status {run.returncode}: {run.stderr.strip()}")
+        if len(lines) != len(want):
+            problems.append(f"{len(lines)} displayed values, reference has {len(want)}")
+        for i, (g, w) in enumerate(zip(lines, want)):
+            if w is PLOT and not (isinstance(g, dict) and "plot" in g) and w is not None:
+                problems.append(f"value {i + 1}: expected a plot")
+            problems += close(g, w, f"value {i + 1}")
+        if problems:
+            failed += 1
+            print(f"FAIL {name}")
+            for p in problems:
+                print("   ", p)
+        else:
+            print(f"ok   {name} ({len(want)} values)")
+    for m in missing:
+        print(f"NOTE {m}.loss has no reference here")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
