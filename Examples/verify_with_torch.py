@@ -146,6 +146,66 @@ def _():
     return out
 
 
+# ---------------------------------------------------------------- 04 cs231n SVM and softmax
+def loss_json(source):
+    """The values `loss --json -e SOURCE` displays (used only to fetch our random numbers)."""
+    loss = os.environ.get("LOSS", os.path.join(ROOT, ".build", "debug", "loss"))
+    run = subprocess.run([loss, "--json", "-e", source], capture_output=True, text=True, check=True)
+    out = []
+    for l in run.stdout.splitlines():
+        v = json.loads(l)
+        out.append(np.array(v["data"], float).reshape(v["shape"]) if isinstance(v, dict) else v)
+    return out
+
+
+@example("04_cs231n_svm_softmax")
+def _():
+    from sklearn.metrics import hinge_loss
+    scores = T([[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]])
+    labels = torch.tensor([0, 1, 2])
+    ww = lambda s, y, p=1, margin=1.0: F.multi_margin_loss(s, y, p=p, margin=margin, reduction="none") * s.shape[-1]
+    out = [ww(scores, labels), ww(scores, labels).mean(), [2.9, 0]]
+    assert np.allclose(val(ww(scores, labels)), [2.9, 0, 12.9]) and abs(float(ww(scores, labels).mean()) - 5.27) < 5e-3
+    out.append(ww(T([[13.0, -7, 11]]), torch.tensor([0]), margin=10.0)[0])
+    cs = [hinge_loss([int(y)], val(scores[i:i + 1]), labels=[0, 1, 2]) for i, y in enumerate(labels)]
+    out += [ww(scores, labels, p=2), cs, ww(scores, labels) / 3]
+    out += [torch.exp(scores[0]), torch.softmax(scores[0], -1), -torch.log_softmax(scores[0], -1)[0],
+            F.cross_entropy(scores, labels, reduction="none")]
+    s = T([[-2.85, 0.86, 0.28]])
+    out += [ww(s, torch.tensor([2]))[0], torch.softmax(s[0], -1), F.cross_entropy(s, torch.tensor([2]))]
+    assert round(float(ww(s, torch.tensor([2]))[0]), 2) == 1.58 and round(float(F.cross_entropy(s, torch.tensor([2]))), 2) == 1.04
+    three = T([[10, -2, 3], [10, -100, -100], [10, 9, 9]])
+    out += [ww(three, torch.tensor([0, 0, 0])), F.cross_entropy(three, torch.tensor([0, 0, 0]), reduction="none")]
+    s0 = T(loss_json("seed(0); 0.001 * randn([5, 10])")[0])
+    y0 = torch.tensor([3, 1, 4, 1, 5])
+    out += [ww(s0, y0).mean(), F.cross_entropy(s0, y0), math.log(10)]
+    return out
+
+
+# ---------------------------------------------------------------- 05 binary / multi-class / multi-label
+@example("05_binary_multiclass_multilabel")
+def _():
+    bce = lambda p, y: F.binary_cross_entropy(T(p), T(y))
+    bcel = lambda s, y, **k: F.binary_cross_entropy_with_logits(T(s), T(y), **k)
+    p = torch.sigmoid(T(1.2))
+    out = [PLOT, p, [val(bce(p, 1.0)), val(bce(p, 0.0))], [val(bcel(1.2, 1.0)), val(bcel(1.2, 0.0))],
+           [val(-torch.log(p)), val(-torch.log(1 - p))], torch.softmax(T([0, 1.2]), -1),
+           F.cross_entropy(T([[0, 1.2]]), torch.tensor([1]))]
+    pb, yb = T([0.9, 0.2, 0.6, 0.05]), T([1.0, 0, 1, 1])
+    out += [F.binary_cross_entropy(pb, yb, reduction="none"), F.binary_cross_entropy(pb, yb)]
+    scores, labels = T([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]]), torch.tensor([0, 1])
+    probs = torch.softmax(scores, -1)
+    ce = F.cross_entropy(scores, labels, reduction="none")
+    out += [probs, [1, 1], ce, ce, ce, ce.mean()]
+    soft = T([[0.7, 0.2, 0.1], [0, 1, 0]])
+    sce = F.cross_entropy(scores, soft, reduction="none")
+    out += [sce, sce]
+    mls, mlt = T([[2.0, -1.0, 0.5], [-0.3, 1.5, 2.2]]), T([[1.0, 0, 1], [0, 1, 1]])
+    el = F.binary_cross_entropy_with_logits(mls, mlt, reduction="none")
+    out += [torch.sigmoid(mls), torch.sigmoid(mls).sum(1), el, el.mean(), el.sum(1), torch.softmax(mls, -1)]
+    return out
+
+
 # ---------------------------------------------------------------- the checker
 def close(got, want, path):
     if want is None:

@@ -62,8 +62,15 @@ public final class Interpreter: FunctionCaller {
     // MARK: calls
 
     public func call(_ f: Function, _ args: [Value]) throws -> Value {
-        try callFunction(f, positional: args, keywords: [], at: nil)
+        let v = try callFunction(f, positional: args, keywords: [], at: nil)
+        if v.isTracked { trackedCallback = true }
+        return v
     }
+
+    /// Set when a built-in called back into a function that returned a value tracked by
+    /// the gradient tape: unless the built-in returns a tracked value itself (reduce does),
+    /// the gradient would be lost, so that is an error.
+    var trackedCallback = false
 
     func callFunction(_ f: Function, positional: [Value], keywords: [(name: String, value: Value)], at node: CallNode?) throws -> Value {
         switch f.kind {
@@ -82,7 +89,16 @@ public final class Interpreter: FunctionCaller {
                 throw CoreError(e.message, hint: e.hint)
             }
             do {
-                return AD.active ? try AD.callBuiltin(b, args) : try b.impl(args)
+                if !AD.active { return try b.impl(args) }
+                let saved = trackedCallback
+                trackedCallback = false
+                defer { trackedCallback = saved || trackedCallback }
+                let out = try AD.callBuiltin(b, args)
+                if trackedCallback && !out.isTracked && b.name != "grad" {
+                    throw CoreError("grad: cannot differentiate through \(b.name), which loses the gradient of the values f returns",
+                                    hint: "write it with tensor operations (e.g. x^2 instead of map(v -> v^2, x)), or with a for loop")
+                }
+                return out
             } catch let e as CoreError {
                 if let node = node { throw LangError(.value, e.message, node.span, hint: e.hint).located(node.unit) }
                 throw e

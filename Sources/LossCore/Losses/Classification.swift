@@ -12,8 +12,13 @@ import Foundation
 // (log-sum-exp, class sums) are processed one at a time; large inputs (> 2^20
 // elements) are split across two cores.
 //
-// The namespace `Losses` is declared by this family (see LossesNamespace.swift
-// until the lead moves the declaration here); other families extend it.
+// The namespace `Losses` is declared here; other families extend it. Analytic backward
+// passes (for `grad`) are in ClassificationBackward.swift.
+
+/// The losses of SPEC §4 as plain functions over `Tensor`, with their analytic backward
+/// passes; each family adds its own in an extension (Classification, Information,
+/// Embedding, Segmentation, Regression).
+public enum Losses {}
 
 /// The two multi-class hinge losses of `multiclass_hinge`.
 public enum MulticlassHingeVariant: String, CaseIterable, Sendable {
