@@ -33,6 +33,8 @@ def example(name):
 
 
 def T(x):
+    if isinstance(x, torch.Tensor):
+        return x.detach().to(torch.float64)
     return torch.tensor(x, dtype=torch.float64)
 
 
@@ -203,6 +205,117 @@ def _():
     mls, mlt = T([[2.0, -1.0, 0.5], [-0.3, 1.5, 2.2]]), T([[1.0, 0, 1], [0, 1, 1]])
     el = F.binary_cross_entropy_with_logits(mls, mlt, reduction="none")
     out += [torch.sigmoid(mls), torch.sigmoid(mls).sum(1), el, el.mean(), el.sum(1), torch.softmax(mls, -1)]
+    return out
+
+
+# ---------------------------------------------------------------- 06 PolyLoss
+def optax_poly_loss_cross_entropy(logits, labels, epsilon=2.0):
+    """optax.poly_loss_cross_entropy (labels one-hot), in torch."""
+    one_minus_pt = (labels * (1 - torch.softmax(logits, -1))).sum(-1)
+    return -(labels * torch.log_softmax(logits, -1)).sum(-1) + epsilon * one_minus_pt
+
+
+@example("06_polyloss_poly1_vs_ce")
+def _():
+    pt = 0.3
+    partial = lambda n: sum((1 - pt) ** j / j for j in range(1, n + 1))
+    assert abs(partial(50) + math.log(pt)) < 1e-9
+    out = [[partial(1), partial(2), partial(5), partial(50)], -math.log(pt)]
+    curves = lambda p: [-math.log(p) + e * (1 - p) for e in (0, 2, 1, -1)]
+    out += [PLOT, curves(0.3), curves(0.9), partial(50) - partial(1)]
+    logits, y = T([[2.0, 0.5, -1.0], [0.2, 0.1, 1.5]]), torch.tensor([0, 2])
+    pl = optax_poly_loss_cross_entropy(logits, F.one_hot(y, 3).double(), 2.0)
+    out += [pl, torch.softmax(logits, -1)[[0, 1], y], pl]
+    p, t = np.array([0.8, 0.3]), np.array([1, 0])
+    pt2 = np.where(t == 1, p, 1 - p)
+    out.append(-np.log(pt2) + (1 - pt2))
+    out += [-math.log(0.3) + 0.7 + 2 * 0.49] * 2
+    out += [-(0.7 ** 2) * math.log(0.3) + 0.7 ** 3] * 2
+    return out
+
+
+# ---------------------------------------------------------------- 07 ArcFace / CosFace / SphereFace
+def arcface_insightface(x, W, y, s=64.0, m=0.5, easy_margin=False):
+    """insightface's legacy ArcMarginProduct + cross-entropy (reduction "none")."""
+    cosine = F.linear(F.normalize(x), F.normalize(W))
+    sine = torch.sqrt((1.0 - cosine ** 2).clamp(0, 1))
+    phi = cosine * math.cos(m) - sine * math.sin(m)
+    if easy_margin:
+        phi = torch.where(cosine > 0, phi, cosine)
+    else:
+        phi = torch.where(cosine > math.cos(math.pi - m), phi, cosine - math.sin(math.pi - m) * m)
+    one_hot = F.one_hot(y, W.shape[0]).double()
+    return F.cross_entropy(s * (one_hot * phi + (1 - one_hot) * cosine), y, reduction="none")
+
+
+def cosface_ref(x, W, y, s=64.0, m=0.35):
+    cosine = F.linear(F.normalize(x), F.normalize(W))
+    return F.cross_entropy(s * (cosine - m * F.one_hot(y, W.shape[0]).double()), y, reduction="none")
+
+
+def sphereface_ref(x, W, y, m=4):
+    """A-Softmax (Liu et al. 2017): target ‖x‖ψ(θ_y), others ‖x‖cos θ_j, W normalised."""
+    norm = x.norm(dim=1, keepdim=True)
+    cosine = F.linear(F.normalize(x), F.normalize(W)).clamp(-1, 1)
+    theta = torch.acos(cosine)
+    k = torch.floor(m * theta / math.pi)
+    psi = (-1.0) ** k * torch.cos(m * theta) - 2 * k
+    one_hot = F.one_hot(y, W.shape[0]).double()
+    return F.cross_entropy(norm * (one_hot * psi + (1 - one_hot) * cosine), y, reduction="none")
+
+
+@example("07_arcface_cosface_margins")
+def _():
+    deg = math.pi / 180
+    arc_t = lambda t: math.cos(t + 0.5) if t + 0.5 <= math.pi else math.cos(t) - 0.5 * math.sin(0.5)
+    targets = lambda a: [math.cos(a * deg), arc_t(a * deg), math.cos(a * deg) - 0.35]
+    a_peak = (math.pi - 0.5) / 2
+    out = [PLOT, targets(30), targets(90), targets(170), 1 - math.cos(0.5),
+           [a_peak / deg, math.cos(a_peak) - math.cos(a_peak + 0.5), 2 * math.sin(0.25)]]
+    th = T([30, 60, 120, 170]) * deg
+    x = torch.stack([torch.cos(th), torch.sin(th)], 1)
+    W, y = T([[1, 0], [0, 1]]), torch.tensor([0, 0, 0, 0])
+    back = lambda L: torch.sin(th) - torch.log(torch.expm1(L))
+    L_arc = arcface_insightface(x, W, y, s=1.0)
+    out += [L_arc, back(L_arc), [arc_t(float(t)) for t in th], back(cosface_ref(x, W, y, s=1.0))]
+    out += [True, math.cos(170 * deg) - 0.5 * math.sin(0.5), back(arcface_insightface(x, W, y, s=1.0, easy_margin=True)), torch.cos(th)]
+    psi_back = back(sphereface_ref(x, W, y))
+    out += [psi_back, psi_back]
+    psi = lambda t: (-1) ** math.floor(4 * t / math.pi) * math.cos(4 * t) - 2 * math.floor(4 * t / math.pi)
+    assert np.allclose(val(psi_back), [psi(float(t)) for t in th])
+    feats = T([[1.0, 0.2, -0.1], [0.1, 0.9, 0.3], [-0.2, 0.1, 1.1]])
+    centres = T([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0.577, 0.577, 0.577]])
+    labels = torch.tensor([0, 1, 2])
+    out += [arcface_insightface(feats, centres, labels), cosface_ref(feats, centres, labels),
+            arcface_insightface(feats, centres, labels, m=0.0)]
+    return out
+
+
+# ---------------------------------------------------------------- 08 triplet and contrastive
+def contrastive_hadsell(x1, x2, Y, margin=1.0):
+    """Hadsell et al. 2006: (1 − Y)·½D² + Y·½·max(0, m − D)², Y = 1 for dissimilar pairs."""
+    d = (x1 - x2).norm(dim=-1)
+    return (1 - Y) * 0.5 * d ** 2 + Y * 0.5 * torch.clamp(margin - d, min=0) ** 2
+
+
+@example("08_triplet_contrastive_2d")
+def _():
+    E = T([[0.0, 0.0], [0.6, 0.0], [0.0, 0.8], [2.0, 2.0], [1.0, 0.3], [0.3, 0.5]])
+    D = torch.cdist(E, E)
+    a, p, n = E[[0, 0, 0]], E[[1, 1, 1]], E[[3, 4, 5]]
+    out = [D, F.triplet_margin_loss(a, p, n, margin=0.5, reduction="none"),
+           torch.clamp(D[0, 1] - D[0, [3, 4, 5]] + 0.5, min=0)]
+    sq = lambda u, v: ((u - v) ** 2).sum(-1)
+    out += [torch.clamp(sq(a, p) - sq(a, n) + 0.5, min=0)] * 2
+    out.append(F.triplet_margin_loss(a, p, n, margin=0.5, swap=True, reduction="none"))
+    x1, x2, Y = E[[0, 0, 0, 1, 0]], E[[1, 2, 5, 4, 3]], T([0, 0, 1, 1, 1])
+    c = contrastive_hadsell(x1, x2, Y)
+    d = (x1 - x2).norm(dim=-1)
+    out += [PLOT, c, d, c, c.mean()]
+    ys = 1 - Y
+    out += [ys * d ** 2 + (1 - ys) * torch.clamp(1 - d, min=0) ** 2] * 2
+    E3 = 3 * E
+    out += [contrastive_hadsell(E3[0], E3[5], T(1.0)), F.triplet_margin_loss(E3[[0]], E3[[1]], E3[[5]], margin=0.5)]
     return out
 
 

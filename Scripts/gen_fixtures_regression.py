@@ -8,7 +8,16 @@ References: torch float64 (l1_loss, mse_loss, huber_loss, smooth_l1_loss, poisso
 gaussian_nll_loss); log cosh with mpmath at 50 digits; Dice and Tversky written out in torch
 float64 from their formulas (SPEC §4.4); that formula agrees with MONAI 1.6 `DiceLoss` and
 `TverskyLoss` (smooth_nr = smooth_dr, each sample flattened to one channel) to 1 ulp — checked
-once by hand, MONAI is not needed here. Fixed seeds; run by hand:
+once by hand, MONAI is not needed here.
+
+Gradients ("grads", issue 4): for every case with an "expected" value, the torch.autograd (float64)
+gradient of the output (of out.sum() for reduction "none") with respect to each positional argument,
+computed by `torch_loss`, which rebuilds every case from torch ops and is checked against the case's
+expected value first. The conventions are torch's, except where the loss defines a value torch leaves
+nan (written out in RegressionBackward.swift): rmse at a zero error has gradient 0 (√ of the reduced
+squared error, differentiated as 0 where it is 0, like torch.linalg.vector_norm), and poisson_nll's
+Stirling term, masked to 0 for y ≤ 1, has gradient 0 there (torch's masked_fill after log gives
+0·log 0 = nan at y ≤ 0; checked below to be the only difference). Fixed seeds; run by hand:
 
     python3 Scripts/gen_fixtures_regression.py
 """
@@ -400,6 +409,123 @@ add("tversky/error/alpha-neg", "tversky", [T([0.5]), T([1.0])], {"alpha": -0.1},
 add("tversky/error/beta-neg", "tversky", [T([0.5]), T([1.0])], {"beta": -0.1}, error="beta")
 
 
+# ---------------------------------------------------------------- gradients (torch.autograd)
+
+class LogCosh(torch.autograd.Function):
+    """log cosh e at 50 digits (mpmath, as the forward fixtures) with d/de = tanh e."""
+
+    @staticmethod
+    def forward(ctx, e):
+        ctx.save_for_backward(e)
+        return log_cosh_ref(e)
+
+    @staticmethod
+    def backward(ctx, g):
+        (e,) = ctx.saved_tensors
+        return g * torch.tanh(e)
+
+
+def safe_sqrt(s):
+    """√s with gradient 0 where s = 0 (rmse at a perfect fit; torch's sqrt gives 0·∞ = nan)."""
+    z = s == 0
+    return torch.where(z, torch.zeros_like(s), torch.where(z, torch.ones_like(s), s).sqrt())
+
+
+def poisson_loss(inp, y, log_input=True, full=False, eps=1e-8):
+    """torch's poisson_nll_loss (reduction none), the Stirling term masked before its log (no 0·log 0 = nan)."""
+    loss = torch.exp(inp) - y * inp if log_input else inp - y * torch.log(inp + eps)
+    if full:
+        big = y > 1
+        ys = torch.where(big, y, torch.full_like(y, 2.0))
+        st = ys * torch.log(ys) - ys + 0.5 * torch.log(2 * math.pi * ys)
+        loss = loss + torch.where(big, st, torch.zeros_like(st))
+    return loss
+
+
+def torch_loss(fn, a, kw):
+    """The case's output from torch ops, differentiable in every tensor of `a`."""
+    red = kw.get("reduction", "mean")
+    w = kw.get("weight")
+    w = None if w is None else torch.as_tensor(w, dtype=torch.float64)
+
+    def weighted(loss):
+        return reduce(loss if w is None else loss * w, red)
+
+    if fn in ("mae", "l1", "mse", "l2", "huber", "smooth_l1"):
+        base = {"l1": "mae", "l2": "mse"}.get(fn, fn)
+        return weighted(elem(base, a[0], a[1], **{k: v for k, v in kw.items() if k in ("delta", "beta")}))
+    if fn == "rmse":
+        sq = F.mse_loss(a[0], a[1], reduction="none")
+        return safe_sqrt(weighted(sq))
+    if fn == "log_cosh":
+        p, t = torch.broadcast_tensors(a[0], a[1])
+        return weighted(LogCosh.apply(p - t))
+    if fn == "poisson_nll":
+        return weighted(poisson_loss(a[0], a[1], kw.get("log_input", True), kw.get("full", False), kw.get("eps", 1e-8)))
+    if fn == "gaussian_nll":
+        inp, y, var = a
+        if var.dim() == 0 and inp.dim() != 1:
+            var = var.expand_as(inp)  # a number: one variance for all (torch takes a Python float)
+        loss = F.gaussian_nll_loss(inp, y, var, full=kw.get("full", False), eps=kw.get("eps", 1e-6), reduction="none")
+        return weighted(loss)
+    if fn in ("dice", "dice_score"):
+        return dice_ref(a[0], a[1], kw.get("smooth", 0.0), kw.get("squared", True), red, score=fn == "dice_score")
+    if fn == "tversky":
+        return tversky_ref(a[0], a[1], kw.get("alpha", 0.5), kw.get("beta", 0.5), kw.get("smooth", 0.0), red)
+    raise ValueError(fn)
+
+
+def dec(x):
+    """A fixture ARG back to a float64 tensor."""
+    if isinstance(x, dict):
+        return torch.tensor([float(v) for v in x["data"]], dtype=torch.float64).reshape(x["shape"])
+    return torch.tensor(float(x), dtype=torch.float64)
+
+
+def same(a, b, rtol=1e-12):
+    a, b = torch.as_tensor(a, dtype=torch.float64), torch.as_tensor(b, dtype=torch.float64)
+    if a.shape != b.shape:
+        return False
+    both_nan = a.isnan() & b.isnan()
+    close = (a == b) | ((a - b).abs() <= torch.clamp(rtol * b.abs(), min=1e-12))
+    return bool((both_nan | close).all())
+
+
+n_grads = 0
+for c in cases:
+    if "expected" not in c:
+        continue
+    kw = {k: (v if not isinstance(v, dict) else dec(v)) for k, v in c["kwargs"].items()}
+    args = [dec(x) for x in c["args"]]
+    out = torch_loss(c["fn"], args, kw)
+    if not same(out.detach(), dec(c["expected"]), rtol=max(c.get("rtol", 1e-10), 1e-10)):
+        raise SystemExit(f"{c['name']}: torch_loss gives {out} but the case expects {c['expected']}")
+    grads = {}
+    for i in range(len(args)):
+        xs = [t.clone().requires_grad_(j == i) for j, t in enumerate(args)]
+        o = torch_loss(c["fn"], xs, kw)
+        o = o.sum() if o.dim() > 0 else o
+        (gi,) = torch.autograd.grad(o, [xs[i]], allow_unused=True)
+        if gi is None:
+            gi = torch.zeros_like(xs[i])
+        grads[str(i)] = enc(gi)
+        n_grads += 1
+        if c["fn"] == "poisson_nll":
+            # the only difference from torch's own poisson_nll_loss: d/dy where y <= 0 with full (torch: nan)
+            xt = [t.clone().requires_grad_(j == i) for j, t in enumerate(args)]
+            o2 = F.poisson_nll_loss(xt[0], xt[1], log_input=kw.get("log_input", True), full=kw.get("full", False),
+                                    eps=kw.get("eps", 1e-8), reduction="none")
+            if kw.get("weight") is not None:
+                o2 = o2 * kw["weight"]
+            o2 = reduce(o2, kw.get("reduction", "mean")).sum()
+            (gt,) = torch.autograd.grad(o2, [xt[i]])
+            agree = (gi == gt) | (gi - gt).abs().le(1e-12 * gt.abs().clamp(min=1)) | (gi.isnan() & gt.isnan())
+            allowed = (args[1] <= 0) & gt.isnan() if i == 1 and kw.get("full", False) else torch.zeros_like(agree)
+            if not bool((agree | allowed).all()):
+                raise SystemExit(f"{c['name']}: d/d arg {i} differs from torch's poisson_nll_loss beyond y <= 0: {gi} vs {gt}")
+    c["grads"] = grads
+
+
 names = [c["name"] for c in cases]
 dupes = {n for n in names if names.count(n) > 1}
 if dupes:
@@ -409,4 +535,4 @@ os.makedirs(os.path.dirname(OUT), exist_ok=True)
 with open(OUT, "w") as f:
     json.dump({"cases": cases}, f, indent=None, separators=(",", ":"))
     f.write("\n")
-print(f"wrote {len(cases)} cases to {os.path.relpath(OUT, ROOT)}")
+print(f"wrote {len(cases)} cases with {n_grads} gradients to {os.path.relpath(OUT, ROOT)}")

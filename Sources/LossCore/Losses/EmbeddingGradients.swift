@@ -131,9 +131,13 @@ extension Losses {
     public static func infoNCEBackward(query: Tensor, positive: Tensor, negatives: Tensor? = nil, temperature: Double = 0.1,
                                        negativeMode: InfoNCENegativeMode = .unpaired, reduction: Reduction = .mean,
                                        upstream g: Tensor) throws -> [String: Tensor] {
-        _ = try infoNCE(query: query, positive: positive, negatives: negatives, temperature: temperature,
-                        negativeMode: negativeMode, reduction: .none)
+        // shapes only (the forward pass has validated the call; no second forward pass here)
+        guard query.rank == 2, positive.shape == query.shape else { throw EmbKernels.gradientArgs("infonce") }
         let n = query.shape[0], d = query.shape[1]
+        if let neg = negatives {
+            let ok = negativeMode == .unpaired ? (neg.rank == 2 && neg.shape[1] == d) : (neg.rank == 3 && neg.shape[0] == n && neg.shape[2] == d)
+            guard ok else { throw EmbKernels.gradientArgs("infonce") }
+        }
         let w = try EmbKernels.sampleWeights(g, n: n, reduction, "infonce")
         let q = EmbKernels.normalizedRows(query.data, rows: n, cols: d)
         let k = EmbKernels.normalizedRows(positive.data, rows: n, cols: d)
@@ -193,7 +197,7 @@ extension Losses {
 
     public static func ntXentBackward(_ z1: Tensor, _ z2: Tensor, temperature: Double = 0.1, reduction: Reduction = .mean,
                                       upstream g: Tensor) throws -> [String: Tensor] {
-        _ = try ntXent(z1, z2, temperature: temperature, reduction: .none)
+        guard z1.rank == 2, z2.shape == z1.shape else { throw EmbKernels.gradientArgs("ntxent") }
         let n = z1.shape[0], d = z1.shape[1], n2 = 2 * n
         let w = try EmbKernels.sampleWeights(g, n: n2, reduction, "ntxent")
         let raw = z1.data + z2.data
@@ -217,9 +221,9 @@ extension Losses {
     public static func multipleNegativesRankingBackward(anchor: Tensor, positive: Tensor, negatives: Tensor? = nil, scale: Double = 20,
                                                         symmetric: Bool = false, reduction: Reduction = .mean,
                                                         upstream g: Tensor) throws -> [String: Tensor] {
-        _ = try multipleNegativesRanking(anchor: anchor, positive: positive, negatives: negatives, scale: scale,
-                                         symmetric: symmetric, reduction: .none)
+        guard anchor.rank == 2, positive.shape == anchor.shape else { throw EmbKernels.gradientArgs("mnr") }
         let n = anchor.shape[0], d = anchor.shape[1]
+        if let neg = negatives, !(neg.rank == 2 && neg.shape[1] == d) { throw EmbKernels.gradientArgs("mnr") }
         let m = negatives?.shape[0] ?? 0
         var w = try EmbKernels.sampleWeights(g, n: n, reduction, "mnr")
         if symmetric { for i in 0..<n { w[i] *= 0.5 } }
@@ -349,7 +353,6 @@ extension Losses {
 
     public static func arcfaceBackward(_ x: Tensor, _ W: Tensor, _ y: Tensor, s: Double = 64, m: Double = 0.5, easyMargin: Bool = false,
                                        reduction: Reduction = .mean, upstream g: Tensor) throws -> [String: Tensor] {
-        _ = try arcface(x, W, y, s: s, m: m, easyMargin: easyMargin, reduction: .none)
         let cosM = Foundation.cos(m), sinM = Foundation.sin(m)
         let th = Foundation.cos(Double.pi - m), mm = Foundation.sin(Double.pi - m) * m
         return try embeddingMarginSoftmaxBackward("arcface", x, W, y, s: s, reduction: reduction, upstream: g) { c in
@@ -365,7 +368,6 @@ extension Losses {
 
     public static func cosfaceBackward(_ x: Tensor, _ W: Tensor, _ y: Tensor, s: Double = 64, m: Double = 0.35,
                                        reduction: Reduction = .mean, upstream g: Tensor) throws -> [String: Tensor] {
-        _ = try cosface(x, W, y, s: s, m: m, reduction: .none)
         return try embeddingMarginSoftmaxBackward("cosface", x, W, y, s: s, reduction: reduction, upstream: g) { c in (c - m, 1) }
     }
 
@@ -373,7 +375,7 @@ extension Losses {
     static func embeddingMarginSoftmaxBackward(_ fn: String, _ x: Tensor, _ W: Tensor, _ y: Tensor, s: Double, reduction: Reduction,
                                                upstream g: Tensor, target: (Double) -> (Double, Double)) throws -> [String: Tensor] {
         let (n, d, vector) = try EmbKernels.matrix(x, fn, "x", allowVector: true)
-        let c = W.shape[0]
+        let c = try EmbKernels.classWeights(fn, "W", W, d: d, x: x)
         let labels = try EmbKernels.classIndices(y, n: n, vector: vector, classes: c, fn, "W has \(c) rows")
         let wts = try EmbKernels.sampleWeights(g, n: n, reduction, fn)
         let xh = EmbKernels.normalizedRows(x.data, rows: n, cols: d)
@@ -401,9 +403,9 @@ extension Losses {
     public static func spherefaceBackward(_ x: Tensor, _ W: Tensor, _ y: Tensor, m: Int = 4, reduction: Reduction = .mean,
                                           upstream g: Tensor) throws -> [String: Tensor] {
         let fn = "sphereface"
-        _ = try sphereface(x, W, y, m: m, reduction: .none)
         let (n, d, vector) = try EmbKernels.matrix(x, fn, "x", allowVector: true)
-        let c = W.shape[0]
+        let c = try EmbKernels.classWeights(fn, "W", W, d: d, x: x)
+        guard m >= 1 && m <= 1000 else { throw EmbKernels.gradientArgs(fn) }
         let labels = try EmbKernels.classIndices(y, n: n, vector: vector, classes: c, fn, "W has \(c) rows")
         let wts = try EmbKernels.sampleWeights(g, n: n, reduction, fn)
         let xnorm = EmbKernels.rowNorms(x.data, rows: n, cols: d)
@@ -469,6 +471,10 @@ extension Losses {
 }
 
 extension EmbKernels {
+    static func gradientArgs(_ fn: String) -> CoreError {
+        CoreError("\(fn): the gradient was asked for arguments of the wrong shape")
+    }
+
     /// The gradient of each sample's loss given the gradient `g` of the reduced output.
     static func sampleWeights(_ g: Tensor, n: Int, _ reduction: Reduction, _ fn: String) throws -> [Double] {
         switch reduction {

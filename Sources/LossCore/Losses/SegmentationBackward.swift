@@ -37,7 +37,7 @@ extension Losses {
             throw CoreError("tversky: \(name) must be a non-negative number, got \(Elementwise.fmt(v))")
         }
         let s = try Overlap.sums("tversky", p, g, kind: .tversky)
-        let u = try OverlapGrad.upstream("tversky", s, reduction: reduction, upstream)
+        let u = try OverlapGrad.perSample("tversky", s, reduction: reduction, upstream)
         let k = s.q1.count
         var out: [String: Tensor] = [:]
         for (name, w) in [("p", alpha), ("g", beta)] where wrt?.contains(name) ?? true {
@@ -61,7 +61,7 @@ extension Losses {
 enum OverlapGrad {
     /// The upstream gradient of each sample's value: g for a single sample, g/N ("mean"),
     /// g ("sum") or g[s] ("none") for a batch of N.
-    static func upstream(_ name: String, _ s: Overlap.Sums, reduction: Reduction, _ g: Tensor) throws -> [Double] {
+    static func perSample(_ name: String, _ s: Overlap.Sums, reduction: Reduction, _ g: Tensor) throws -> [Double] {
         let k = s.q1.count
         if s.single || reduction != .none {
             guard g.count == 1 else {
@@ -82,7 +82,7 @@ enum OverlapGrad {
             throw CoreError("\(name): smooth must be a non-negative number, got \(Elementwise.fmt(smooth))")
         }
         let s = try Overlap.sums(name, p, g, kind: squared ? .diceSquared : .diceLinear)
-        let u = try upstream(name, s, reduction: reduction, upstream)
+        let u = try perSample(name, s, reduction: reduction, upstream)
         let k = s.q1.count
         // ∂D/∂pᵢ = (2gᵢ − D·h'(pᵢ))/den, h' = 2p (squared) or 1; the same for g with p and g swapped
         var a = [Double](repeating: 0, count: k), b = a, c = a

@@ -60,5 +60,5 @@ func installActivationBuiltins(_ r: Registry) {
                 example: "softplus([-20, 0, 30])", output: "[2.06115e-09, 0.693147, 30]") { a in
             Value.from(Activations.softplus(try a.tensor("x")))
         },
-    ])
+    ].map(namingErrors))
 }

@@ -1,7 +1,8 @@
 import LossCore
 
 // SPEC §4.2: classification losses. The numerics live in LossCore
-// (Losses/Classification.swift); these entries bind the arguments and document them.
+// (Losses/Classification.swift, and the analytic gradients for `grad` in
+// Losses/ClassificationBackward.swift); these entries bind the arguments and document them.
 
 private let clsReductionChoices = ["mean", "sum", "none"]
 
@@ -11,6 +12,12 @@ private func clsReduction(_ args: Args) throws -> Reduction {
 
 private func reductionParam(_ what: String) -> Param {
     Param("reduction", default: .string("mean"), "\"mean\" (\(what)), \"sum\" or \"none\" (the per-sample losses)")
+}
+
+/// The differentiable arguments the gradient tape tracks in this call: only their gradients
+/// are computed (the others are constants here). Class labels among them make the rule throw.
+func trackedParams(_ a: Args, _ names: String...) -> Set<String> {
+    Set(names.filter { a[$0].isTracked })
 }
 
 private let logitsParam = Param("logits", default: .bool(false),
@@ -47,7 +54,11 @@ func installClassificationLosses(_ r: Registry) {
             .from(try Losses.bce(a.tensor("p"), a.tensor("y"), weight: a.optionalTensor("weight"),
                                  posWeight: a.optionalTensor("pos_weight"), logits: a.bool("logits"),
                                  reduction: clsReduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.bceBackward(a.tensor("p"), a.tensor("y"), weight: a.optionalTensor("weight"),
+                                   posWeight: a.optionalTensor("pos_weight"), logits: a.bool("logits"),
+                                   reduction: clsReduction(a), upstream: g, wrt: trackedParams(a, "p", "y"))
+        })
 
     r.add(Builtin(
         "cross_entropy", aliases: ["ce"], group: .classification,
@@ -74,7 +85,12 @@ func installClassificationLosses(_ r: Registry) {
                                           ignoreIndex: a.optionalInt("ignore_index"),
                                           labelSmoothing: a.double("label_smoothing"), logits: a.bool("logits"),
                                           reduction: clsReduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.crossEntropyBackward(a.tensor("p"), a.tensor("y"), weight: a.optionalTensor("weight"),
+                                            ignoreIndex: a.optionalInt("ignore_index"),
+                                            labelSmoothing: a.double("label_smoothing"), logits: a.bool("logits"),
+                                            reduction: clsReduction(a), upstream: g, wrt: trackedParams(a, "p", "y"))
+        })
 
     r.add(Builtin(
         "nll", group: .classification,
@@ -92,7 +108,11 @@ func installClassificationLosses(_ r: Registry) {
         impl: { a in
             .from(try Losses.nll(a.tensor("logp"), a.tensor("y"), weight: a.optionalTensor("weight"),
                                  ignoreIndex: a.optionalInt("ignore_index"), reduction: clsReduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.nllBackward(a.tensor("logp"), a.tensor("y"), weight: a.optionalTensor("weight"),
+                                   ignoreIndex: a.optionalInt("ignore_index"), reduction: clsReduction(a),
+                                   upstream: g, wrt: trackedParams(a, "logp", "y"))
+        })
 
     r.add(Builtin(
         "hinge", group: .classification,
@@ -109,7 +129,10 @@ func installClassificationLosses(_ r: Registry) {
         example: "hinge([0.8, -0.5, 2], [1, 1, -1])", output: "1.56667",
         impl: { a in
             .from(try Losses.hinge(a.tensor("s"), a.tensor("t"), margin: a.double("margin"), reduction: clsReduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.hingeBackward(a.tensor("s"), a.tensor("t"), margin: a.double("margin"), reduction: clsReduction(a),
+                                     upstream: g, wrt: trackedParams(a, "s", "t"))
+        })
 
     r.add(Builtin(
         "squared_hinge", group: .classification,
@@ -124,7 +147,10 @@ func installClassificationLosses(_ r: Registry) {
         example: "squared_hinge([0.8, -0.5, 2], [1, 1, -1])", output: "3.76333",
         impl: { a in
             .from(try Losses.squaredHinge(a.tensor("s"), a.tensor("t"), margin: a.double("margin"), reduction: clsReduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.squaredHingeBackward(a.tensor("s"), a.tensor("t"), margin: a.double("margin"), reduction: clsReduction(a),
+                                            upstream: g, wrt: trackedParams(a, "s", "t"))
+        })
 
     r.add(Builtin(
         "multiclass_hinge", aliases: ["svm"], group: .classification,
@@ -147,7 +173,12 @@ func installClassificationLosses(_ r: Registry) {
             return .from(try Losses.multiclassHinge(a.tensor("s"), a.tensor("y"), margin: a.double("margin"), p: a.double("p"),
                                                     variant: MulticlassHingeVariant(rawValue: v) ?? .westonWatkins,
                                                     reduction: clsReduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            let v = try a.choice("variant", MulticlassHingeVariant.allCases.map(\.rawValue))
+            return try Losses.multiclassHingeBackward(a.tensor("s"), a.tensor("y"), margin: a.double("margin"), p: a.double("p"),
+                                                      variant: MulticlassHingeVariant(rawValue: v) ?? .westonWatkins,
+                                                      reduction: clsReduction(a), upstream: g, wrt: trackedParams(a, "s", "y"))
+        })
 
     r.add(Builtin(
         "focal", group: .classification,
@@ -167,7 +198,10 @@ func installClassificationLosses(_ r: Registry) {
         impl: { a in
             .from(try Losses.focal(a.tensor("p"), a.tensor("y"), gamma: a.double("gamma"), alpha: a.optionalTensor("alpha"),
                                    logits: a.bool("logits"), reduction: clsReduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.focalBackward(a.tensor("p"), a.tensor("y"), gamma: a.double("gamma"), alpha: a.optionalTensor("alpha"),
+                                     logits: a.bool("logits"), reduction: clsReduction(a), upstream: g, wrt: trackedParams(a, "p", "y"))
+        })
 
     r.add(Builtin(
         "poly1", group: .classification,
@@ -187,7 +221,10 @@ func installClassificationLosses(_ r: Registry) {
         impl: { a in
             .from(try Losses.poly1(a.tensor("p"), a.tensor("y"), epsilon: a.double("epsilon"), gamma: a.double("gamma"),
                                    logits: a.bool("logits"), reduction: clsReduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.poly1Backward(a.tensor("p"), a.tensor("y"), epsilon: a.double("epsilon"), gamma: a.double("gamma"),
+                                     logits: a.bool("logits"), reduction: clsReduction(a), upstream: g, wrt: trackedParams(a, "p", "y"))
+        })
 
     r.add(Builtin(
         "poly", group: .classification,
@@ -206,5 +243,8 @@ func installClassificationLosses(_ r: Registry) {
         impl: { a in
             .from(try Losses.poly(a.tensor("p"), a.tensor("y"), epsilon: a.tensor("epsilon"), logits: a.bool("logits"),
                                   reduction: clsReduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.polyBackward(a.tensor("p"), a.tensor("y"), epsilon: a.tensor("epsilon"), logits: a.bool("logits"),
+                                    reduction: clsReduction(a), upstream: g, wrt: trackedParams(a, "p", "y"))
+        })
 }

@@ -29,7 +29,7 @@ func installCoreBuiltins(_ r: Registry) {
     })
     r.add(Builtin("losses", group: .help, params: [],
                   summary: "Lists every loss by group with a one-line summary.",
-                  example: "size(losses()) > 0", output: "true") { _ in
+                  example: "type(losses())", output: "string") { _ in
         .string(Help.overview(Registry.standard, lossesOnly: true))
     })
     r.add(Builtin("vars", group: .help, params: [],

@@ -206,7 +206,7 @@ func installEmbeddingLosses(_ r: Registry) {
         ],
         summary: "Multiple negatives ranking loss: each anchor must pick its positive among all positives (and hard negatives).",
         formula: "ℓ_i = −log softmax_j( scale·cos(a_i, c_j) )[i],  c = [positives; negatives]\n"
-            + "symmetric: ½(ℓ_i + −log softmax_j( scale·cos(p_i, a_j) )[i])",
+            + "symmetric: ½(ℓ_i − log softmax_j( scale·cos(p_i, a_j) )[i])",
         reference: "M. Henderson, R. Al-Rfou, B. Strope, Y. Sung, L. Lukács, R. Guo, S. Kumar, B. Miklos, R. Kurzweil 2017, "
             + "Efficient Natural Language Response Suggestion for Smart Reply (arXiv:1705.00652). Same as sentence-"
             + "transformers `MultipleNegativesRankingLoss` (scale 20, cos_sim) on precomputed embeddings; symmetric: true "
@@ -231,7 +231,7 @@ func installEmbeddingLosses(_ r: Registry) {
         params: [
             Param("e", "utterance embeddings [N, M, D] (N speakers × M utterances), or [N·M, D] grouped by speaker"),
             Param("speakers", default: .none, "N, the number of speakers, for 2-D e"),
-            Param("method", default: .string("softmax"), "\"softmax\" or \"contrast\" (Wan et al. §2.1)"),
+            Param("method", default: .string("softmax"), "\"softmax\" or \"contrast\" (the paper's two variants)"),
             Param("w", default: .number(10), "similarity scale (the paper learns it, w > 0; initial 10)"),
             Param("b", default: .number(-5), "similarity bias (the paper learns it; initial −5)"),
             embReductionParam("the N·M utterances"),
@@ -241,7 +241,7 @@ func installEmbeddingLosses(_ r: Registry) {
             + "softmax: ℓ_ji = −S_ji,j + log Σ_k exp S_ji,k\n"
             + "contrast: ℓ_ji = 1 − σ(S_ji,j) + max_{k≠j} σ(S_ji,k)",
         reference: "L. Wan, Q. Wang, A. Papir, I. Lopez Moreno 2018, Generalized End-to-End Loss for Speaker Verification "
-            + "(ICASSP). No torch counterpart; w and b are plain numbers here, not learned parameters.",
+            + "(ICASSP). No torch counterpart; w and b are arguments here (the paper learns them; grad differentiates them).",
         notes: "M ≥ 2 (the own centroid needs another utterance). Embeddings are L2-normalised first, as the paper's are; "
             + "cosines use normalised centroids (eps 1e-12, so a zero centroid has cosine 0). reduction \"none\" gives "
             + "[N, M] for 3-D e and [N·M] for 2-D e; \"sum\" is the paper's L_G. \"contrast\" needs N ≥ 2. "

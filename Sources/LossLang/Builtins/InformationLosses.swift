@@ -1,7 +1,8 @@
 import LossCore
 
 // SPEC §4.1: information measures (entropy, kl). Functions of distributions along an
-// axis, one value per distribution, no `reduction`. Numerics: LossCore/Losses/Information.swift.
+// axis, one value per distribution, no `reduction`. Numerics: LossCore/Losses/Information.swift
+// (gradients: InformationBackward.swift).
 
 func installInformationLosses(_ r: Registry) {
     r.add(Builtin(
@@ -15,7 +16,9 @@ func installInformationLosses(_ r: Registry) {
         notes: "One value per distribution: the axis is removed (a vector gives a number). Values outside [0, 1] are "
             + "errors; p is not renormalised. Natural log: divide by log(2) for bits.",
         example: "entropy([0.5, 0.25, 0.25])", output: "1.03972",
-        impl: { a in .from(try Losses.entropy(a.tensor("p"), axis: a.int("axis"))) }))
+        impl: { a in .from(try Losses.entropy(a.tensor("p"), axis: a.int("axis"))) }).withBackward { a, _, g in
+            ["p": try Losses.entropyBackward(a.tensor("p"), axis: a.int("axis"), upstream: g)]
+        })
 
     r.add(Builtin(
         "kl", group: .information,
@@ -31,5 +34,7 @@ func installInformationLosses(_ r: Registry) {
             + "is removed). Not symmetric. kl(p, q) == cross_entropy(q, p, reduction: \"none\") − entropy(p) (where "
             + "q > e^−100). Values outside [0, 1] are errors.",
         example: "kl([0.5, 0.5], [0.9, 0.1])", output: "0.510826",
-        impl: { a in .from(try Losses.kl(a.tensor("p"), a.tensor("q"), axis: a.int("axis"))) }))
+        impl: { a in .from(try Losses.kl(a.tensor("p"), a.tensor("q"), axis: a.int("axis"))) }).withBackward { a, _, g in
+            try Losses.klBackward(a.tensor("p"), a.tensor("q"), axis: a.int("axis"), upstream: g, wrt: trackedParams(a, "p", "q"))
+        })
 }

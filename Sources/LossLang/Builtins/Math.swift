@@ -5,6 +5,19 @@ import LossCore
 
 private let xParam = Param("x", "a number or tensor")
 
+/// The same entry with an implementation whose every error names the built-in
+/// ("zeros: shape [100000, 100000] is too large …"), also errors raised by shared helpers.
+func namingErrors(_ b: Builtin) -> Builtin {
+    let name = b.name, impl = b.impl
+    return Builtin(b.name, aliases: b.aliases, group: b.group, params: b.params, variadic: b.variadic,
+                   summary: b.summary, formula: b.formula, reference: b.reference, notes: b.notes,
+                   example: b.example, output: b.exampleOutput) { args in
+        do { return try impl(args) } catch let e as CoreError where !e.message.hasPrefix("\(name):") {
+            throw CoreError("\(name): \(e.message)", hint: e.hint)
+        }
+    }
+}
+
 /// One entry for an element-wise function of one argument.
 private func unary(_ name: String, _ op: UnaryOp, summary: String, formula: String, reference: String,
                    notes: String? = nil, example: String, output: String) -> Builtin {
@@ -97,5 +110,5 @@ func installMathBuiltins(_ r: Registry) {
             let lo = try a.optionalTensor("lo"), hi = try a.optionalTensor("hi")
             return Value.from(try Tensor.clamp(x, lo: lo, hi: hi))
         },
-    ])
+    ].map(namingErrors))
 }

@@ -100,5 +100,5 @@ func installReductionBuiltins(_ r: Registry) {
                   reference: "torch.logsumexp, scipy.special.logsumexp (identical, including -inf for all -inf inputs).",
                   notes: "Subtracting the maximum keeps exp from overflowing: logsumexp([1000, 1000]) = 1000 + log 2.",
                   example: "logsumexp([1000, 1000])", output: "1000.69") { try $0.logsumexp(axis: $1, keepdims: $2) },
-    ])
+    ].map(namingErrors))
 }

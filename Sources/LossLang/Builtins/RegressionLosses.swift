@@ -20,6 +20,14 @@ private func reduction(_ args: Args) throws -> Reduction {
     Reduction(rawValue: try args.choice("reduction", reductionChoices)) ?? .mean
 }
 
+/// The tensor arguments of a call that `grad` tracks (the tape marked them), by parameter name:
+/// the backward passes compute only their gradients.
+private func tracked(_ a: Args, _ names: [String]) -> Set<String> {
+    var s = Set<String>()
+    for n in names { if case .tensor(let t) = a[n], t.node >= 0 { s.insert(n) } }
+    return s
+}
+
 /// The common notes of every element-wise loss.
 private let elementwiseNotes = """
     Every element is a sample: "mean" averages over all elements, "none" returns the per-element losses \
@@ -40,7 +48,10 @@ func installRegressionLosses(_ r: Registry) {
         example: "mae([2.5, 0, 2, 8], [3, -0.5, 2, 7])", output: "0.5",
         impl: { a in
             .from(try Losses.mae(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: reduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.maeBackward(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: reduction(a),
+                                   upstream: g, wrt: tracked(a, ["pred", "y"]))
+        })
 
     r.add(Builtin(
         "mse", aliases: ["l2"], group: .regression,
@@ -53,7 +64,10 @@ func installRegressionLosses(_ r: Registry) {
         example: "mse([2.5, 0, 2, 8], [3, -0.5, 2, 7])", output: "0.375",
         impl: { a in
             .from(try Losses.mse(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: reduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.mseBackward(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: reduction(a),
+                                   upstream: g, wrt: tracked(a, ["pred", "y"]))
+        })
 
     r.add(Builtin(
         "rmse", group: .regression,
@@ -69,7 +83,10 @@ func installRegressionLosses(_ r: Registry) {
         example: "rmse([2.5, 0, 2, 8], [3, -0.5, 2, 7])", output: "0.612372",
         impl: { a in
             .from(try Losses.rmse(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: reduction(a)))
-        }))
+        }).withBackward { a, out, g in
+            try Losses.rmseBackward(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: reduction(a),
+                                    output: out, upstream: g, wrt: tracked(a, ["pred", "y"]))
+        })
 
     r.add(Builtin(
         "huber", group: .regression,
@@ -85,7 +102,10 @@ func installRegressionLosses(_ r: Registry) {
         impl: { a in
             .from(try Losses.huber(a.tensor("pred"), a.tensor("y"), delta: a.double("delta"),
                                    weight: a.optionalTensor("weight"), reduction: reduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.huberBackward(a.tensor("pred"), a.tensor("y"), delta: a.double("delta"), weight: a.optionalTensor("weight"),
+                                     reduction: reduction(a), upstream: g, wrt: tracked(a, ["pred", "y"]))
+        })
 
     r.add(Builtin(
         "smooth_l1", group: .regression,
@@ -100,7 +120,10 @@ func installRegressionLosses(_ r: Registry) {
         impl: { a in
             .from(try Losses.smoothL1(a.tensor("pred"), a.tensor("y"), beta: a.double("beta"),
                                       weight: a.optionalTensor("weight"), reduction: reduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.smoothL1Backward(a.tensor("pred"), a.tensor("y"), beta: a.double("beta"), weight: a.optionalTensor("weight"),
+                                        reduction: reduction(a), upstream: g, wrt: tracked(a, ["pred", "y"]))
+        })
 
     r.add(Builtin(
         "log_cosh", group: .regression,
@@ -114,7 +137,10 @@ func installRegressionLosses(_ r: Registry) {
         example: "log_cosh([0, 1, 1000], [0, 0, 0], reduction: \"none\")", output: "[0, 0.433781, 999.307]",
         impl: { a in
             .from(try Losses.logCosh(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: reduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.logCoshBackward(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: reduction(a),
+                                       upstream: g, wrt: tracked(a, ["pred", "y"]))
+        })
 
     r.add(Builtin(
         "poisson_nll", group: .regression,
@@ -136,7 +162,11 @@ func installRegressionLosses(_ r: Registry) {
         impl: { a in
             .from(try Losses.poissonNLL(a.tensor("input"), a.tensor("y"), logInput: a.bool("log_input"), full: a.bool("full"),
                                         eps: a.double("eps"), weight: a.optionalTensor("weight"), reduction: reduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.poissonNLLBackward(a.tensor("input"), a.tensor("y"), logInput: a.bool("log_input"), full: a.bool("full"),
+                                          eps: a.double("eps"), weight: a.optionalTensor("weight"), reduction: reduction(a),
+                                          upstream: g, wrt: tracked(a, ["input", "y"]))
+        })
 
     r.add(Builtin(
         "gaussian_nll", group: .regression,
@@ -156,5 +186,9 @@ func installRegressionLosses(_ r: Registry) {
         impl: { a in
             .from(try Losses.gaussianNLL(a.tensor("input"), a.tensor("y"), variance: a.tensor("var"), full: a.bool("full"),
                                          eps: a.double("eps"), weight: a.optionalTensor("weight"), reduction: reduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.gaussianNLLBackward(a.tensor("input"), a.tensor("y"), variance: a.tensor("var"), full: a.bool("full"),
+                                           eps: a.double("eps"), weight: a.optionalTensor("weight"), reduction: reduction(a),
+                                           upstream: g, wrt: tracked(a, ["input", "y", "var"]))
+        })
 }

@@ -14,6 +14,14 @@ private func segReduction(_ args: Args) throws -> Reduction {
     Reduction(rawValue: try args.choice("reduction", segReductionChoices)) ?? .mean
 }
 
+/// The tensor arguments of a call that `grad` tracks (the tape marked them), by parameter name:
+/// the backward passes compute only their gradients.
+private func tracked(_ a: Args) -> Set<String> {
+    var s = Set<String>()
+    for n in ["p", "g"] { if case .tensor(let t) = a[n], t.node >= 0 { s.insert(n) } }
+    return s
+}
+
 private let sampleNotes = """
     p and g have the same shape and hold values in [0, 1] (p: probabilities, g: masks or soft labels). \
     The sums run over every axis but the batch axis: [N, C, H, W] gives N values (channels are summed \
@@ -41,7 +49,10 @@ func installSegmentationLosses(_ r: Registry) {
         impl: { a in
             .from(try Losses.dice(a.tensor("p"), a.tensor("g"), smooth: a.double("smooth"), squared: a.bool("squared"),
                                   reduction: segReduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.diceBackward(a.tensor("p"), a.tensor("g"), smooth: a.double("smooth"), squared: a.bool("squared"),
+                                    reduction: segReduction(a), upstream: g, wrt: tracked(a))
+        })
 
     r.add(Builtin(
         "dice_score", group: .segmentation, params: diceParams,
@@ -54,7 +65,10 @@ func installSegmentationLosses(_ r: Registry) {
         impl: { a in
             .from(try Losses.diceScore(a.tensor("p"), a.tensor("g"), smooth: a.double("smooth"), squared: a.bool("squared"),
                                        reduction: segReduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.diceScoreBackward(a.tensor("p"), a.tensor("g"), smooth: a.double("smooth"), squared: a.bool("squared"),
+                                         reduction: segReduction(a), upstream: g, wrt: tracked(a))
+        })
 
     r.add(Builtin(
         "tversky", group: .segmentation,
@@ -78,5 +92,8 @@ func installSegmentationLosses(_ r: Registry) {
         impl: { a in
             .from(try Losses.tversky(a.tensor("p"), a.tensor("g"), alpha: a.double("alpha"), beta: a.double("beta"),
                                      smooth: a.double("smooth"), reduction: segReduction(a)))
-        }))
+        }).withBackward { a, _, g in
+            try Losses.tverskyBackward(a.tensor("p"), a.tensor("g"), alpha: a.double("alpha"), beta: a.double("beta"),
+                                       smooth: a.double("smooth"), reduction: segReduction(a), upstream: g, wrt: tracked(a))
+        })
 }

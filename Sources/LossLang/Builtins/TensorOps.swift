@@ -192,5 +192,5 @@ func installTensorBuiltins(_ r: Registry) {
                     example: "cdist([0, 0; 3, 4], [0, 0; 0, 1])", output: "2×2 tensor\n 0  1\n 5  4.24264") { a in
             Value.from(try Tensor.cdist(try a.tensor("a"), try a.tensor("b")))
         },
-    ])
+    ].map(namingErrors))
 }

@@ -1,0 +1,656 @@
+import Foundation
+
+// Analytic backward passes of the classification losses (SPEC §4.2), for `grad`.
+//
+// Each `…Backward` takes the forward pass's arguments, the gradient `upstream` of the final
+// result with respect to the loss's output (a number for "mean" and "sum", the per-sample
+// shape for "none") and `wrt`, the names of the arguments to differentiate (SPEC parameter
+// names; only those are computed). It returns those gradients keyed by name, each in its
+// argument's shape, and checks its inputs as the forward pass does.
+//
+// Conventions are torch autograd's:
+// - bce on probabilities: torch's binary_cross_entropy_backward, g·w·(p − y)/max((1 − p)·p, 1e-12),
+//   and −g·w·logit(p) for the target (unclamped logs: ±inf at p = 0 and 1); with logits,
+//   binary_cross_entropy_with_logits_backward, g·w·((1 + (pw − 1)·y)·σ(x) − pw·y), written
+//   as (1 − y)·σ(x) − pw·y·σ(−x) without cancellation;
+// - elsewhere, a log clamped at −100 (cross_entropy, focal, poly1 and poly on probabilities)
+//   has derivative 1/p, and 0 where the clamp holds;
+// - hinges have the subgradient 0 at the kink, as torch's clamp_min and multi_margin_loss;
+//   ties of the Crammer–Singer max share the gradient equally (torch's amax);
+// - the focal family's γ·(1 − p_t)^(γ−1)·(−log p_t) is computed as γ·(1 − p_t)^γ·(−log p_t)/(1 − p_t),
+//   and 0 where 1 − p_t = 0 (there −log p_t vanishes with 1 − p_t): finite for γ < 1 and
+//   saturated inputs, where autograd of the formula gives 0·∞ = nan.
+// Class indices and ±1 labels have no gradient: asking for one is an error.
+// Element-wise passes are one fused kernel; row losses fill one row at a time; both split
+// across two cores above ClsKernel.parallelThreshold elements, as the forward kernels do.
+
+extension Losses {
+    // MARK: - Binary cross-entropy
+
+    /// Gradients of `bce` with respect to `p` (probabilities or logits) and `y` (soft targets).
+    /// `weight` and `posWeight` are constants.
+    public static func bceBackward(_ p: Tensor, _ y: Tensor, weight: Tensor? = nil, posWeight: Tensor? = nil,
+                                   logits: Bool = false, reduction: Reduction = .mean, upstream g: Tensor,
+                                   wrt: Set<String> = ["p"]) throws -> [String: Tensor] {
+        let fn = "bce"
+        guard p.shape == y.shape else {
+            throw CoreError("bce: p and y must have the same shape, got \(formatShape(p.shape)) and \(formatShape(y.shape))",
+                            hint: y.rank + 1 == p.rank ? "for class-index targets, use cross_entropy" : nil)
+        }
+        if !logits { try ClsKernel.checkProbabilities(p, fn, "p") }
+        try ClsKernel.checkUnitTargets(y, fn, "y")
+        let w = try ClsOperand.make(weight, default: 1, to: p.shape, fn, "weight", "p")
+        let pw = try ClsOperand.make(posWeight, default: 1, to: p.shape, fn, "pos_weight", "p")
+        let up = try ClsGrad.upstream(g, fn, output: reduction == .none ? p.shape : [], reduction, denominator: Double(p.count))
+        let plain = weight == nil && posWeight == nil && reduction != .none
+        var out: [String: Tensor] = [:]
+        p.data.withUnsafeBufferPointer { pp in
+            y.data.withUnsafeBufferPointer { yp in
+                for (name, target) in [("p", false), ("y", true)] where wrt.contains(name) {
+                    let data: [Double]
+                    if plain {
+                        data = ClsKernel.fill(p.count, BCEGrad(p: pp, y: yp, g: ClsConst(v: up.data[0]), w: ClsUnit(), pw: ClsUnit(),
+                                                              unitPosWeight: true, logits: logits, target: target))
+                    } else {
+                        data = up.with { gp in
+                            w.with { wp in
+                                pw.with { pwp in
+                                    ClsKernel.fill(p.count, BCEGrad(p: pp, y: yp, g: gp, w: wp, pw: pwp, unitPosWeight: posWeight == nil,
+                                                                    logits: logits, target: target))
+                                }
+                            }
+                        }
+                    }
+                    out[name] = Tensor(shape: p.shape, data: data)
+                }
+            }
+        }
+        return out
+    }
+
+    /// ∂ℓ/∂p or ∂ℓ/∂y of one element of bce, times the upstream gradient (see the file header).
+    struct BCEGrad<G: ClsOperandAccess, W: ClsOperandAccess>: ClsTerms {
+        let p, y: UnsafeBufferPointer<Double>
+        let g: G
+        let w, pw: W
+        let unitPosWeight: Bool
+        let logits: Bool
+        let target: Bool
+        @inline(__always) func term(_ i: Int) -> Double {
+            let v = p[i], t = y[i], c = pw[i]
+            let d: Double
+            if logits {
+                if target {
+                    // torch: −x, or log σ(−x) − pw·log σ(x)
+                    d = unitPosWeight ? -v : ClsKernel.logSigmoid(-v) - c * ClsKernel.logSigmoid(v)
+                } else {
+                    let e = exp(-Swift.abs(v))
+                    let r = 1 / (1 + e)
+                    let s = v >= 0 ? r : e * r, sn = v >= 0 ? e * r : r
+                    d = (1 - t) * s - c * t * sn
+                }
+            } else if target {
+                // −(pw·log p − log(1 − p)); torch (pw = 1): −logit(p)
+                d = log1p(-v) - (c == 0 ? 0 : c * log(v))
+            } else {
+                // torch: (p − y) / max((1 − p)·p, 1e-12); pos_weight adds (1 − pw)·y·(1 − p) to the numerator
+                d = (v - t + (1 - c) * t * (1 - v)) / Swift.max((1 - v) * v, 1e-12)
+            }
+            return g[i] * w[i] * d
+        }
+    }
+
+    // MARK: - Cross-entropy and NLL
+
+    /// Gradients of `cross_entropy` with respect to `p` (probabilities or logits: softmax − target
+    /// per row, with weights, ignore_index and label smoothing) and, for class-probability
+    /// targets, `y`. Class-index targets have no gradient (an error when "y" is asked for).
+    public static func crossEntropyBackward(_ p: Tensor, _ y: Tensor, weight: Tensor? = nil, ignoreIndex: Int? = nil,
+                                            labelSmoothing: Double = 0, logits: Bool = false, reduction: Reduction = .mean,
+                                            upstream g: Tensor, wrt: Set<String> = ["p"]) throws -> [String: Tensor] {
+        let fn = "cross_entropy"
+        guard p.rank >= 1 else {
+            throw CoreError("cross_entropy: p must have a class axis (shape [C] or [N, C]), got a number",
+                            hint: "for one binary probability, use bce")
+        }
+        let kind = try ClsKernel.target(fn, p, y, "p", "y", sameMeaning: "class probabilities")
+        guard labelSmoothing >= 0, labelSmoothing <= 1 else {
+            throw CoreError("cross_entropy: label_smoothing must be in [0, 1], got \(ClsKernel.fmt(labelSmoothing))")
+        }
+        if !logits { try ClsKernel.checkProbabilities(p, fn, "p") }
+        let c = p.shape[p.rank - 1]
+        let rowsShape = Array(p.shape.dropLast())
+        let w = try weight.map { try ClsKernel.perClass($0, classes: c, fn, "weight", allowScalar: false) }
+            ?? [Double](repeating: 1, count: c)
+        let keep = 1 - labelSmoothing, spread = c > 0 ? labelSmoothing / Double(c) : 0
+        var out: [String: Tensor] = [:]
+        switch kind {
+        case .indices:
+            if wrt.contains("y") { throw ClsGrad.indexError(fn, "y") }
+            let idx = try ClsKernel.classIndices(y, classes: c, ignoreIndex: ignoreIndex, fn, "y")
+            guard wrt.contains("p") else { return out }
+            // torch's weighted mean: Σ ℓᵢ / Σ w[yᵢ] over the samples not ignored
+            let denom = reduction == .mean ? idx.reduce(0.0) { $1 == ClsKernel.ignored ? $0 : $0 + w[$1] } : 1
+            let up = try ClsGrad.upstream(g, fn, output: rowsShape, reduction, denominator: denom)
+            let sumW = Summation.sum(w)
+            let data: [Double] = p.data.withUnsafeBufferPointer { x in
+                idx.withUnsafeBufferPointer { ix in
+                    w.withUnsafeBufferPointer { wb in
+                        up.with { gp in
+                            ClsGrad.fillRows(idx.count, c, CEIndexGrad(x: x, ix: ix, w: wb, c: c, keep: keep, spread: spread,
+                                                                         sumW: sumW, logits: logits, g: gp))
+                        }
+                    }
+                }
+            }
+            out["p"] = Tensor(shape: p.shape, data: data)
+        case .sameShape:
+            if let ig = ignoreIndex {
+                throw CoreError("cross_entropy: ignore_index (\(ig)) applies to class-index targets, but y has p's shape \(formatShape(p.shape)) (class probabilities)",
+                                hint: "drop ignore_index, or pass y as class indices of shape \(formatShape(rowsShape))")
+            }
+            try ClsKernel.checkUnitTargets(y, fn, "y", what: "class probabilities in [0, 1]")
+            let rows = Tensor.count(of: rowsShape)
+            let up = try ClsGrad.upstream(g, fn, output: rowsShape, reduction, denominator: Double(rows))
+            p.data.withUnsafeBufferPointer { x in
+                y.data.withUnsafeBufferPointer { t in
+                    w.withUnsafeBufferPointer { wb in
+                        up.with { gp in
+                            for (name, target) in [("p", false), ("y", true)] where wrt.contains(name) {
+                                let data = ClsGrad.fillRows(rows, c, CEDistributionGrad(x: x, t: t, w: wb, c: c, keep: keep, spread: spread,
+                                                                                       logits: logits, target: target, g: gp))
+                                out[name] = Tensor(shape: p.shape, data: data)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Gradient of `nll` with respect to `logp`: −g·w[y] at the target class of each row
+    /// (0 for ignored rows; the weighted mean divides by Σ w[yᵢ]). `y` holds class indices:
+    /// no gradient.
+    public static func nllBackward(_ logp: Tensor, _ y: Tensor, weight: Tensor? = nil, ignoreIndex: Int? = nil,
+                                   reduction: Reduction = .mean, upstream g: Tensor,
+                                   wrt: Set<String> = ["logp"]) throws -> [String: Tensor] {
+        let fn = "nll"
+        try ClsKernel.requireIndices(fn, logp, y, "logp", "y",
+                                     sameShapeHint: "for class probabilities as targets, use cross_entropy(p, y)")
+        if wrt.contains("y") { throw ClsGrad.indexError(fn, "y") }
+        let c = logp.shape[logp.rank - 1]
+        let w = try weight.map { try ClsKernel.perClass($0, classes: c, fn, "weight", allowScalar: false) }
+            ?? [Double](repeating: 1, count: c)
+        let idx = try ClsKernel.classIndices(y, classes: c, ignoreIndex: ignoreIndex, fn, "y")
+        guard wrt.contains("logp") else { return [:] }
+        let denom = reduction == .mean ? idx.reduce(0.0) { $1 == ClsKernel.ignored ? $0 : $0 + w[$1] } : 1
+        let up = try ClsGrad.upstream(g, fn, output: Array(logp.shape.dropLast()), reduction, denominator: denom)
+        var data = [Double](repeating: 0, count: logp.count)
+        up.with { gp in
+            for (r, k) in idx.enumerated() where k != ClsKernel.ignored { data[r * c + k] = -gp[r] * w[k] }
+        }
+        return ["logp": Tensor(shape: logp.shape, data: data)]
+    }
+
+    /// ∂ℓ/∂x of one row of cross_entropy with a class-index target k:
+    /// a_j = (1−ε)·w_k·[j = k] + ε/C·w_j; logits: g·(Σa·softmax_j − a_j); probabilities: −g·a_j/p_j.
+    struct CEIndexGrad: ClsRowKernel {
+        let x: UnsafeBufferPointer<Double>
+        let ix: UnsafeBufferPointer<Int>
+        let w: UnsafeBufferPointer<Double>
+        let c: Int
+        let keep, spread, sumW: Double
+        let logits: Bool
+        let g: ClsPtr
+        @inline(__always) func row(_ r: Int, _ out: UnsafeMutablePointer<Double>) {
+            let k = ix[r], base = r * c
+            if k == ClsKernel.ignored { out.initialize(repeating: 0, count: c); return }
+            let gr = g[r]
+            if logits {
+                ClsGrad.softmax(x, base, c, out)
+                let total = keep * w[k] + spread * sumW
+                for j in 0..<c { out[j] = gr * (total * out[j] - spread * w[j]) }
+                out[k] -= gr * keep * w[k]
+            } else {
+                if spread == 0 {
+                    out.initialize(repeating: 0, count: c)
+                } else {
+                    for j in 0..<c { out[j] = -gr * spread * w[j] * ClsGrad.dClampedLog(x[base + j]) }
+                }
+                out[k] -= gr * keep * w[k] * ClsGrad.dClampedLog(x[base + k])
+            }
+        }
+    }
+
+    /// One row of cross_entropy with class-probability targets, y' = (1−ε)·y + ε/C, a_j = w_j·y'_j:
+    /// ∂/∂x as for indices; ∂/∂y_j = −g·(1−ε)·w_j·log p_j.
+    struct CEDistributionGrad: ClsRowKernel {
+        let x, t: UnsafeBufferPointer<Double>
+        let w: UnsafeBufferPointer<Double>
+        let c: Int
+        let keep, spread: Double
+        let logits, target: Bool
+        let g: ClsPtr
+        @inline(__always) func row(_ r: Int, _ out: UnsafeMutablePointer<Double>) {
+            let base = r * c, gr = g[r]
+            if target {
+                let input: RowInput = logits ? .logits : .probabilities
+                let shift = rowShift(x, base, c, input)
+                for j in 0..<c { out[j] = -gr * keep * w[j] * rowLog(x[base + j], shift, input) }
+            } else if logits {
+                ClsGrad.softmax(x, base, c, out)
+                var total = 0.0
+                for j in 0..<c { total += w[j] * (t[base + j] * keep + spread) }
+                for j in 0..<c { out[j] = gr * (total * out[j] - w[j] * (t[base + j] * keep + spread)) }
+            } else {
+                for j in 0..<c { out[j] = -gr * w[j] * (t[base + j] * keep + spread) * ClsGrad.dClampedLog(x[base + j]) }
+            }
+        }
+    }
+
+    // MARK: - Hinge losses
+
+    /// Gradient of `hinge` with respect to `s`: −g·t where margin − t·s > 0, else 0.
+    /// `t` holds ±1 labels: no gradient.
+    public static func hingeBackward(_ s: Tensor, _ t: Tensor, margin: Double = 1, reduction: Reduction = .mean,
+                                     upstream g: Tensor, wrt: Set<String> = ["s"]) throws -> [String: Tensor] {
+        try binaryHingeBackward("hinge", s, t, margin: margin, squared: false, reduction: reduction, upstream: g, wrt: wrt)
+    }
+
+    /// Gradient of `squared_hinge` with respect to `s`: −2·g·t·max(0, margin − t·s).
+    public static func squaredHingeBackward(_ s: Tensor, _ t: Tensor, margin: Double = 1, reduction: Reduction = .mean,
+                                            upstream g: Tensor, wrt: Set<String> = ["s"]) throws -> [String: Tensor] {
+        try binaryHingeBackward("squared_hinge", s, t, margin: margin, squared: true, reduction: reduction, upstream: g, wrt: wrt)
+    }
+
+    static func binaryHingeBackward(_ fn: String, _ s: Tensor, _ t: Tensor, margin: Double, squared: Bool, reduction: Reduction,
+                                    upstream g: Tensor, wrt: Set<String>) throws -> [String: Tensor] {
+        guard s.shape == t.shape else {
+            throw CoreError("\(fn): s and t must have the same shape, got \(formatShape(s.shape)) and \(formatShape(t.shape))",
+                            hint: t.rank + 1 == s.rank ? "for class indices, use multiclass_hinge" : nil)
+        }
+        guard margin.isFinite else { throw CoreError("\(fn): margin must be a finite number, got \(ClsKernel.fmt(margin))") }
+        if let i = t.data.firstIndex(where: { $0 != 1 && $0 != -1 }) {
+            throw CoreError("\(fn): t must hold labels -1 or +1, got \(ClsKernel.fmt(t.data[i]))\(ClsKernel.position(i, t.shape))",
+                            hint: "map the two classes to -1 and +1, e.g. 2*y - 1 for 0/1 labels")
+        }
+        if wrt.contains("t") {
+            throw CoreError("\(fn): t holds labels -1 or +1, which have no gradient",
+                            hint: "differentiate with respect to the scores s")
+        }
+        guard wrt.contains("s") else { return [:] }
+        let up = try ClsGrad.upstream(g, fn, output: reduction == .none ? s.shape : [], reduction, denominator: Double(s.count))
+        let data: [Double] = s.data.withUnsafeBufferPointer { sp in
+            t.data.withUnsafeBufferPointer { tp in
+                if reduction != .none {
+                    return ClsKernel.fill(s.count, HingeGrad(s: sp, t: tp, margin: margin, squared: squared, g: ClsConst(v: up.data[0])))
+                }
+                return up.with { gp in ClsKernel.fill(s.count, HingeGrad(s: sp, t: tp, margin: margin, squared: squared, g: gp)) }
+            }
+        }
+        return ["s": Tensor(shape: s.shape, data: data)]
+    }
+
+    struct HingeGrad<G: ClsOperandAccess>: ClsTerms {
+        let s, t: UnsafeBufferPointer<Double>
+        let margin: Double
+        let squared: Bool
+        let g: G
+        @inline(__always) func term(_ i: Int) -> Double {
+            let h = margin - t[i] * s[i]
+            if h.isNaN { return .nan }
+            guard h > 0 else { return 0 }
+            return g[i] * (squared ? -2 * h * t[i] : -t[i])
+        }
+    }
+
+    /// Gradient of `multiclass_hinge` with respect to `s`: each active term
+    /// (margin − s_y + s_j > 0) adds p·h^(p−1) to s_j and subtracts it from s_y
+    /// (Crammer–Singer: the worst wrong class, ties sharing). `y` holds class indices: no gradient.
+    public static func multiclassHingeBackward(_ s: Tensor, _ y: Tensor, margin: Double = 1, p: Double = 1,
+                                               variant: MulticlassHingeVariant = .westonWatkins, reduction: Reduction = .mean,
+                                               upstream g: Tensor, wrt: Set<String> = ["s"]) throws -> [String: Tensor] {
+        let fn = "multiclass_hinge"
+        try ClsKernel.requireIndices(fn, s, y, "s", "y", sameShapeHint: "for one-hot targets, pass argmax(y, axis: -1)")
+        guard margin.isFinite else { throw CoreError("\(fn): margin must be a finite number, got \(ClsKernel.fmt(margin))") }
+        guard p > 0, p.isFinite else { throw CoreError("\(fn): p must be a positive number (1: hinge, 2: squared hinge), got \(ClsKernel.fmt(p))") }
+        if wrt.contains("y") { throw ClsGrad.indexError(fn, "y") }
+        let c = s.shape[s.rank - 1]
+        let idx = try ClsKernel.classIndices(y, classes: c, ignoreIndex: nil, fn, "y")
+        guard wrt.contains("s") else { return [:] }
+        let up = try ClsGrad.upstream(g, fn, output: Array(s.shape.dropLast()), reduction, denominator: Double(idx.count))
+        let data: [Double] = s.data.withUnsafeBufferPointer { x in
+            idx.withUnsafeBufferPointer { ix in
+                up.with { gp in
+                    ClsGrad.fillRows(idx.count, c, MulticlassHingeGrad(x: x, ix: ix, c: c, margin: margin, p: p, variant: variant, g: gp))
+                }
+            }
+        }
+        return ["s": Tensor(shape: s.shape, data: data)]
+    }
+
+    struct MulticlassHingeGrad: ClsRowKernel {
+        let x: UnsafeBufferPointer<Double>
+        let ix: UnsafeBufferPointer<Int>
+        let c: Int
+        let margin, p: Double
+        let variant: MulticlassHingeVariant
+        let g: ClsPtr
+
+        /// d/dh of max(0, h)^p: 0 at and below the kink, nan for nan.
+        @inline(__always) func slope(_ h: Double) -> Double {
+            if h.isNaN { return .nan }
+            guard h > 0 else { return 0 }
+            return p == 1 ? 1 : p * ClsKernel.power(h, p - 1)
+        }
+
+        @inline(__always) func row(_ r: Int, _ out: UnsafeMutablePointer<Double>) {
+            let base = r * c, k = ix[r], gr = g[r]
+            out.initialize(repeating: 0, count: c)
+            let sy = x[base + k]
+            switch variant {
+            case .westonWatkins:
+                var total = 0.0
+                for j in 0..<c where j != k {
+                    let d = slope(margin - sy + x[base + j])
+                    if d != 0 {
+                        out[j] = gr * d
+                        total += out[j]
+                    }
+                }
+                out[k] = -total
+            case .crammerSinger:
+                var m = -Double.infinity
+                for j in 0..<c where j != k {
+                    let v = x[base + j]
+                    if v > m || v.isNaN { m = v }
+                    if m.isNaN { break }
+                }
+                let d = slope(margin - sy + m)
+                if d == 0 { return }
+                if d.isNaN { out.update(repeating: .nan, count: c); return }
+                var ties = 0
+                for j in 0..<c where j != k && x[base + j] == m { ties += 1 }
+                let share = gr * d / Double(Swift.max(ties, 1))
+                for j in 0..<c where j != k && x[base + j] == m { out[j] = share }
+                out[k] = -gr * d
+            }
+        }
+    }
+
+    // MARK: - Focal and PolyLoss
+
+    /// Gradients of `focal` with respect to `p` (probabilities or logits) and, for targets of
+    /// p's shape (binary, possibly soft labels), `y`. `alpha` is a constant; class-index
+    /// targets have no gradient. Finite for γ < 1 and saturated inputs.
+    public static func focalBackward(_ p: Tensor, _ y: Tensor, gamma: Double = 2, alpha: Tensor? = nil, logits: Bool = false,
+                                     reduction: Reduction = .mean, upstream g: Tensor,
+                                     wrt: Set<String> = ["p"]) throws -> [String: Tensor] {
+        guard gamma >= 0, gamma.isFinite else {
+            throw CoreError("focal: gamma must be a non-negative number, got \(ClsKernel.fmt(gamma))")
+        }
+        return try ptBackward("focal", p, y, PtForm(kind: .focal, gamma: gamma), alpha: alpha, logits: logits,
+                              reduction: reduction, upstream: g, wrt: wrt)
+    }
+
+    /// Gradients of `poly1` with respect to `p` and (binary targets) `y`.
+    public static func poly1Backward(_ p: Tensor, _ y: Tensor, epsilon: Double = 1, gamma: Double = 0, logits: Bool = false,
+                                     reduction: Reduction = .mean, upstream g: Tensor,
+                                     wrt: Set<String> = ["p"]) throws -> [String: Tensor] {
+        guard epsilon.isFinite else { throw CoreError("poly1: epsilon must be a finite number, got \(ClsKernel.fmt(epsilon))") }
+        guard gamma >= 0, gamma.isFinite else {
+            throw CoreError("poly1: gamma must be a non-negative number, got \(ClsKernel.fmt(gamma))")
+        }
+        return try ptBackward("poly1", p, y, PtForm(kind: .poly1, gamma: gamma, epsilon: epsilon), alpha: nil, logits: logits,
+                              reduction: reduction, upstream: g, wrt: wrt)
+    }
+
+    /// Gradients of `poly` with respect to `p` and (binary targets) `y`. `epsilon` is a constant.
+    public static func polyBackward(_ p: Tensor, _ y: Tensor, epsilon: Tensor = Tensor([1]), logits: Bool = false,
+                                    reduction: Reduction = .mean, upstream g: Tensor,
+                                    wrt: Set<String> = ["p"]) throws -> [String: Tensor] {
+        guard epsilon.rank <= 1 else {
+            throw CoreError("poly: epsilon must be a vector [ε1, …, εN] (or a number), got shape \(formatShape(epsilon.shape))")
+        }
+        if let bad = epsilon.data.first(where: { !$0.isFinite }) {
+            throw CoreError("poly: epsilon must hold finite numbers, got \(ClsKernel.fmt(bad))")
+        }
+        return try epsilon.data.withUnsafeBufferPointer { es in
+            try ptBackward("poly", p, y, PtForm(kind: .poly, coefficients: es), alpha: nil, logits: logits,
+                           reduction: reduction, upstream: g, wrt: wrt)
+        }
+    }
+
+    static func ptBackward(_ fn: String, _ p: Tensor, _ y: Tensor, _ form: PtForm, alpha: Tensor?, logits: Bool,
+                           reduction: Reduction, upstream g: Tensor, wrt: Set<String>) throws -> [String: Tensor] {
+        let kind = try ClsKernel.target(fn, p, y, "p", "y", sameMeaning: "binary labels")
+        if !logits { try ClsKernel.checkProbabilities(p, fn, "p") }
+        var out: [String: Tensor] = [:]
+        switch kind {
+        case .sameShape:
+            try ClsKernel.checkUnitTargets(y, fn, "y")
+            let a = try ClsOperand.make(alpha, default: 1, to: p.shape, fn, "alpha", "p")
+            if alpha != nil, let bad = a.firstViolation({ $0 >= 0 && $0 <= 1 }) {
+                throw CoreError("\(fn): alpha must be in [0, 1] for binary labels (the weight of the positives), got \(ClsKernel.fmt(bad))")
+            }
+            let up = try ClsGrad.upstream(g, fn, output: reduction == .none ? p.shape : [], reduction, denominator: Double(p.count))
+            p.data.withUnsafeBufferPointer { pp in
+                y.data.withUnsafeBufferPointer { yp in
+                    for (name, target) in [("p", false), ("y", true)] where wrt.contains(name) {
+                        let data: [Double]
+                        if alpha == nil && reduction != .none {
+                            data = ClsKernel.fill(p.count, PtBinaryGrad(p: pp, y: yp, g: ClsConst(v: up.data[0]), alpha: ClsUnit(),
+                                                                        weighted: false, logits: logits, target: target, form: form))
+                        } else {
+                            data = up.with { gp in
+                                a.with { ap in
+                                    ClsKernel.fill(p.count, PtBinaryGrad(p: pp, y: yp, g: gp, alpha: ap, weighted: alpha != nil,
+                                                                         logits: logits, target: target, form: form))
+                                }
+                            }
+                        }
+                        out[name] = Tensor(shape: p.shape, data: data)
+                    }
+                }
+            }
+        case .indices:
+            if wrt.contains("y") { throw ClsGrad.indexError(fn, "y") }
+            let c = p.shape[p.rank - 1]
+            let idx = try ClsKernel.classIndices(y, classes: c, ignoreIndex: nil, fn, "y")
+            let al = try alpha.map { try ClsKernel.perClass($0, classes: c, fn, "alpha", allowScalar: true) }
+            if let bad = al?.first(where: { !($0 >= 0) || !$0.isFinite }) {
+                throw CoreError("\(fn): alpha must hold non-negative class weights, got \(ClsKernel.fmt(bad))")
+            }
+            guard wrt.contains("p") else { return out }
+            let up = try ClsGrad.upstream(g, fn, output: Array(p.shape.dropLast()), reduction, denominator: Double(idx.count))
+            let weights = al ?? [Double](repeating: 1, count: c)
+            let data: [Double] = p.data.withUnsafeBufferPointer { x in
+                idx.withUnsafeBufferPointer { ix in
+                    weights.withUnsafeBufferPointer { ab in
+                        up.with { gp in
+                            ClsGrad.fillRows(idx.count, c, PtIndexGrad(x: x, ix: ix, c: c, logits: logits, form: form,
+                                                                        alpha: ClsVec(buf: ab), g: gp))
+                        }
+                    }
+                }
+            }
+            out["p"] = Tensor(shape: p.shape, data: data)
+        }
+        return out
+    }
+
+    /// Binary labels per element: ℓ = α_t·F(ce, q) with ce the binary cross-entropy and
+    /// q = 1 − p_t; ∂ℓ = α_t·(F_ce·∂ce + F_q·∂q) (+ ∂α_t·F for the target).
+    struct PtBinaryGrad<G: ClsOperandAccess, A: ClsOperandAccess>: ClsTerms {
+        let p, y: UnsafeBufferPointer<Double>
+        let g: G
+        let alpha: A
+        let weighted: Bool
+        let logits: Bool
+        let target: Bool
+        let form: PtForm
+        @inline(__always) func term(_ i: Int) -> Double {
+            let v = p[i], t = y[i]
+            let ce: Double, q: Double, dce: Double, dq: Double
+            if logits {
+                let s = ClsKernel.sigmoidParts(v)
+                ce = (1 - t) * v - s.logSigmoid
+                q = t * s.sigmoidNeg + (1 - t) * s.sigmoid
+                if target {
+                    dce = -v
+                    dq = s.sigmoidNeg - s.sigmoid
+                } else {
+                    dce = (1 - t) * s.sigmoid - t * s.sigmoidNeg
+                    dq = (1 - 2 * t) * s.sigmoid * s.sigmoidNeg
+                }
+            } else {
+                let l = log(v), l1 = log1p(-v)
+                let cl = l < -100 ? -100 : l, cl1 = l1 < -100 ? -100 : l1
+                ce = -(t * cl + (1 - t) * cl1)
+                q = t * (1 - v) + (1 - t) * v
+                if target {
+                    dce = cl1 - cl
+                    dq = 1 - 2 * v
+                } else {
+                    let d = l < -100 ? 0 : 1 / v, d1 = l1 < -100 ? 0 : 1 / (1 - v)
+                    dce = (1 - t) * d1 - t * d
+                    dq = 1 - 2 * t
+                }
+            }
+            let f = form.partials(ce, q)
+            var r = f.ce * dce + f.q * dq
+            if weighted {
+                let a = alpha[i]
+                r *= a * t + (1 - a) * (1 - t)
+                if target { r += (2 * a - 1) * form.value(ce, q) }
+            }
+            return g[i] * r
+        }
+    }
+
+    /// Class indices, softmax-style: ℓ = α_k·F(−log p_k, 1 − p_k). Logits:
+    /// ∂ℓ/∂x_j = α_k·(−F_ce − F_q·p_k)·([j = k] − softmax_j); probabilities: only p_k moves,
+    /// ∂ℓ/∂p_k = −α_k·(F_ce/p_k + F_q).
+    struct PtIndexGrad<A: ClsOperandAccess>: ClsRowKernel {
+        let x: UnsafeBufferPointer<Double>
+        let ix: UnsafeBufferPointer<Int>
+        let c: Int
+        let logits: Bool
+        let form: PtForm
+        let alpha: A
+        let g: ClsPtr
+        @inline(__always) func row(_ r: Int, _ out: UnsafeMutablePointer<Double>) {
+            let base = r * c, k = ix[r]
+            let gr = g[r] * alpha[k]
+            if logits {
+                let shift = rowShift(x, base, c, .logits)
+                let lp = x[base + k] - shift
+                let f = form.partials(-lp, -expm1(lp))
+                let coef = gr * (-f.ce - f.q * exp(lp))
+                for j in 0..<c { out[j] = -coef * exp(x[base + j] - shift) }
+                out[k] += coef
+            } else {
+                out.initialize(repeating: 0, count: c)
+                let v = x[base + k]
+                let l = log(v)
+                let f = form.partials(-(l < -100 ? -100 : l), 1 - v)
+                out[k] = gr * (-f.ce * (l < -100 ? 0 : 1 / v) - f.q)
+            }
+        }
+    }
+}
+
+extension Losses.PtForm {
+    /// (∂F/∂ce, ∂F/∂q) of the loss F(ce, q), ce = −log p_t, q = 1 − p_t.
+    @inline(__always) func partials(_ ce: Double, _ q: Double) -> (ce: Double, q: Double) {
+        switch kind {
+        case .focal:
+            if gamma == 0 { return (1, 0) }
+            let m = ClsKernel.power(q, gamma)
+            return (m, ClsGrad.focalSlope(gamma, m, ce, q))
+        case .poly1:
+            if gamma == 0 { return (1, epsilon) }
+            let m = ClsKernel.power(q, gamma)
+            return (m, ClsGrad.focalSlope(gamma, m, ce, q) + epsilon * (gamma + 1) * m)
+        case .poly:
+            // Σ_j j·ε_j·q^(j−1), by Horner
+            var acc = 0.0
+            var j = coefficients.count - 1
+            while j >= 0 { acc = acc * q + Double(j + 1) * coefficients[j]; j -= 1 }
+            return (1, acc)
+        }
+    }
+}
+
+/// A row of a row-wise gradient: writes all C entries of row r to `out` (which may be uninitialised).
+protocol ClsRowKernel {
+    func row(_ r: Int, _ out: UnsafeMutablePointer<Double>)
+}
+
+/// The upstream gradient as a constant (mean, sum: one value for every element), folded away.
+struct ClsConst: ClsOperandAccess {
+    let v: Double
+    @inline(__always) subscript(_ i: Int) -> Double { v }
+}
+
+/// Shared pieces of the backward passes.
+enum ClsGrad {
+    /// The upstream gradient per sample: g ÷ `denominator` for "mean", g for "sum" (both one
+    /// constant), g itself for "none" (which must have the per-sample shape `output`).
+    static func upstream(_ g: Tensor, _ fn: String, output: [Int], _ reduction: Reduction, denominator: Double) throws -> ClsOperand {
+        switch reduction {
+        case .none:
+            guard g.count == Tensor.count(of: output) else {
+                throw CoreError("\(fn): the gradient of its output has shape \(formatShape(g.shape)), expected \(formatShape(output))")
+            }
+            return ClsOperand(data: g.data, mode: .full, period: 1)
+        case .sum, .mean:
+            guard g.count == 1 else {
+                throw CoreError("\(fn): the gradient of its output has shape \(formatShape(g.shape)), expected a number")
+            }
+            return .constant(reduction == .mean ? g.data[0] / denominator : g.data[0])
+        }
+    }
+
+    static func indexError(_ fn: String, _ arg: String) -> CoreError {
+        CoreError("\(fn): \(arg) holds class indices, which have no gradient",
+                  hint: "differentiate with respect to the predictions; class labels are constants")
+    }
+
+    /// d/dp max(log p, −100): 1/p, 0 where the clamp holds (nan stays nan).
+    @inline(__always) static func dClampedLog(_ v: Double) -> Double {
+        log(v) < -100 ? 0 : 1 / v
+    }
+
+    /// γ·q^(γ−1)·ce given m = q^γ, as γ·m·(ce/q): ce/q stays bounded as q → 0 (ce vanishes
+    /// with q), so the limit where q = 0 is 0 and no 0·∞ arises for γ < 1.
+    @inline(__always) static func focalSlope(_ gamma: Double, _ m: Double, _ ce: Double, _ q: Double) -> Double {
+        q == 0 ? 0 : gamma * m * (ce / q)
+    }
+
+    /// softmax of x[base..<base+c] into out (max-subtracted); nan for a row holding +inf or only −inf.
+    @inline(__always)
+    static func softmax(_ x: UnsafeBufferPointer<Double>, _ base: Int, _ c: Int, _ out: UnsafeMutablePointer<Double>) {
+        var m = -Double.infinity
+        for j in base..<(base + c) where x[j] > m { m = x[j] }
+        if m.isInfinite { out.initialize(repeating: .nan, count: c); return }
+        for j in 0..<c { out[j] = exp(x[base + j] - m) }
+        let inv = 1 / Summation.pairwise(UnsafePointer(out), c, stride: 1)
+        for j in 0..<c { out[j] *= inv }
+    }
+
+    /// A fresh [rows × c] array filled row by row, on two cores when large.
+    @inline(__always) static func fillRows<K: ClsRowKernel>(_ rows: Int, _ c: Int, _ k: K) -> [Double] {
+        let n = rows * c
+        return [Double](unsafeUninitializedCapacity: n) { buf, initialized in
+            if let base = buf.baseAddress, c > 0 {
+                ClsKernel.parallelFor(rows, work: n) { lo, hi in
+                    var r = lo
+                    while r < hi { k.row(r, base + r * c); r += 1 }
+                }
+            }
+            initialized = n
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+
+// Analytic backward passes of the information measures (SPEC §4.1), for `grad`. The upstream
+// gradient has the output's shape (the input's without `axis`) and is read back along the
+// axis for every element. Conventions are torch autograd's on the defining formulas
+// (torch.special.entr, xlogy): ∂H/∂p = −(log p + 1), +inf at p = 0;
+// ∂D/∂p = log(p/q) + 1 (−inf at p = 0 < q, +inf at q = 0 < p, nan at p = q = 0);
+// ∂D/∂q = −p/q, and 0 where p = 0 (the term is 0 for every q there).
+
+extension Losses {
+    /// Gradient of `entropy` with respect to `p`: −g·(log p + 1).
+    public static func entropyBackward(_ p: Tensor, axis: Int = -1, upstream g: Tensor) throws -> Tensor {
+        let fn = "entropy"
+        guard p.rank >= 1 else {
+            throw CoreError("entropy: p must be a distribution (a vector, or a tensor with the distributions along axis), got a number")
+        }
+        let a = try ClsKernel.axis(axis, rank: p.rank, fn)
+        try ClsKernel.checkProbabilities(p, fn, "p", logitsHint: false)
+        let layout = try ClsAxisLayout(p.shape, a, upstream: g, fn)
+        let data: [Double] = p.data.withUnsafeBufferPointer { x in
+            g.data.withUnsafeBufferPointer { gp in
+                ClsKernel.fill(p.count, EntropyGrad(p: x, g: layout.reader(gp)))
+            }
+        }
+        return Tensor(shape: p.shape, data: data)
+    }
+
+    /// Gradients of `kl` with respect to `p` and `q` (`wrt`), each of its argument's shape
+    /// (summed over the axes broadcasting added).
+    public static func klBackward(_ p: Tensor, _ q: Tensor, axis: Int = -1, upstream g: Tensor,
+                                  wrt: Set<String> = ["p", "q"]) throws -> [String: Tensor] {
+        let fn = "kl"
+        let pShape = p.shape, qShape = q.shape
+        var p = p, q = q
+        if p.shape != q.shape {
+            guard let s = Broadcast.shape(p.shape, q.shape) else {
+                throw CoreError("kl: p and q must have the same shape (or shapes that broadcast), got \(formatShape(p.shape)) and \(formatShape(q.shape))")
+            }
+            _ = try Tensor.checkedCount(s)
+            p = p.broadcast(to: s)
+            q = q.broadcast(to: s)
+        }
+        guard p.rank >= 1 else {
+            throw CoreError("kl: p and q must be distributions (vectors, or tensors with the distributions along axis), got numbers")
+        }
+        let a = try ClsKernel.axis(axis, rank: p.rank, fn)
+        try ClsKernel.checkProbabilities(p, fn, "p", logitsHint: false)
+        try ClsKernel.checkProbabilities(q, fn, "q", logitsHint: false)
+        let layout = try ClsAxisLayout(p.shape, a, upstream: g, fn)
+        var out: [String: Tensor] = [:]
+        try p.data.withUnsafeBufferPointer { pp in
+            try q.data.withUnsafeBufferPointer { qp in
+                try g.data.withUnsafeBufferPointer { gp in
+                    let up = layout.reader(gp)
+                    if wrt.contains("p") {
+                        let full = Tensor(shape: p.shape, data: ClsKernel.fill(p.count, KLGradP(p: pp, q: qp, g: up)))
+                        out["p"] = try Tape.sumToShape(full, pShape)
+                    }
+                    if wrt.contains("q") {
+                        let full = Tensor(shape: p.shape, data: ClsKernel.fill(p.count, KLGradQ(p: pp, q: qp, g: up)))
+                        out["q"] = try Tape.sumToShape(full, qShape)
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// −g·(log p + 1).
+    struct EntropyGrad: ClsTerms {
+        let p: UnsafeBufferPointer<Double>
+        let g: ClsAxisUpstream
+        @inline(__always) func term(_ i: Int) -> Double { -g[i] * (log(p[i]) + 1) }
+    }
+
+    /// g·(log(p/q) + 1), with log p − log q where p/q over- or underflows.
+    struct KLGradP: ClsTerms {
+        let p, q: UnsafeBufferPointer<Double>
+        let g: ClsAxisUpstream
+        @inline(__always) func term(_ i: Int) -> Double {
+            let a = p[i], b = q[i]
+            let r = a / b
+            let l = r.isFinite && r > 0 ? log(r) : log(a) - log(b)
+            return g[i] * (l + 1)
+        }
+    }
+
+    /// −g·p/q, 0 where p = 0 (nan stays nan).
+    struct KLGradQ: ClsTerms {
+        let p, q: UnsafeBufferPointer<Double>
+        let g: ClsAxisUpstream
+        @inline(__always) func term(_ i: Int) -> Double {
+            let a = p[i], b = q[i]
+            if a == 0 && !b.isNaN { return 0 }
+            return -g[i] * (a / b)
+        }
+    }
+}
+
+/// Where element i of a tensor reduced along one axis finds its output element.
+struct ClsAxisLayout {
+    let len: Int
+    let inner: Int
+
+    init(_ shape: [Int], _ axis: Int, upstream g: Tensor, _ fn: String) throws {
+        len = shape[axis]
+        inner = Tensor.count(of: Array(shape[(axis + 1)...]))
+        var outShape = shape
+        outShape.remove(at: axis)
+        guard g.count == Tensor.count(of: outShape) else {
+            throw CoreError("\(fn): the gradient of its output has shape \(formatShape(g.shape)), expected \(formatShape(outShape))")
+        }
+    }
+
+    func reader(_ g: UnsafeBufferPointer<Double>) -> ClsAxisUpstream { ClsAxisUpstream(g: g, len: len, inner: inner) }
+}
+
+/// The upstream gradient read at element i = [o, k, j] of the input: g[o, j].
+struct ClsAxisUpstream {
+    let g: UnsafeBufferPointer<Double>
+    let len: Int
+    let inner: Int
+    @inline(__always) subscript(_ i: Int) -> Double {
+        if inner == 1 { return g[i / len] }
+        let block = len * inner
+        return g[(i / block) * inner + i % inner]
+    }
+}
