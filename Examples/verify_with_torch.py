@@ -178,7 +178,7 @@ def _():
     assert round(float(ww(s, torch.tensor([2]))[0]), 2) == 1.58 and round(float(F.cross_entropy(s, torch.tensor([2]))), 2) == 1.04
     three = T([[10, -2, 3], [10, -100, -100], [10, 9, 9]])
     out += [ww(three, torch.tensor([0, 0, 0])), F.cross_entropy(three, torch.tensor([0, 0, 0]), reduction="none")]
-    s0 = T(loss_json("seed(0); 0.001 * randn([5, 10])")[0])
+    s0 = T(loss_json("seed(0)\n0.001 * randn([5, 10])")[0])
     y0 = torch.tensor([3, 1, 4, 1, 5])
     out += [ww(s0, y0).mean(), F.cross_entropy(s0, y0), math.log(10)]
     return out
@@ -316,6 +316,139 @@ def _():
     out += [ys * d ** 2 + (1 - ys) * torch.clamp(1 - d, min=0) ** 2] * 2
     E3 = 3 * E
     out += [contrastive_hadsell(E3[0], E3[5], T(1.0)), F.triplet_margin_loss(E3[[0]], E3[[1]], E3[[5]], margin=0.5)]
+    return out
+
+
+# ---------------------------------------------------------------- 09 InfoNCE and MNR
+def st_mnr(anchor, positive, negatives=None, scale=20.0, symmetric=False):
+    """sentence-transformers' MultipleNegativesRankingLoss (or …SymmetricRankingLoss), mean over the batch."""
+    import warnings
+    warnings.filterwarnings("ignore")
+    from sentence_transformers.sentence_transformer import losses as st
+    if symmetric:
+        loss = st.MultipleNegativesSymmetricRankingLoss(model=None, scale=scale)
+    else:
+        loss = st.MultipleNegativesRankingLoss(model=None, scale=scale)
+    embs = [anchor, positive] + ([negatives] if negatives is not None else [])
+    return loss.compute_loss_from_embeddings(embs, None)
+
+
+def per_row_mnr(anchor, candidates, scale):
+    sims = F.normalize(anchor) @ F.normalize(candidates).T * scale
+    return F.cross_entropy(sims, torch.arange(anchor.shape[0]), reduction="none")
+
+
+@example("09_infonce_mnr_temperature")
+def _():
+    from info_nce import InfoNCE
+    q = T([[1.0, 0.1, 0.0], [0.0, 1.0, 0.2], [0.3, 0.0, 1.0], [0.7, 0.7, 0.0]])
+    k = T([[0.9, 0.3, 0.1], [0.1, 0.8, 0.0], [0.2, 0.2, 0.9], [0.2, 0.9, 0.1]])
+    S = F.normalize(q) @ F.normalize(k).T
+    nce = lambda t, red="mean": InfoNCE(temperature=t, reduction=red)(q, k)
+    out = [S, nce(0.1, "none"), F.cross_entropy(S / 0.1, torch.arange(4), reduction="none")]
+    out += [st_mnr(q, k), nce(0.05), st_mnr(q, k, scale=10.0), nce(0.1)]
+    out += [torch.softmax(S[0], -1), torch.softmax(S[0] / 0.1, -1), torch.softmax(S[3] / 0.05, -1)]
+    out += [PLOT, [val(nce(t)) for t in (0.01, 0.1, 1.0, 100.0)], math.log(4), math.log(4) - val(nce(0.1))]
+    hard = T([[0.9, 0.1, 0.4], [0.4, 0.8, 0.0], [0.0, 0.4, 0.9], [0.4, 0.9, -0.2]])
+    with_hard = per_row_mnr(q, torch.cat([k, hard]), 20.0)
+    assert abs(float(with_hard.mean()) - float(st_mnr(q, k, hard))) < 1e-12
+    sym = st_mnr(q, k, symmetric=True)
+    out += [per_row_mnr(q, k, 20.0), with_hard, sym, sym]
+    return out
+
+
+# ---------------------------------------------------------------- 10 GE2E
+def ge2e_ref(emb, w=10.0, b=-5.0):
+    """Wan et al. 2018, written from the paper: returns (S [N·M, N], softmax loss [N, M], contrast loss [N, M])."""
+    N, M, _ = emb.shape
+    e = F.normalize(emb, dim=-1)
+    rows = []
+    for j in range(N):
+        for i in range(M):
+            row = []
+            for k in range(N):
+                if k == j:
+                    c = torch.cat([e[j, :i], e[j, i + 1:]]).mean(0)
+                else:
+                    c = e[k].mean(0)
+                row.append(w * F.cosine_similarity(e[j, i], c, dim=0) + b)
+            rows.append(torch.stack(row))
+    S = torch.stack(rows)
+    own = torch.arange(N).repeat_interleave(M)
+    soft = (-S[torch.arange(N * M), own] + torch.logsumexp(S, 1)).reshape(N, M)
+    sig = torch.sigmoid(S)
+    other = sig.masked_fill(F.one_hot(own, N).bool(), -1.0).max(1).values
+    contrast = (1 - sig[torch.arange(N * M), own] + other).reshape(N, M)
+    return S, soft, contrast
+
+
+@example("10_ge2e_speaker_batch")
+def _():
+    deg = math.pi / 180
+    ang = T([[0, -10, 15], [120, 130, 60], [240, 225, 250]]) * deg
+    emb = torch.stack([torch.cos(ang), torch.sin(ang)], -1)
+    S, soft, con = ge2e_ref(emb)
+    out = [[3, 3, 2], emb[1], S, soft, soft, soft.sum(), con, con, 1 - 1 / (1 + math.exp(-5))]
+
+    def at(a):
+        moved = emb.clone()
+        moved[1, 2] = T([math.cos(a * deg), math.sin(a * deg)])
+        return val(ge2e_ref(moved)[1].sum())
+    out += [PLOT, [at(60), at(120), at(0)]]
+    return out
+
+
+# ---------------------------------------------------------------- 11 Dice
+def dice_score_ref(p, g, smooth=0.0, squared=True):
+    """V-Net (squared) or linear Dice coefficient of one sample (all elements), MONAI-style smoothing."""
+    p, g = np.asarray(p, float).ravel(), np.asarray(g, float).ravel()
+    den = (p ** 2).sum() + (g ** 2).sum() if squared else p.sum() + g.sum()
+    if den + smooth == 0:
+        return 1.0
+    return (2 * (p * g).sum() + smooth) / (den + smooth)
+
+
+def tversky_ref(p, g, alpha=0.5, beta=0.5):
+    p, g = np.asarray(p, float).ravel(), np.asarray(g, float).ravel()
+    tp = (p * g).sum()
+    return 1 - tp / (tp + alpha * (p * (1 - g)).sum() + beta * ((1 - p) * g).sum())
+
+
+@example("11_dice_two_masks")
+def _():
+    G = np.zeros((6, 6)); G[:4, :4] = 1
+    P = np.zeros((6, 6)); P[1:5, 1:5] = 1
+    d = dice_score_ref(P, G)
+    assert d == 0.5625
+    out = [G, [9, 16, 16], d, 1 - d, d, 9 / 23, d / (2 - d)]
+    E = np.zeros((6, 6))
+    losses = [1 - dice_score_ref(x, G) for x in (P, G, E)]
+    out += [losses, np.mean(losses), PLOT, [0.8, 0.8], [2 / 3, 2 / 3]]
+    soft = 0.8 * P + 0.1 * (1 - P)
+    out += [dice_score_ref(soft, G)] * 2
+    out += [1 - dice_score_ref(E, E), 1 - dice_score_ref(P, G, smooth=1.0)]
+    partial = G.copy(); partial[2:, :] = 0
+    out += [tversky_ref(P, G), 8, [tversky_ref(P, G, 0.3, 0.7), tversky_ref(partial, G, 0.3, 0.7)],
+            [1 - dice_score_ref(P, G), 1 - dice_score_ref(partial, G)]]
+    return out
+
+
+# ---------------------------------------------------------------- 12 margin ranking
+@example("12_margin_ranking")
+def _():
+    a, b, t = loss_json("seed(0)\nrandn(3)\nrandn(3)\nsign(randn(3))")
+    x1, x2, y = T(a).requires_grad_(), T(b).requires_grad_(), T(t)
+    out_ = torch.nn.MarginRankingLoss()(x1, x2, y)
+    out_.backward()
+    out = [a, b, t, out_, -y * (x1 - x2), F.margin_ranking_loss(x1, x2, y, reduction="none"), x1.grad, x2.grad]
+    out += [PLOT, F.margin_ranking_loss(x1, x2, y, margin=0.7, reduction="none")]
+    paris, france, rome, italy, cap = map(np.array, ([1.0, 0], [1.1, 1.0], [3.0, 0.2], [3.0, 1.1], [0, 1.0]))
+    f = lambda h, r, tt: np.linalg.norm(h + r - tt)
+    ts = [f(paris, cap, france), f(rome, cap, italy)]
+    cs = [f(paris, cap, italy), f(rome, cap, france)]
+    out += [ts, cs, F.margin_ranking_loss(T(cs), T(ts), T([1.0, 1.0]), margin=1.0, reduction="none")]
+    nm = f(paris, cap, np.array([1.6, 1.2]))
+    out += [nm, F.margin_ranking_loss(T([nm]), T([ts[0]]), T([1.0]), margin=1.0)]
     return out
 
 

@@ -14,12 +14,24 @@ References:
   crammer_singer), focal (softmax-style), poly1, poly, kl in math order;
   cross-checked against sklearn/scipy where they have it.
 
-Run by hand (needs numpy, torch, scipy, sklearn):  python3 Scripts/gen_fixtures_classification.py
+Gradients ("grads", issue 4): for every non-error case, torch.autograd's gradient (float64) of
+the case's output — of its sum when it is not a number — with respect to each differentiable
+positional argument: the predictions, and the targets where they are soft labels or
+distributions (bce, cross_entropy with class probabilities, focal/poly1/poly with binary
+labels, kl's p and q). Class indices and ±1 labels get "grad_error" instead. The functions
+differentiated are torch's own where torch has the loss (binary_cross_entropy(_with_logits),
+cross_entropy on logits, nll_loss, special.entr, kl_div), else the transcriptions below; where
+autograd of a transcription meets 0·∞ (see `safe_clog`, `fix_saturated`), the limit is used and
+checked with mpmath.
+
+Run by hand (needs numpy, torch, scipy, sklearn, mpmath):  python3 Scripts/gen_fixtures_classification.py
+Deterministic: fixed seeds, CPU float64; rerunning rewrites the same file.
 """
 import json
 import math
 import pathlib
 
+import mpmath
 import numpy as np
 import scipy.special
 import scipy.stats
@@ -63,7 +75,7 @@ def expected(v):
     return {"shape": list(t.shape), "data": [num(x) for x in t.flatten().tolist()]}
 
 
-def add(name, fn, args, kwargs=None, value=None, error=None, rtol=None):
+def add(name, fn, args, kwargs=None, value=None, error=None, rtol=None, grads=None, grad_error=None, grad_rtol=None):
     assert name not in {c["name"] for c in cases}, name
     c = {"name": name, "fn": fn, "args": [arg(a) for a in args],
          "kwargs": {k: arg(v) for k, v in (kwargs or {}).items()}}
@@ -73,6 +85,14 @@ def add(name, fn, args, kwargs=None, value=None, error=None, rtol=None):
         c["expected"] = expected(value)
     if rtol is not None:
         c["rtol"] = rtol
+    if grads:
+        for i, g in grads.items():
+            assert list(g.shape) == list(torch.as_tensor(args[i]).shape), (name, i, g.shape)
+        c["grads"] = {str(i): expected(g) for i, g in sorted(grads.items())}
+    if grad_error:
+        c["grad_error"] = {str(i): e for i, e in sorted(grad_error.items())}
+    if grad_rtol is not None:
+        c["grad_rtol"] = grad_rtol
     cases.append(c)
 
 
@@ -84,6 +104,37 @@ def close(a, b, tol=1e-12):
     a, b = torch.as_tensor(a), torch.as_tensor(b)
     assert a.shape == b.shape, (a.shape, b.shape)
     assert torch.allclose(a, b, rtol=tol, atol=1e-14, equal_nan=True), (a, b)
+
+
+# ---------------------------------------------------------------- gradients
+
+def autograd(fn, args, wrt):
+    """{i: d sum(fn(*args)) / d args[i]} for i in wrt, by torch.autograd (float64)."""
+    grads = {}
+    for i in wrt:
+        a = [x.detach().clone() if torch.is_tensor(x) else torch.tensor(float(x)) for x in args]
+        a[i].requires_grad_(True)
+        out = fn(*a)
+        out.sum().backward()
+        grads[i] = a[i].grad.detach().clone() if a[i].grad is not None else torch.zeros_like(a[i])
+    return grads
+
+
+def safe_clog(x):
+    """max(log x, −100) whose autograd is 1/x where the clamp does not hold and 0 where it does
+    (autograd of torch.clamp(torch.log(x), min=-100) gives 0·(1/0) = nan at x = 0)."""
+    lx = torch.log(torch.where(x > 0, x, torch.ones_like(x)))
+    return torch.where((x > 0) & (lx >= -100), lx, torch.full_like(x, -100.0))
+
+
+def safe_clog1m(x):
+    """max(log(1 − x), −100), as safe_clog."""
+    lx = torch.log1p(-torch.where(x < 1, x, torch.zeros_like(x)))
+    return torch.where((x < 1) & (lx >= -100), lx, torch.full_like(x, -100.0))
+
+
+INDEX_GRAD_ERROR = "{fn}: y holds class indices, which have no gradient"
+LABEL_GRAD_ERROR = "{fn}: t holds labels -1 or +1, which have no gradient"
 
 
 # ---------------------------------------------------------------- data
@@ -137,6 +188,34 @@ def ref_bce(p, y, w, pw, use_logits, reduction):
     return reduce(l, reduction)
 
 
+def bce_pos_weight_grads(p, y, w, pw, reduction):
+    """Gradients of bce on probabilities with pos_weight, which torch lacks: torch's
+    binary_cross_entropy_backward convention, (p − y)/max((1 − p)·p, 1e-12) for p and −logit(p)
+    for y, extended by pw: ∂/∂p = w·(p − y + (1 − pw)·y·(1 − p))/max((1 − p)·p, 1e-12),
+    ∂/∂y = −w·(pw·log p − log(1 − p)). Where no clamp acts this is autograd of the formula
+    −w·[pw·y·log p + (1 − y)·log(1 − p)], which is asserted."""
+    scale = 1.0 / p.numel() if reduction == "mean" else 1.0
+    wt = torch.ones_like(p) if w is None else torch.as_tensor(w).expand(p.shape)
+    pwt = torch.as_tensor(pw).expand(p.shape)
+    gp = scale * wt * (p - y + (1 - pwt) * y * (1 - p)) / torch.clamp((1 - p) * p, min=1e-12)
+    gy = -scale * wt * (pwt * torch.log(p) - torch.log1p(-p))
+
+    def plain(a, b):
+        l = -(pwt * b * torch.log(a) + (1 - b) * torch.log1p(-a)) * wt
+        return reduce(l, reduction)
+    interior = ((1 - p) * p >= 1e-12) & (torch.log(p) >= -100) & (torch.log1p(-p) >= -100)
+    ag = autograd(plain, [p, y], [0, 1])
+    close(gp[interior], ag[0][interior])
+    close(gy[interior], ag[1][interior])
+    return {0: gp, 1: gy}
+
+
+def bce_grads(p, y, w, pw, use_logits, reduction):
+    if use_logits or pw is None:
+        return autograd(lambda a, b: ref_bce(a, b, w, pw, use_logits, reduction), [p, y], [0, 1])
+    return bce_pos_weight_grads(p, y, w, pw, reduction)
+
+
 def gen_bce():
     seed = 100
     for shape in [[], [7], [4, 3], [2, 3, 5]]:
@@ -164,28 +243,37 @@ def gen_bce():
                             if pw is not None:
                                 kw["pos_weight"] = pw
                             name = f"bce/{tag(shape)}/{'logits' if use_logits else 'probs'}/{'soft' if soft else 'hard'}/w={wkind}/pw={pwkind}/{reduction}"
-                            add(name, "bce", [p, y], kw, ref_bce(p, y, w, pw, use_logits, reduction))
+                            add(name, "bce", [p, y], kw, ref_bce(p, y, w, pw, use_logits, reduction),
+                                grads=bce_grads(p, y, w, pw, use_logits, reduction))
     # edges: probabilities 0 and 1 (logs clamped at −100), logits ±1000
     p = torch.tensor([0.0, 1.0, 0.0, 1.0, 0.5])
     y = torch.tensor([0.0, 1.0, 1.0, 0.0, 1.0])
-    add("bce/edge/probs_0_1", "bce", [p, y], {"reduction": "none"}, F.binary_cross_entropy(p, y, reduction="none"))
+    add("bce/edge/probs_0_1", "bce", [p, y], {"reduction": "none"}, F.binary_cross_entropy(p, y, reduction="none"),
+        grads=bce_grads(p, y, None, None, False, "none"))
     add("bce/edge/probs_0_1/pos_weight", "bce", [p, y], {"reduction": "none", "pos_weight": 2.0},
-        ref_bce(p, y, None, torch.tensor(2.0), False, "none"))
+        ref_bce(p, y, None, torch.tensor(2.0), False, "none"), grads=bce_grads(p, y, None, torch.tensor(2.0), False, "none"))
     x = torch.tensor([1000.0, -1000.0, 1000.0, -1000.0, 0.0])
     add("bce/edge/logits_1000", "bce", [x, y], {"logits": True, "reduction": "none"},
-        F.binary_cross_entropy_with_logits(x, y, reduction="none"))
+        F.binary_cross_entropy_with_logits(x, y, reduction="none"), grads=bce_grads(x, y, None, None, True, "none"))
     add("bce/edge/logits_1000/pos_weight", "bce", [x, y], {"logits": True, "reduction": "sum", "pos_weight": 0.5},
-        F.binary_cross_entropy_with_logits(x, y, pos_weight=torch.tensor(0.5), reduction="sum"))
-    add("bce/edge/tiny_p", "bce", [torch.tensor([1e-12, 1 - 1e-9]), torch.tensor([0.0, 1.0])], {"reduction": "none"},
-        torch.tensor([-math.log1p(-1e-12), -math.log(1 - 1e-9)]), rtol=1e-6)
-    add("bce/edge/empty/mean", "bce", [torch.zeros([0]), torch.zeros([0])], {}, float("nan"))
-    add("bce/edge/empty/sum", "bce", [torch.zeros([0]), torch.zeros([0])], {"reduction": "sum"}, 0.0)
-    add("bce/edge/nan_propagates", "bce", [torch.tensor([float("nan"), 0.5]), torch.tensor([1.0, 1.0])],
-        {"reduction": "none"}, torch.tensor([float("nan"), math.log(2)]))
-    add("binary_cross_entropy/alias", "binary_cross_entropy", [torch.tensor([0.9, 0.2, 0.6]), torch.tensor([1.0, 0, 1])], {},
-        F.binary_cross_entropy(torch.tensor([0.9, 0.2, 0.6]), torch.tensor([1.0, 0, 1])))
-    add("bce/example/logits", "bce", [torch.tensor([2.0, -1, 0.5]), torch.tensor([1.0, 0, 1])], {"logits": True},
-        F.binary_cross_entropy_with_logits(torch.tensor([2.0, -1, 0.5]), torch.tensor([1.0, 0, 1])))
+        F.binary_cross_entropy_with_logits(x, y, pos_weight=torch.tensor(0.5), reduction="sum"),
+        grads=bce_grads(x, y, None, torch.tensor(0.5), True, "sum"))
+    pt, yt = torch.tensor([1e-12, 1 - 1e-9]), torch.tensor([0.0, 1.0])
+    add("bce/edge/tiny_p", "bce", [pt, yt], {"reduction": "none"},
+        torch.tensor([-math.log1p(-1e-12), -math.log(1 - 1e-9)]), rtol=1e-6,
+        grads=bce_grads(pt, yt, None, None, False, "none"))
+    e = torch.zeros([0])
+    add("bce/edge/empty/mean", "bce", [e, e], {}, float("nan"), grads=bce_grads(e, e, None, None, False, "mean"))
+    add("bce/edge/empty/sum", "bce", [e, e], {"reduction": "sum"}, 0.0, grads=bce_grads(e, e, None, None, False, "sum"))
+    pn, yn = torch.tensor([float("nan"), 0.5]), torch.tensor([1.0, 1.0])
+    add("bce/edge/nan_propagates", "bce", [pn, yn], {"reduction": "none"}, torch.tensor([float("nan"), math.log(2)]),
+        grads=bce_grads(pn, yn, None, None, False, "none"))
+    pa, ya = torch.tensor([0.9, 0.2, 0.6]), torch.tensor([1.0, 0, 1])
+    add("binary_cross_entropy/alias", "binary_cross_entropy", [pa, ya], {}, F.binary_cross_entropy(pa, ya),
+        grads=bce_grads(pa, ya, None, None, False, "mean"))
+    xe = torch.tensor([2.0, -1, 0.5])
+    add("bce/example/logits", "bce", [xe, ya], {"logits": True}, F.binary_cross_entropy_with_logits(xe, ya),
+        grads=bce_grads(xe, ya, None, None, True, "mean"))
     # errors
     add("bce/error/shape", "bce", [torch.tensor([0.5, 0.5]), torch.tensor([1.0, 0, 1])], {},
         error="bce: p and y must have the same shape, got [2] and [3]")
@@ -218,6 +306,49 @@ def ref_ce(p, y, kind, use_logits, w, ignore, eps, reduction):
                           ignore_index=-100 if ignore is None else ignore,
                           reduction=reduction, label_smoothing=eps)
     return out
+
+
+def ce_on_logp(logp, y, kind, w, ignore, eps, reduction):
+    """torch's cross_entropy after its log_softmax step (aten's cross_entropy_loss_label_smoothing and
+    cross_entropy_loss_prob_target), on the given log-probabilities, classes last. cross_entropy on
+    probabilities is this on max(log p, −100) (p is not renormalised, unlike F.cross_entropy(log p),
+    whose gradient would differ)."""
+    c = logp.shape[-1]
+    wv = torch.ones(c) if w is None else w
+    if kind != "indices":
+        t = y * (1 - eps) + eps / c
+        return reduce(-(logp * t * wv).sum(-1), reduction)
+    ig = -100 if ignore is None else ignore
+    yl = y.long()
+    nll = F.nll_loss(to_torch_layout(logp), yl, weight=w, ignore_index=ig, reduction=reduction)
+    if eps == 0:
+        return nll
+    mask = yl == ig
+    smooth = -(logp * wv).sum(-1)
+    smooth = torch.where(mask, torch.zeros_like(smooth), smooth)
+    if reduction == "mean":
+        keep = ~mask
+        ret = smooth.sum() / (wv[yl[keep]].sum() if w is not None else keep.sum())
+    else:
+        ret = smooth.sum() if reduction == "sum" else smooth
+    return (1 - eps) * nll + ret * (eps / c)
+
+
+def ce_grads(p, y, kind, use_logits, w, ignore, eps, reduction):
+    """Gradients of cross_entropy: torch.autograd of F.cross_entropy for logits, of ce_on_logp(safe_clog(p))
+    for probabilities; with respect to p, and y for class-probability targets."""
+    ref = ref_ce(p, y, kind, use_logits, w, ignore, eps, reduction)
+    if use_logits:
+        close(ce_on_logp(torch.log_softmax(p, -1), y, kind, w, ignore, eps, reduction), ref)
+        f = lambda a, b: ref_ce(a, b, kind, True, w, ignore, eps, reduction)
+    else:
+        f = lambda a, b: ce_on_logp(safe_clog(a), b, kind, w, ignore, eps, reduction)
+        close(f(p, y), ref, 1e-11)
+    return autograd(f, [p, y], [0] if kind == "indices" else [0, 1])
+
+
+def ce_grad_error(kind, fn="cross_entropy"):
+    return {1: INDEX_GRAD_ERROR.format(fn=fn)} if kind == "indices" else None
 
 
 ROW_SHAPES = [([5], "vector"), ([6, 4], "matrix"), ([2, 3, 5], "rank3")]
@@ -255,7 +386,9 @@ def gen_cross_entropy():
                                     kw["label_smoothing"] = eps
                                 name = (f"cross_entropy/{tag(shape)}/{kind}/{'logits' if use_logits else 'probs'}/"
                                         f"w={wkind}/ignore={ignore}/eps={eps}/{reduction}")
-                                add(name, "cross_entropy", [p, y], kw, ref_ce(p, y, kind, use_logits, w, ignore, eps, reduction))
+                                add(name, "cross_entropy", [p, y], kw, ref_ce(p, y, kind, use_logits, w, ignore, eps, reduction),
+                                    grads=ce_grads(p, y, kind, use_logits, w, ignore, eps, reduction),
+                                    grad_error=ce_grad_error(kind))
     # identity check of the prob-mode reference: torch on log p == −Σ y log p
     g = gen(1999)
     p = distributions([6, 4], g)
@@ -265,27 +398,43 @@ def gen_cross_entropy():
     # all ignored: torch gives nan for the mean, 0 for the sum
     p = distributions([3, 4], gen(2001))
     y = torch.tensor([2.0, 2.0, 2.0])
-    add("cross_entropy/edge/all_ignored/mean", "cross_entropy", [p, y], {"ignore_index": 2}, float("nan"))
-    add("cross_entropy/edge/all_ignored/sum", "cross_entropy", [p, y], {"ignore_index": 2, "reduction": "sum"}, 0.0)
-    # zeros in the probabilities: log clamped at −100
+    ge = ce_grad_error("indices")
+    # the gradient is 0 (torch's nll_loss writes none for ignored samples), not nan
+    add("cross_entropy/edge/all_ignored/mean", "cross_entropy", [p, y], {"ignore_index": 2}, float("nan"),
+        grads=ce_grads(p, y, "indices", False, None, 2, 0.0, "mean"), grad_error=ge)
+    add("cross_entropy/edge/all_ignored/sum", "cross_entropy", [p, y], {"ignore_index": 2, "reduction": "sum"}, 0.0,
+        grads=ce_grads(p, y, "indices", False, None, 2, 0.0, "sum"), grad_error=ge)
+    add("cross_entropy/edge/all_ignored/smoothing", "cross_entropy", [p, y],
+        {"ignore_index": 2, "label_smoothing": 0.2, "logits": True}, ref_ce(p, y, "indices", True, None, 2, 0.2, "mean"),
+        grads=ce_grads(p, y, "indices", True, None, 2, 0.2, "mean"), grad_error=ge)
+    # zeros in the probabilities: log clamped at −100 (and no gradient where the clamp holds)
     p = torch.tensor([[0.0, 0.5, 0.5], [1.0, 0.0, 0.0]])
     y = torch.tensor([0.0, 0.0])
-    add("cross_entropy/edge/probs_zero", "cross_entropy", [p, y], {"reduction": "none"}, torch.tensor([100.0, 0.0]))
+    add("cross_entropy/edge/probs_zero", "cross_entropy", [p, y], {"reduction": "none"}, torch.tensor([100.0, 0.0]),
+        grads=ce_grads(p, y, "indices", False, None, None, 0.0, "none"), grad_error=ge)
     add("cross_entropy/edge/probs_zero/smoothing", "cross_entropy", [p, y], {"reduction": "none", "label_smoothing": 0.3},
-        ref_ce(p, y, "indices", False, None, None, 0.3, "none"), rtol=1e-9)
+        ref_ce(p, y, "indices", False, None, None, 0.3, "none"), rtol=1e-9,
+        grads=ce_grads(p, y, "indices", False, None, None, 0.3, "none"), grad_error=ge)
     yd = torch.tensor([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
     add("cross_entropy/edge/probs_zero/dist_target", "cross_entropy", [p, yd], {"reduction": "none"},
-        torch.tensor([-math.log(0.5), 0.0]))
+        torch.tensor([-math.log(0.5), 0.0]), grads=ce_grads(p, yd, "probs", False, None, None, 0.0, "none"))
     # logits ±1000
     x = torch.tensor([[1000.0, -1000.0, 0.0], [-1000.0, 1000.0, 1000.0]])
+    yx = torch.tensor([1.0, 2.0])
     for eps in [0.0, 0.1]:
         for reduction in ["none", "mean"]:
-            add(f"cross_entropy/edge/logits_1000/eps={eps}/{reduction}", "cross_entropy", [x, torch.tensor([1.0, 2.0])],
+            add(f"cross_entropy/edge/logits_1000/eps={eps}/{reduction}", "cross_entropy", [x, yx],
                 {"logits": True, "label_smoothing": eps, "reduction": reduction},
-                F.cross_entropy(x, torch.tensor([1, 2]), label_smoothing=eps, reduction=reduction))
-    add("cross_entropy/edge/empty", "cross_entropy", [torch.zeros([0, 3]), torch.zeros([0])], {}, float("nan"))
-    add("ce/alias", "ce", [torch.tensor([[2.0, 1, 0.1], [0.5, 2.5, 0.3]]), torch.tensor([0.0, 1.0])], {"logits": True},
-        F.cross_entropy(torch.tensor([[2.0, 1, 0.1], [0.5, 2.5, 0.3]]), torch.tensor([0, 1])))
+                F.cross_entropy(x, torch.tensor([1, 2]), label_smoothing=eps, reduction=reduction),
+                grads=ce_grads(x, yx, "indices", True, None, None, eps, reduction), grad_error=ge)
+    yxd = torch.tensor([[0.25, 0.5, 0.25], [0.0, 0.5, 0.5]])
+    add("cross_entropy/edge/logits_1000/dist_target", "cross_entropy", [x, yxd], {"logits": True, "reduction": "none"},
+        F.cross_entropy(x, yxd, reduction="none"), grads=ce_grads(x, yxd, "probs", True, None, None, 0.0, "none"))
+    add("cross_entropy/edge/empty", "cross_entropy", [torch.zeros([0, 3]), torch.zeros([0])], {}, float("nan"),
+        grads=ce_grads(torch.zeros([0, 3]), torch.zeros([0]), "indices", False, None, None, 0.0, "mean"), grad_error=ge)
+    xa, ya = torch.tensor([[2.0, 1, 0.1], [0.5, 2.5, 0.3]]), torch.tensor([0.0, 1.0])
+    add("ce/alias", "ce", [xa, ya], {"logits": True}, F.cross_entropy(xa, torch.tensor([0, 1])),
+        grads=ce_grads(xa, ya, "indices", True, None, None, 0.0, "mean"), grad_error=ge)
     # errors
     p = distributions([2, 3], gen(2002))
     add("cross_entropy/error/index_out_of_range", "cross_entropy", [p, torch.tensor([0.0, 3.0])], {},
@@ -320,6 +469,9 @@ def gen_cross_entropy():
         error="ignore_index must be an integer, got 0.5")
 
 
+NLL_GRAD_ERROR = {1: INDEX_GRAD_ERROR.format(fn="nll")}
+
+
 def gen_nll():
     seed = 3000
     for shape, _ in ROW_SHAPES:
@@ -342,12 +494,18 @@ def gen_nll():
                         kw["ignore_index"] = ignore
                     ref = F.nll_loss(to_torch_layout(logp), y.long(), weight=w,
                                      ignore_index=-100 if ignore is None else ignore, reduction=reduction)
-                    add(f"nll/{tag(shape)}/w={wkind}/ignore={ignore}/{reduction}", "nll", [logp, y], kw, ref)
+                    ig = -100 if ignore is None else ignore
+                    grads = autograd(lambda a: F.nll_loss(to_torch_layout(a), y.long(), weight=w, ignore_index=ig,
+                                                          reduction=reduction), [logp], [0])
+                    add(f"nll/{tag(shape)}/w={wkind}/ignore={ignore}/{reduction}", "nll", [logp, y], kw, ref,
+                        grads=grads, grad_error=NLL_GRAD_ERROR)
     # nll takes any values as given (no clamp, no check)
     x = torch.tensor([[3.0, -1.0], [-2000.0, 0.5]])
-    add("nll/edge/raw_values", "nll", [x, torch.tensor([0.0, 0.0])], {"reduction": "none"}, torch.tensor([-3.0, 2000.0]))
-    add("nll/example", "nll", [torch.tensor([[-0.5, -1, -2], [-2, -0.2, -3]]), torch.tensor([0.0, 1.0])], {},
-        F.nll_loss(torch.tensor([[-0.5, -1, -2], [-2, -0.2, -3]]), torch.tensor([0, 1])))
+    add("nll/edge/raw_values", "nll", [x, torch.tensor([0.0, 0.0])], {"reduction": "none"}, torch.tensor([-3.0, 2000.0]),
+        grads=autograd(lambda a: F.nll_loss(a, torch.tensor([0, 0]), reduction="none"), [x], [0]), grad_error=NLL_GRAD_ERROR)
+    xe = torch.tensor([[-0.5, -1, -2], [-2, -0.2, -3]])
+    add("nll/example", "nll", [xe, torch.tensor([0.0, 1.0])], {}, F.nll_loss(xe, torch.tensor([0, 1])),
+        grads=autograd(lambda a: F.nll_loss(a, torch.tensor([0, 1])), [xe], [0]), grad_error=NLL_GRAD_ERROR)
     add("nll/error/same_shape", "nll", [torch.zeros([2, 3]), torch.zeros([2, 3])], {},
         error="nll: y must hold class indices with shape [2] (logp's shape [2, 3] without its last axis), got [2, 3]")
     add("nll/error/out_of_range", "nll", [torch.zeros([2, 3]), torch.tensor([0.0, 7.0])], {},
@@ -355,6 +513,16 @@ def gen_nll():
 
 
 # ---------------------------------------------------------------- hinge losses
+
+def ref_hinge(fn, s, t, margin):
+    """torch.clamp(margin − t·s, min=0) (squared): its autograd has the subgradient 0 at the kink."""
+    l = torch.clamp(margin - t * s, min=0)
+    return l * l if fn == "squared_hinge" else l
+
+
+def hinge_grads(fn, s, t, margin, reduction):
+    return autograd(lambda a: reduce(ref_hinge(fn, a, t, margin), reduction), [s], [0])
+
 
 def gen_hinge():
     seed = 4000
@@ -367,23 +535,34 @@ def gen_hinge():
                     s = torch.randn(shape, generator=g) * 1.5
                     t = labels01(shape, g) * 2 - 1
                     m = 1.0 if margin is None else margin
-                    l = torch.clamp(m - t * s, min=0)
-                    if fn == "squared_hinge":
-                        l = l * l
+                    l = ref_hinge(fn, s, t, m)
                     kw = {"reduction": reduction}
                     if margin is not None:
                         kw["margin"] = margin
-                    add(f"{fn}/{tag(shape)}/margin={margin}/{reduction}", fn, [s, t], kw, reduce(l, reduction))
+                    add(f"{fn}/{tag(shape)}/margin={margin}/{reduction}", fn, [s, t], kw, reduce(l, reduction),
+                        grads=hinge_grads(fn, s, t, m, reduction), grad_error={1: LABEL_GRAD_ERROR.format(fn=fn)})
     # sklearn cross-check of the binary hinge (margin 1, mean)
     g = gen(4999)
     s = torch.randn([20], generator=g)
     t = labels01([20], g) * 2 - 1
     close(torch.clamp(1 - t * s, min=0).mean(), sklearn.metrics.hinge_loss(t.numpy(), s.numpy()))
-    add("hinge/sklearn", "hinge", [s, t], {}, sklearn.metrics.hinge_loss(t.numpy(), s.numpy()))
-    add("hinge/example", "hinge", [torch.tensor([0.8, -0.5, 2]), torch.tensor([1.0, 1, -1])], {},
-        np.maximum(0, 1 - np.array([1, 1, -1]) * np.array([0.8, -0.5, 2])).mean())
-    add("squared_hinge/example", "squared_hinge", [torch.tensor([0.8, -0.5, 2]), torch.tensor([1.0, 1, -1])], {},
-        (np.maximum(0, 1 - np.array([1, 1, -1]) * np.array([0.8, -0.5, 2])) ** 2).mean())
+    hge = {1: LABEL_GRAD_ERROR.format(fn="hinge")}
+    add("hinge/sklearn", "hinge", [s, t], {}, sklearn.metrics.hinge_loss(t.numpy(), s.numpy()),
+        grads=hinge_grads("hinge", s, t, 1.0, "mean"), grad_error=hge)
+    se, te = torch.tensor([0.8, -0.5, 2]), torch.tensor([1.0, 1, -1])
+    add("hinge/example", "hinge", [se, te], {},
+        np.maximum(0, 1 - np.array([1, 1, -1]) * np.array([0.8, -0.5, 2])).mean(),
+        grads=hinge_grads("hinge", se, te, 1.0, "mean"), grad_error=hge)
+    add("squared_hinge/example", "squared_hinge", [se, te], {},
+        (np.maximum(0, 1 - np.array([1, 1, -1]) * np.array([0.8, -0.5, 2])) ** 2).mean(),
+        grads=hinge_grads("squared_hinge", se, te, 1.0, "mean"), grad_error={1: LABEL_GRAD_ERROR.format(fn="squared_hinge")})
+    # at the kink (t·s = margin) the subgradient is 0, as torch's clamp_min
+    sk, tk = torch.tensor([1.0, -1.0, 0.5, 2.0]), torch.tensor([1.0, -1.0, 1.0, 1.0])
+    for fn in ["hinge", "squared_hinge"]:
+        g = hinge_grads(fn, sk, tk, 1.0, "none")
+        assert g[0][0] == 0 and g[0][1] == 0, g
+        add(f"{fn}/edge/kink", fn, [sk, tk], {"reduction": "none"}, ref_hinge(fn, sk, tk, 1.0),
+            grads=g, grad_error={1: LABEL_GRAD_ERROR.format(fn=fn)})
     add("hinge/error/zero_one_labels", "hinge", [torch.tensor([0.5, -0.5]), torch.tensor([1.0, 0.0])], {},
         error="hinge: t must hold labels -1 or +1, got 0 at index 1")
     add("squared_hinge/error/label_2", "squared_hinge", [torch.tensor([0.5, -0.5]), torch.tensor([1.0, 2.0])], {},
@@ -405,9 +584,25 @@ def ref_multiclass_hinge(s, y, margin, p, variant):
         if p in (1, 2):   # torch multi_margin_loss is this ÷ C
             close(l, F.multi_margin_loss(s2, y2, p=p, margin=margin, reduction="none") * c)
     else:
-        other = torch.where(mask, s2, torch.tensor(-math.inf)).max(1).values
+        other = torch.where(mask, s2, torch.tensor(-math.inf)).amax(1)   # autograd: ties share the gradient
         l = torch.clamp(margin - sy[:, 0] + other, min=0) ** p
     return l.reshape(y.shape)
+
+
+MC_GRAD_ERROR = {1: INDEX_GRAD_ERROR.format(fn="multiclass_hinge")}
+
+
+def mc_grads(s, y, margin, p, variant, reduction):
+    """autograd of the transcription (clamp: subgradient 0 at the kink); for weston_watkins with
+    p 1 or 2 it is asserted equal to torch's multi_margin_loss backward × C."""
+    grads = autograd(lambda a: reduce(ref_multiclass_hinge(a, y, margin, p, variant), reduction), [s], [0])
+    if variant == "weston_watkins" and p in (1, 2):
+        c = s.shape[-1]
+        def mml(a):
+            l = F.multi_margin_loss(a.reshape(-1, c), y.reshape(-1).long(), p=int(p), margin=margin, reduction="none") * c
+            return reduce(l.reshape(y.shape), reduction)
+        close(grads[0], autograd(mml, [s], [0])[0])
+    return grads
 
 
 def gen_multiclass_hinge():
@@ -432,7 +627,10 @@ def gen_multiclass_hinge():
                         ref = reduce(ref_multiclass_hinge(s, y, 1.0 if margin is None else margin,
                                                           1.0 if p is None else p, variant or "weston_watkins"), reduction)
                         add(f"multiclass_hinge/{tag(shape)}/{variant or 'weston_watkins'}/margin={margin}/p={p}/{reduction}",
-                            "multiclass_hinge", [s, y], kw, ref)
+                            "multiclass_hinge", [s, y], kw, ref,
+                            grads=mc_grads(s, y, 1.0 if margin is None else margin, 1.0 if p is None else p,
+                                           variant or "weston_watkins", reduction),
+                            grad_error=MC_GRAD_ERROR)
     # sklearn's multiclass hinge_loss is crammer_singer with margin 1
     g = gen(5999)
     s = torch.randn([12, 4], generator=g)
@@ -440,17 +638,33 @@ def gen_multiclass_hinge():
     y[:4] = torch.tensor([0.0, 1, 2, 3])
     sk = sklearn.metrics.hinge_loss(y.long().numpy(), s.numpy(), labels=[0, 1, 2, 3])
     close(ref_multiclass_hinge(s, y, 1.0, 1.0, "crammer_singer").mean(), sk)
-    add("multiclass_hinge/sklearn", "multiclass_hinge", [s, y], {"variant": "crammer_singer"}, sk)
+    add("multiclass_hinge/sklearn", "multiclass_hinge", [s, y], {"variant": "crammer_singer"}, sk,
+        grads=mc_grads(s, y, 1.0, 1.0, "crammer_singer", "mean"), grad_error=MC_GRAD_ERROR)
     # cs231n's example (weston_watkins), via the alias
     S = torch.tensor([[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]])
-    add("svm/alias/cs231n", "svm", [S, torch.tensor([0.0, 1, 2])], {"reduction": "none"},
-        F.multi_margin_loss(S, torch.tensor([0, 1, 2]), reduction="none") * 3)
-    add("multiclass_hinge/example", "multiclass_hinge", [S, torch.tensor([0.0, 1, 2])], {},
-        (F.multi_margin_loss(S, torch.tensor([0, 1, 2]), reduction="none") * 3).mean())
-    add("multiclass_hinge/edge/one_class", "multiclass_hinge", [torch.tensor([[0.3], [-2.0]]), torch.tensor([0.0, 0.0])],
-        {"reduction": "none"}, torch.tensor([0.0, 0.0]))
-    add("multiclass_hinge/edge/one_class/cs", "multiclass_hinge", [torch.tensor([[0.3], [-2.0]]), torch.tensor([0.0, 0.0])],
-        {"reduction": "none", "variant": "crammer_singer"}, torch.tensor([0.0, 0.0]))
+    yS = torch.tensor([0.0, 1, 2])
+    add("svm/alias/cs231n", "svm", [S, yS], {"reduction": "none"},
+        F.multi_margin_loss(S, torch.tensor([0, 1, 2]), reduction="none") * 3,
+        grads=mc_grads(S, yS, 1.0, 1.0, "weston_watkins", "none"), grad_error=MC_GRAD_ERROR)
+    add("multiclass_hinge/example", "multiclass_hinge", [S, yS], {},
+        (F.multi_margin_loss(S, torch.tensor([0, 1, 2]), reduction="none") * 3).mean(),
+        grads=mc_grads(S, yS, 1.0, 1.0, "weston_watkins", "mean"), grad_error=MC_GRAD_ERROR)
+    s1, y1 = torch.tensor([[0.3], [-2.0]]), torch.tensor([0.0, 0.0])
+    add("multiclass_hinge/edge/one_class", "multiclass_hinge", [s1, y1],
+        {"reduction": "none"}, torch.tensor([0.0, 0.0]), grads=mc_grads(s1, y1, 1.0, 1.0, "weston_watkins", "none"),
+        grad_error=MC_GRAD_ERROR)
+    add("multiclass_hinge/edge/one_class/cs", "multiclass_hinge", [s1, y1],
+        {"reduction": "none", "variant": "crammer_singer"}, torch.tensor([0.0, 0.0]),
+        grads=mc_grads(s1, y1, 1.0, 1.0, "crammer_singer", "none"), grad_error=MC_GRAD_ERROR)
+    # kinks (margin − s_y + s_j = 0: subgradient 0, as multi_margin_loss) and tied maxima
+    # (Crammer–Singer: the tied classes share the gradient, as torch's amax)
+    sk = torch.tensor([[1.0, 0.0, 2.0, -3.0], [0.5, 2.0, 2.0, 0.0], [2.5, 1.5, 1.5, 1.5]])
+    yk = torch.tensor([0.0, 0.0, 0.0])
+    for variant in ["weston_watkins", "crammer_singer"]:
+        for pk in [1.0, 2.0]:
+            add(f"multiclass_hinge/edge/kinks_and_ties/{variant}/p={pk}", "multiclass_hinge", [sk, yk],
+                {"reduction": "none", "variant": variant, "p": pk}, ref_multiclass_hinge(sk, yk, 1.0, pk, variant),
+                grads=mc_grads(sk, yk, 1.0, pk, variant, "none"), grad_error=MC_GRAD_ERROR)
     add("multiclass_hinge/error/variant", "multiclass_hinge", [S, torch.tensor([0.0, 1, 2])], {"variant": "cs"},
         error="multiclass_hinge: variant must be one of \"weston_watkins\", \"crammer_singer\", got \"cs\"")
     add("multiclass_hinge/error/p", "multiclass_hinge", [S, torch.tensor([0.0, 1, 2])], {"p": 0.0},

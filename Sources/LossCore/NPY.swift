@@ -65,7 +65,7 @@ public enum NPY {
         }
         let dataStart = headerStart + headerLen
         let available = b.count - dataStart
-        // count ≤ 2^31 and itemSize ≤ 8: no overflow
+        // count ≤ maxTensorElements (2^28) and itemSize ≤ 8: no overflow
         let needed = count * dtype.size
         guard needed <= available else {
             throw CoreError("\(name) is truncated: shape \(formatShape(header.shape)) of \(header.descr) needs \(needed) bytes of data, found \(available)")

@@ -321,7 +321,7 @@ extension Tensor {
     public static func normalize(_ x: Tensor, axis: Int = -1, eps: Double = 1e-12, what: String = "normalize") throws -> Tensor {
         _ = try x.normalizedAxis(axis, what)
         let n = try x.norm(p: 2, axis: axis, keepdims: true)
-        return try Kernels.binary(x, n, what) { v, d in v / (d > eps ? d : eps) }
+        return try Kernels.binary(x, n, what) { v, d in v / (d > eps || d.isNaN ? d : eps) }  // clamp_min keeps nan
     }
 
     /// Cosine similarity along `axis` with torch's eps 1e-8 (torch F.cosine_similarity):
@@ -339,7 +339,7 @@ extension Tensor {
                 Reduce.forLanes(L) { start, stride, l in
                     let na = Reduce.pairwise(L.n) { let v = pa[start + $0 * stride]; return v * v }.squareRoot()
                     let nb = Reduce.pairwise(L.n) { let v = pb[start + $0 * stride]; return v * v }.squareRoot()
-                    let da = na > eps ? na : eps, db = nb > eps ? nb : eps
+                    let da = na > eps || na.isNaN ? na : eps, db = nb > eps || nb.isNaN ? nb : eps
                     out[l] = Reduce.pairwise(L.n) { (pa[start + $0 * stride] / da) * (pb[start + $0 * stride] / db) }
                 }
             }

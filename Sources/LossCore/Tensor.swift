@@ -13,8 +13,9 @@ public struct CoreError: Error, Equatable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Largest number of elements a tensor may hold (2^31 doubles = 16 GiB).
-public let maxTensorElements = 1 << 31
+/// Largest number of elements a tensor may hold (2^28 doubles = 2 GiB), so that a typo
+/// like zeros([1e6, 1e6]) is an error rather than an out-of-memory kill.
+public let maxTensorElements = 1 << 28
 
 /// An N-d array of float64, contiguous and row-major. `shape == []` is a scalar.
 /// Storage is a Swift array, so copies are copy-on-write: tensors are values.

@@ -214,8 +214,8 @@ final class CoreBuiltinsTests: XCTestCase {
         }
         XCTAssertEqual(try text("zeros", [vec([])]), "0")
         assertError("zeros: shape must be an integer, got 2.5") { try self.call("zeros", [num(2.5)]) }
-        assertError("too large") { try self.call("ones", [vec([100000, 100000])]) }
-        assertError("has a negative dimension") { try self.call("full", [vec([-1]), num(1)]) }
+        assertError("ones: shape [100000, 100000] is too large") { try self.call("ones", [vec([100000, 100000])]) }
+        assertError("full: shape [-1] has a negative dimension") { try self.call("full", [vec([-1]), num(1)]) }
         XCTAssertEqual(try text("onehot", [vec([1, 0])]), "2×2 tensor\n 0  1\n 1  0")
         assertError("onehot: labels must be in 0..<2 (0-based class indices), got 2") { try self.call("onehot", [vec([2]), num(2)]) }
         XCTAssertEqual(try text("diag", [mat([[1, 2], [3, 4]])]), "[1, 4]")
