@@ -452,6 +452,149 @@ def _():
     return out
 
 
+# ---------------------------------------------------------------- 13 hinge and squared hinge
+def torch_grad(f, x):
+    x = T(x).requires_grad_()
+    f(x).backward()
+    return x.grad
+
+
+@example("13_hinge_squared_hinge")
+def _():
+    from sklearn.metrics import hinge_loss
+    curves = lambda z: [1.0 if z < 0 else 0.0, (1 - z) ** 2, max(0, 1 - z),
+                        math.log1p(math.exp(-z)) / math.log(2), max(0, 1 - z) ** 2]
+    out = [PLOT, curves(-1.0), curves(0.5), curves(2.0)]
+    sc, lab = np.array([2.5, 0.3, -0.4, -2.0]), np.array([1, 1, 1, -1])
+    out += [lab * sc, np.maximum(0, 1 - lab * sc), np.maximum(0, 1 - lab * sc) ** 2, hinge_loss(lab, sc), hinge_loss(lab, sc)]
+    h = lambda s, t=1.0: torch.clamp(1 - t * s, min=0)
+    out += [torch_grad(h, 0.999), torch_grad(h, 1.001), torch_grad(lambda s: h(s) ** 2, 0.999),
+            torch_grad(lambda s: h(s) ** 2, -1.0), torch_grad(lambda s: h(s, T(lab)).sum(), sc)]
+    out += [np.maximum(0, 2 - lab * sc), np.maximum(0, 2 - lab * 2 * sc) / 2]
+    return out
+
+
+# ---------------------------------------------------------------- 14 log-cosh and Huber
+def logcosh_t(e):
+    """log cosh e in the stable form abs(e) − log 2 + log1p(exp(−2 abs(e))) (Keras LogCosh)."""
+    a = e.abs()
+    return a - math.log(2) + torch.log1p(torch.exp(-2 * a))
+
+
+@example("14_logcosh_huber_smoothness")
+def _():
+    out = [PLOT, [math.log(math.cosh(0.1)), 0.005 - 0.0001 / 12 + 1e-6 / 45], [math.log(math.cosh(10)), 10 - math.log(2)],
+           [val(F.huber_loss(T(10.0), T(0.0))), 9.5], math.inf, val(logcosh_t(T(1000.0)))]
+    lc = lambda r: logcosh_t(r)
+    hb = lambda r: F.huber_loss(r, torch.zeros_like(r))
+    slopes = lambda e: [val(torch_grad(lambda r: 0.5 * F.mse_loss(r, torch.zeros_like(r)), e)),
+                        val(torch_grad(lambda r: F.l1_loss(r, torch.zeros_like(r)), e)), val(torch_grad(lc, e)), val(torch_grad(hb, e))]
+    out += [PLOT, slopes(0.5), slopes(2.0), [math.tanh(0.5), math.tanh(2)]]
+    h = 1e-4
+    curv = lambda f, e: (val(torch_grad(f, e + h)) - val(torch_grad(f, e - h))) / (2 * h)
+    assert abs(curv(lc, 0.9) - (1 - math.tanh(0.9) ** 2)) < 1e-7
+    out += [[curv(hb, 0.9), curv(hb, 1.1)], [curv(lc, 0.9), curv(lc, 1.1)], [1 - math.tanh(0.9) ** 2, 1 - math.tanh(1.1) ** 2]]
+    pred, target = [1.2, 0.4, 3.0, 8.0], T([1.0, 0.5, 2.0, 0.0])
+    out += [torch_grad(lambda p: logcosh_t(p - target).mean(), pred), torch_grad(lambda p: F.huber_loss(p, target), pred),
+            torch_grad(lambda p: F.mse_loss(p, target), pred)]
+    return out
+
+
+# ---------------------------------------------------------------- 15 Poisson and Gaussian NLL
+@example("15_poisson_gaussian_nll")
+def _():
+    from scipy.stats import poisson
+    pn = lambda x, y, **k: F.poisson_nll_loss(T(x), T(y), **k)
+    out = [PLOT, pn(3.0, 3.0, log_input=False), 3 - 3 * math.log(3),
+           torch_grad(lambda l: F.poisson_nll_loss(l, T(3.0), log_input=False), 3.0)]
+    counts, rates = np.array([0, 1, 3, 7.0]), np.array([0.5, 1.5, 2.0, 6.0])
+    out += [pn(np.log(rates), counts, reduction="none"), pn(rates, counts, log_input=False, reduction="none"),
+            rates - counts * np.log(rates), math.lgamma(8)]
+    out += [-poisson.logpmf(counts, rates), pn(np.log(rates), counts, full=True, reduction="none")]
+    gn = lambda m, y, v, **k: F.gaussian_nll_loss(T(m), T(y), T(v), **k)
+    out += [PLOT, gn([0.0], [2.0], [4.0]), 0.5 * (math.log(4) + 1),
+            torch_grad(lambda v: F.gaussian_nll_loss(T([0.0]), T([2.0]), v), [4.0])[0]]
+    mu, y, var = [1.0, 2.0, 3.0, 4.0], [1.2, 1.5, 6.0, 5.5], [0.1, 0.5, 9.0, 0.2]
+    g = gn(mu, y, var, reduction="none")
+    out += [g, g, gn(mu, y, var, full=True, reduction="none") - g, gn(mu, y, var)]
+    out += [gn(mu, y, [1.0] * 4, reduction="none"), 0.5 * F.mse_loss(T(mu), T(y), reduction="none")]
+    return out
+
+
+# ---------------------------------------------------------------- 16 label smoothing
+@example("16_label_smoothing")
+def _():
+    logits, y = T([[1.0, 3.0, 0.2, -1.0], [2.0, 0.5, 0.1, 0.4]]), torch.tensor([1, 0])
+    sm = 0.9 * F.one_hot(y, 4).double() + 0.025
+    ls_ = F.cross_entropy(logits, y, label_smoothing=0.1, reduction="none")
+    out = [sm, ls_, F.cross_entropy(logits, sm, reduction="none"), F.cross_entropy(logits, y, reduction="none"), ls_]
+    def ls(d, e):
+        d = d if isinstance(d, torch.Tensor) else T(d)
+        z = torch.cat([d.reshape(1), torch.zeros(9)]).reshape(1, 10)
+        return F.cross_entropy(z, torch.tensor([0]), label_smoothing=e)
+    d_star = lambda e: math.log((1 - e + e / 10) / (e / 10))
+    q = np.full(10, 0.01); q[0] = 0.91
+    g = torch_grad(lambda d: ls(d, 0.1), d_star(0.1))
+    assert abs(float(g)) < 1e-12
+    out += [PLOT, [d_star(0.1), d_star(0.2)], True, [val(ls(d_star(0.1), 0.1)), -(q * np.log(q)).sum()], [0.91, 0.01]]
+    out += [[val(ls(10.0, 0.0)), val(ls(10.0, 0.1))], torch_grad(lambda d: ls(d, 0.1), 10.0)]
+    return out
+
+
+# ---------------------------------------------------------------- 17 focal vs CE gradient
+@example("17_focal_vs_ce_gradient")
+def _():
+    def d_fl(xt, g, alpha=-1):
+        return torch_grad(lambda x: torchvision_sigmoid_focal_loss(x, T(1.0), alpha=alpha, gamma=g), xt)
+    d_ce = lambda xt: torch_grad(lambda x: F.binary_cross_entropy_with_logits(x, T(1.0)), xt)
+    # the appendix's closed forms, as an extra check of torch's autograd
+    appendix = lambda xt, g: (1 - 1 / (1 + math.exp(-xt))) ** g * (g * (1 / (1 + math.exp(-xt))) * math.log(1 / (1 + math.exp(-xt))) + 1 / (1 + math.exp(-xt)) - 1)
+    assert abs(float(d_fl(-2.0, 2)) - appendix(-2.0, 2)) < 1e-14
+    out = [PLOT]
+    for xt in (2.0, -2.0):
+        out.append([val(d_ce(xt)), val(d_fl(xt, 2))])
+    for xt in (2.0, -2.0):
+        out.append([val(d_ce(xt)), appendix(xt, 2)])
+    logit = lambda p: math.log(p / (1 - p))
+    ratio = lambda p: float(d_fl(logit(p), 2)) / float(d_ce(logit(p)))
+    out += [PLOT, [ratio(0.5), ratio(0.9), ratio(0.99)], [ratio(0.5), ratio(0.9), ratio(0.99)]]
+    fl_p = lambda p: -(1 - p) ** 2 * torch.log(p)
+    out += [torch_grad(fl_p, 0.7), 2 * 0.3 * math.log(0.7) - 0.09 / 0.7,
+            torch_grad(lambda p: F.binary_cross_entropy(p, T(1.0)), 0.7)]
+    x, y = [2.0, -1.0, 0.5, -3.0], T([1.0, 0, 0, 1])
+    out += [torch_grad(lambda s: torchvision_sigmoid_focal_loss(s, y).mean(), x),
+            torch_grad(lambda s: F.binary_cross_entropy_with_logits(s, y), x)]
+    return out
+
+
+# ---------------------------------------------------------------- 18 contrastive gradient
+@example("18_contrastive_gradient")
+def _():
+    W = T([[1.0, 0.2, 0.0], [-0.3, 0.8, 0.2]])
+    X1, X2 = T([1.0, 0.0, 2.0]), T([0.5, 1.0, 1.0])
+    D = (W @ (X1 - X2)).norm()
+    dD = torch_grad(lambda w: (w @ X1 - w @ X2).norm(), W)
+    d = X1 - X2
+    assert torch.allclose(dD, torch.outer(W @ d, d) / D, rtol=1e-14)
+    L = lambda w, y, m=1.0: contrastive_hadsell(w @ X1, w @ X2, T(y), m)
+    out = [D, dD, dD, torch_grad(lambda w: L(w, 0.0), W), D * dD, torch_grad(lambda w: L(w, 1.0), W), -(1 - D) * dD,
+           torch.zeros(2, 3)]
+    h = 1e-6
+    Wp, Wm = W.clone(), W.clone()
+    Wp[1, 2] += h; Wm[1, 2] -= h
+    out += [(L(Wp, 1.0) - L(Wm, 1.0)) / (2 * h), torch_grad(lambda w: L(w, 1.0), W)[1, 2]]
+    A = T([[1.0, 0.0, 2.0], [0.5, 1.0, 1.0], [1.0, 0.5, 0.0], [0.0, 1.0, 2.0]])
+    B = T([[0.8, 0.1, 1.9], [0.4, 1.2, 1.3], [0.6, 0.8, 0.4], [0.3, 1.0, 1.5]])
+    Y = T([0.0, 0, 1, 1])
+    batch = lambda w: contrastive_hadsell(A @ w.T, B @ w.T, Y).mean()
+    w, hist = W.clone(), []
+    for _ in range(41):
+        hist.append(val(batch(w)))
+        w = w - 1.0 * torch_grad(batch, w)
+    out += [[hist[i] for i in (0, 10, 20, 40)], PLOT, (A @ W.T - B @ W.T).norm(dim=1), (A @ w.T - B @ w.T).norm(dim=1)]
+    return out
+
+
 # ---------------------------------------------------------------- the checker
 def close(got, want, path):
     if want is None:

@@ -188,16 +188,20 @@ def ref_bce(p, y, w, pw, use_logits, reduction):
     return reduce(l, reduction)
 
 
+# aten/src/ATen/native/Loss.cpp: `constexpr float EPSILON = 1e-12;`, used as scalar_t(EPSILON)
+BCE_EPSILON = float(np.float32(1e-12))
+
+
 def bce_pos_weight_grads(p, y, w, pw, reduction):
     """Gradients of bce on probabilities with pos_weight, which torch lacks: torch's
-    binary_cross_entropy_backward convention, (p − y)/max((1 − p)·p, 1e-12) for p and −logit(p)
-    for y, extended by pw: ∂/∂p = w·(p − y + (1 − pw)·y·(1 − p))/max((1 − p)·p, 1e-12),
-    ∂/∂y = −w·(pw·log p − log(1 − p)). Where no clamp acts this is autograd of the formula
+    binary_cross_entropy_backward convention, (p − y)/max((1 − p)·p, ε) for p and −logit(p)
+    for y, extended by pw: ∂/∂p = w·(p − y + (1 − pw)·y·(1 − p))/max((1 − p)·p, ε),
+    ∂/∂y = −w·(pw·log p − log(1 − p)), ε = BCE_EPSILON. Where no clamp acts this is autograd of the formula
     −w·[pw·y·log p + (1 − y)·log(1 − p)], which is asserted."""
     scale = 1.0 / p.numel() if reduction == "mean" else 1.0
     wt = torch.ones_like(p) if w is None else torch.as_tensor(w).expand(p.shape)
     pwt = torch.as_tensor(pw).expand(p.shape)
-    gp = scale * wt * (p - y + (1 - pwt) * y * (1 - p)) / torch.clamp((1 - p) * p, min=1e-12)
+    gp = scale * wt * (p - y + (1 - pwt) * y * (1 - p)) / torch.clamp((1 - p) * p, min=BCE_EPSILON)
     gy = -scale * wt * (pwt * torch.log(p) - torch.log1p(-p))
 
     def plain(a, b):
@@ -267,13 +271,19 @@ def gen_bce():
     add("bce/edge/empty/sum", "bce", [e, e], {"reduction": "sum"}, 0.0, grads=bce_grads(e, e, None, None, False, "sum"))
     pn, yn = torch.tensor([float("nan"), 0.5]), torch.tensor([1.0, 1.0])
     add("bce/edge/nan_propagates", "bce", [pn, yn], {"reduction": "none"}, torch.tensor([float("nan"), math.log(2)]),
-        grads=bce_grads(pn, yn, None, None, False, "none"))
+        grads={i: torch.cat([torch.tensor([math.nan]), g])   # torch rejects nan inputs: nan in, nan out
+               for i, g in bce_grads(pn[1:], yn[1:], None, None, False, "none").items()})
     pa, ya = torch.tensor([0.9, 0.2, 0.6]), torch.tensor([1.0, 0, 1])
     add("binary_cross_entropy/alias", "binary_cross_entropy", [pa, ya], {}, F.binary_cross_entropy(pa, ya),
         grads=bce_grads(pa, ya, None, None, False, "mean"))
     xe = torch.tensor([2.0, -1, 0.5])
     add("bce/example/logits", "bce", [xe, ya], {"logits": True}, F.binary_cross_entropy_with_logits(xe, ya),
         grads=bce_grads(xe, ya, None, None, True, "mean"))
+    # weight, pos_weight (and alpha, gamma… of the other losses) are constants: no gradient
+    pc, yc, wc = torch.tensor([0.9, 0.2, 0.6]), torch.tensor([1.0, 0.0, 0.5]), torch.tensor([1.0, 2.0, 0.5])
+    add("bce/grad/weight_is_constant", "bce", [pc, yc, wc], {}, F.binary_cross_entropy(pc, yc, weight=wc),
+        grads=autograd(lambda a, b: F.binary_cross_entropy(a, b, weight=wc), [pc, yc], [0, 1]),
+        grad_error={2: "bce: weight is a constant of the loss and has no gradient"})
     # errors
     add("bce/error/shape", "bce", [torch.tensor([0.5, 0.5]), torch.tensor([1.0, 0, 1])], {},
         error="bce: p and y must have the same shape, got [2] and [3]")
@@ -689,16 +699,29 @@ def torchvision_sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduc
     return reduce(loss, reduction)
 
 
+def softplus(x):
+    """log(1 + e^x) without overflow or cancellation, whose autograd is σ(x) everywhere (also at 0,
+    and without the nan that torch.where meets when the unused branch overflows)."""
+    pos = x > 0
+    xp = torch.where(pos, x, torch.zeros_like(x))
+    xn = torch.where(pos, torch.zeros_like(x), x)
+    return torch.where(pos, xp + torch.log1p(torch.exp(-xp)), torch.log1p(torch.exp(xn)))
+
+
 def binary_ce_q(p, y, use_logits):
-    """ce (binary cross-entropy) and q = 1 − p_t, without cancellation for logits."""
+    """ce (binary cross-entropy) and q = 1 − p_t, without cancellation for logits: ce is
+    y·softplus(−x) + (1 − y)·softplus(x), which torch's binary_cross_entropy_with_logits equals
+    up to its cancellation (it gives 0 for x = −40, y = 0 instead of 4.2e-18; the gradient with
+    respect to y needs the exact ratio ce/q there)."""
     if use_logits:
-        ce = F.binary_cross_entropy_with_logits(p, y, reduction="none")
+        ce = y * softplus(-p) + (1 - y) * softplus(p)
+        assert torch.allclose(ce, F.binary_cross_entropy_with_logits(p, y, reduction="none"), rtol=1e-14, atol=1e-15)
         q = y * torch.sigmoid(-p) + (1 - y) * torch.sigmoid(p)
         s = torch.sigmoid(p)
         # torchvision's 1 − p_t agrees up to its cancellation
         assert torch.allclose(q, 1 - (s * y + (1 - s) * (1 - y)), rtol=0, atol=1e-15)
     else:
-        ce = -(y * clog(p) + (1 - y) * clog1m(p))
+        ce = -(y * safe_clog(p) + (1 - y) * safe_clog1m(p))
         q = y * (1 - p) + (1 - y) * p
     return ce, q
 
@@ -711,7 +734,7 @@ def index_ce_q(p, y, use_logits):
         q = -torch.expm1(lpt)
     else:
         pt = p.gather(-1, yi).squeeze(-1)
-        lpt = clog(pt)
+        lpt = safe_clog(pt)
         q = 1 - pt
     return -lpt, q
 
@@ -739,6 +762,80 @@ def ref_pt(form, p, y, binary, use_logits, params):
         eps = torch.atleast_1d(torch.as_tensor(params["epsilon"], dtype=torch.float64))
         l = ce + sum(e * q ** (j + 1) for j, e in enumerate(eps.tolist()))
     return l
+
+
+def pt_q(p, y, binary, use_logits):
+    return (binary_ce_q(p, y, use_logits) if binary else index_ce_q(p, y, use_logits))[1]
+
+
+def pt_grads(form, p, y, binary, use_logits, params, reduction):
+    """autograd of ref_pt (reduced) with respect to p and, for binary labels, y. Where q = 1 − p_t
+    is exactly 0, autograd of q^γ (γ < 1) meets 0·∞ and gives nan; every term of the gradient
+    vanishes there (q^γ → 0, and γ·q^(γ−1)·(−log p_t) → 0 since −log p_t ≈ q), so the limit 0
+    is used — for a whole row with class indices. Nothing else may be nan (unless the input is)."""
+    grads = autograd(lambda a, b: reduce(ref_pt(form, a, b, binary, use_logits, params), reduction),
+                     [p, y], [0, 1] if binary else [0])
+    sat = pt_q(p, y, binary, use_logits) == 0
+    if not binary:
+        sat = sat.unsqueeze(-1).expand(p.shape)
+    for i, g in grads.items():
+        grads[i] = torch.where(sat & torch.isnan(g), torch.zeros_like(g), g)
+        assert not torch.isnan(grads[i]).any() or torch.isnan(p).any(), (form, p, y, grads[i])
+    return grads
+
+
+def pt_grad_error(binary, fn):
+    return None if binary else {1: INDEX_GRAD_ERROR.format(fn=fn)}
+
+
+def mp_pt_loss(form, x, y, params, k=None):
+    """One sample's loss in mpmath from logits (binary: x and y numbers; indices: x a list, k the class)."""
+    if k is None:
+        s, sn = 1 / (1 + mpmath.exp(-x)), 1 / (1 + mpmath.exp(x))
+        ce = (1 - y) * x + mpmath.log1p(mpmath.exp(-x)) if x > 0 else -y * x + mpmath.log1p(mpmath.exp(x))
+        q = y * sn + (1 - y) * s
+    else:
+        lse = mpmath.log(mpmath.fsum(mpmath.exp(v) for v in x))
+        lp = x[k] - lse
+        ce, q = -lp, -mpmath.expm1(lp)
+    g = params.get("gamma", 0.0)
+    if form == "focal":
+        l = q ** g * ce if g else ce
+        a = params.get("alpha")
+        if a is not None:
+            l *= (a * y + (1 - a) * (1 - y)) if k is None else a
+        return l
+    if form == "poly1":
+        return ce + params["epsilon"] * q if g == 0 else q ** g * ce + params["epsilon"] * q ** (g + 1)
+    return ce + mpmath.fsum(e * q ** (j + 1) for j, e in enumerate(params["epsilon"]))
+
+
+def mp_check_pt_logits(form, x, y, params, grads, binary):
+    """Checks gradients of saturated-logit cases against mpmath (60 digits) numerical derivatives
+    of the same losses, reduction "none": d/dx (and d/dy, one-sided at labels 0 and 1)."""
+    mpmath.mp.dps = 60
+    def agree(got, want):
+        want = float(want)
+        # torch's own σ(x) − y loses values below 1e-16 to cancellation (0 for 1e-18): far below the tests' 1e-12 floor
+        assert abs(got - want) <= max(1e-9 * abs(want), 1e-16), (form, got, want)
+    if binary:
+        for i, (xi, yi) in enumerate(zip(x.tolist(), y.tolist())):
+            xm, ym = mpmath.mpf(xi), mpmath.mpf(yi)
+            agree(float(grads[0][i]), mpmath.diff(lambda v: mp_pt_loss(form, v, ym, params), xm))
+            direction = -1 if yi == 1 else (1 if yi == 0 else 0)
+            # at a label 0/1 with 1 − p_t = 0 the loss goes like (1 − y)^(γ+1): a tiny one-sided step
+            with mpmath.workdps(300):
+                agree(float(grads[1][i]), mpmath.diff(lambda v: mp_pt_loss(form, xm, v, params), ym,
+                                                      direction=direction, h=mpmath.mpf("1e-150")))
+    else:
+        for r, (row, k) in enumerate(zip(x.tolist(), y.long().tolist())):
+            xm = [mpmath.mpf(v) for v in row]
+            for j in range(len(row)):
+                def f(v, j=j):
+                    z = list(xm)
+                    z[j] = v
+                    return mp_pt_loss(form, z, None, params, k)
+                agree(float(grads[0][r, j]), mpmath.diff(f, xm[j]))
 
 
 PT_BINARY_SHAPES = [[], [7], [4, 3], [2, 3, 5]]
@@ -777,51 +874,82 @@ def gen_focal():
                                 kw["logits"] = True
                             if alpha is not None:
                                 kw["alpha"] = alpha
-                            ref = reduce(ref_pt("focal", p, y, binary, use_logits,
-                                                {"gamma": 2.0 if gamma is None else gamma, "alpha": alpha}), reduction)
+                            params = {"gamma": 2.0 if gamma is None else gamma, "alpha": alpha}
+                            ref = reduce(ref_pt("focal", p, y, binary, use_logits, params), reduction)
                             add(f"focal/{'binary' if binary else 'index'}/{tag(shape)}/{'logits' if use_logits else 'probs'}/"
-                                f"gamma={gamma}/alpha={akind}/{reduction}", "focal", [p, y], kw, ref)
+                                f"gamma={gamma}/alpha={akind}/{reduction}", "focal", [p, y], kw, ref,
+                                grads=pt_grads("focal", p, y, binary, use_logits, params, reduction),
+                                grad_error=pt_grad_error(binary, "focal"))
     # soft binary labels (torchvision's formula accepts them)
     for use_logits in [False, True]:
         p, y, _ = pt_inputs(6900 + use_logits, [9], True, use_logits, soft=True)
         kw = {"reduction": "none", "alpha": 0.3, "gamma": 1.5, "logits": use_logits}
+        params = {"gamma": 1.5, "alpha": 0.3}
         add(f"focal/binary/soft/{'logits' if use_logits else 'probs'}", "focal", [p, y], kw,
-            ref_pt("focal", p, y, True, use_logits, {"gamma": 1.5, "alpha": 0.3}))
+            ref_pt("focal", p, y, True, use_logits, params), grads=pt_grads("focal", p, y, True, use_logits, params, "none"))
     # torchvision sigmoid_focal_loss == focal(alpha: 0.25, logits: true)
     p, y, _ = pt_inputs(6950, [5, 4], True, True)
     tv = torchvision_sigmoid_focal_loss(p, y, alpha=0.25, gamma=2.0, reduction="mean")
     close(tv, ref_pt("focal", p, y, True, True, {"gamma": 2.0, "alpha": 0.25}).mean())
-    add("focal/torchvision", "focal", [p, y], {"alpha": 0.25, "logits": True}, tv)
-    # γ = 0, no alpha: cross-entropy
+    # gradients: torch.autograd on torchvision's formula, where its 1 − p_t (computed by cancellation) is accurate
+    params = {"gamma": 2.0, "alpha": 0.25}
+    grads = pt_grads("focal", p, y, True, True, params, "mean")
+    tvg = autograd(lambda a, b: torchvision_sigmoid_focal_loss(a, b, alpha=0.25, gamma=2.0, reduction="mean"), [p, y], [0, 1])
+    for i in (0, 1):
+        assert torch.allclose(grads[i], tvg[i], rtol=1e-9, atol=1e-15), (grads[i], tvg[i])
+    add("focal/torchvision", "focal", [p, y], {"alpha": 0.25, "logits": True}, tv, grads=grads)
+    # γ = 0, no alpha: cross-entropy (and its gradient softmax − onehot)
     p, y, _ = pt_inputs(6951, [6, 4], False, True)
-    add("focal/gamma0_is_cross_entropy", "focal", [p, y], {"gamma": 0.0, "logits": True}, F.cross_entropy(p, y.long()))
+    grads = pt_grads("focal", p, y, False, True, {"gamma": 0.0}, "mean")
+    close(grads[0], autograd(lambda a: F.cross_entropy(a, y.long()), [p], [0])[0])
+    add("focal/gamma0_is_cross_entropy", "focal", [p, y], {"gamma": 0.0, "logits": True}, F.cross_entropy(p, y.long()),
+        grads=grads, grad_error=pt_grad_error(False, "focal"))
+    # gamma and alpha are constants (passed by position here, so that they can be asked for)
+    pc, yc = torch.tensor([0.9, 0.2, 0.6]), torch.tensor([1.0, 0.0, 1.0])
+    params = {"gamma": 1.5, "alpha": 0.25}
+    add("focal/grad/gamma_alpha_are_constants", "focal", [pc, yc, 1.5, 0.25], {},
+        ref_pt("focal", pc, yc, True, False, params).mean(), grads=pt_grads("focal", pc, yc, True, False, params, "mean"),
+        grad_error={2: "focal: gamma is a constant of the loss and has no gradient",
+                    3: "focal: alpha is a constant of the loss and has no gradient"})
     # the mission example
     pe, ye = torch.tensor([0.9, 0.2]), torch.tensor([1.0, 0.0])
     pt = pe * ye + (1 - pe) * (1 - ye)
     mission = (F.binary_cross_entropy(pe, ye, reduction="none") * (1 - pt) ** 2).mean()
     assert f"{float(mission):.6g}" == "0.00498967"
-    add("focal/mission_example", "focal", [pe, ye], {"gamma": 2.0}, mission)
+    add("focal/mission_example", "focal", [pe, ye], {"gamma": 2.0}, mission,
+        grads=pt_grads("focal", pe, ye, True, False, {"gamma": 2.0}, "mean"))
     # saturated inputs with γ < 1: finite, no 0·∞
     x = torch.tensor([1000.0, -1000.0, 40.0, -40.0, 1000.0, -1000.0, 0.0])
     yb = torch.tensor([1.0, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0])
     for gamma in [0.0, 0.25, 0.5, 2.0]:
+        params = {"gamma": gamma, "alpha": 0.25}
+        grads = pt_grads("focal", x, yb, True, True, params, "none")
+        mp_check_pt_logits("focal", x, yb, params, grads, True)
+        # torchvision's formula: the same gradient wherever its autograd is finite and 1 − p_t is not cancelled
+        tvg = autograd(lambda a, b: torchvision_sigmoid_focal_loss(a, b, alpha=0.25, gamma=gamma), [x, yb], [0, 1])
+        ok = torch.isfinite(tvg[0]) & (x.abs() < 30)
+        assert torch.allclose(grads[0][ok], tvg[0][ok], rtol=1e-9, atol=1e-15)
         add(f"focal/edge/saturated_logits/gamma={gamma}", "focal", [x, yb],
             {"gamma": gamma, "logits": True, "reduction": "none", "alpha": 0.25},
-            ref_pt("focal", x, yb, True, True, {"gamma": gamma, "alpha": 0.25}))
+            ref_pt("focal", x, yb, True, True, params), grads=grads)
     pb = torch.tensor([1.0, 0.0, 0.0, 1.0, 0.5, 1e-30])
     yb2 = torch.tensor([1.0, 0.0, 1.0, 0.0, 1.0, 1.0])
     for gamma in [0.0, 0.5]:
         add(f"focal/edge/probs_0_1/gamma={gamma}", "focal", [pb, yb2], {"gamma": gamma, "reduction": "none"},
-            ref_pt("focal", pb, yb2, True, False, {"gamma": gamma}))
+            ref_pt("focal", pb, yb2, True, False, {"gamma": gamma}),
+            grads=pt_grads("focal", pb, yb2, True, False, {"gamma": gamma}, "none"))
     xi = torch.tensor([[1000.0, -1000.0, 0.0], [-1000.0, 1000.0, 1000.0], [5.0, 5.0, 5.0]])
     yi = torch.tensor([0.0, 0.0, 2.0])
     for gamma in [0.5, 2.0]:
+        grads = pt_grads("focal", xi, yi, False, True, {"gamma": gamma}, "none")
+        mp_check_pt_logits("focal", xi, yi, {"gamma": gamma}, grads, False)
         add(f"focal/edge/index_logits_1000/gamma={gamma}", "focal", [xi, yi],
             {"gamma": gamma, "logits": True, "reduction": "none"},
-            ref_pt("focal", xi, yi, False, True, {"gamma": gamma}))
+            ref_pt("focal", xi, yi, False, True, {"gamma": gamma}), grads=grads, grad_error=pt_grad_error(False, "focal"))
     pi = torch.tensor([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
     add("focal/edge/index_probs_0_1/gamma=0.5", "focal", [pi, torch.tensor([0.0, 0.0])], {"gamma": 0.5, "reduction": "none"},
-        torch.tensor([0.0, 100.0]))
+        torch.tensor([0.0, 100.0]), grads=pt_grads("focal", pi, torch.tensor([0.0, 0.0]), False, False, {"gamma": 0.5}, "none"),
+        grad_error=pt_grad_error(False, "focal"))
     # errors
     add("focal/error/shape", "focal", [torch.tensor([0.9, 0.2]), torch.tensor([1.0, 0.0, 1.0])], {"gamma": 2.0},
         error="focal: p and y must have the same shape, got [2] and [3]")
@@ -861,11 +989,12 @@ def gen_poly():
                                 kw["epsilon"] = epsilon
                             if gamma is not None:
                                 kw["gamma"] = gamma
-                            ref = reduce(ref_pt("poly1", p, y, binary, use_logits,
-                                                {"epsilon": 1.0 if epsilon is None else epsilon,
-                                                 "gamma": 0.0 if gamma is None else gamma}), reduction)
+                            params = {"epsilon": 1.0 if epsilon is None else epsilon, "gamma": 0.0 if gamma is None else gamma}
+                            ref = reduce(ref_pt("poly1", p, y, binary, use_logits, params), reduction)
                             add(f"poly1/{'binary' if binary else 'index'}/{tag(shape)}/{'logits' if use_logits else 'probs'}/"
-                                f"eps={epsilon}/gamma={gamma}/{reduction}", "poly1", [p, y], kw, ref)
+                                f"eps={epsilon}/gamma={gamma}/{reduction}", "poly1", [p, y], kw, ref,
+                                grads=pt_grads("poly1", p, y, binary, use_logits, params, reduction),
+                                grad_error=pt_grad_error(binary, "poly1"))
             for use_logits in [False, True]:
                 for epsilon in [None, [], [1.0, 0.5], [2.0, -1.0, 0.5, 3.0], 0.7]:
                     for reduction in REDUCTIONS:
@@ -876,32 +1005,47 @@ def gen_poly():
                             kw["logits"] = True
                         if epsilon is not None:
                             kw["epsilon"] = torch.tensor(epsilon)
-                        ref = reduce(ref_pt("poly", p, y, binary, use_logits,
-                                            {"epsilon": [1.0] if epsilon is None else epsilon}), reduction)
+                        params = {"epsilon": [1.0] if epsilon is None else epsilon}
+                        ref = reduce(ref_pt("poly", p, y, binary, use_logits, params), reduction)
                         add(f"poly/{'binary' if binary else 'index'}/{tag(shape)}/{'logits' if use_logits else 'probs'}/"
-                            f"eps={epsilon}/{reduction}", "poly", [p, y], kw, ref)
+                            f"eps={epsilon}/{reduction}", "poly", [p, y], kw, ref,
+                            grads=pt_grads("poly", p, y, binary, use_logits, params, reduction),
+                            grad_error=pt_grad_error(binary, "poly"))
     # optax poly_loss_cross_entropy (one-hot labels), transcribed:
     #   cross_entropy + epsilon * (1 - sum(labels * softmax(logits)))
     x, y, _ = pt_inputs(7900, [5, 4], False, True)
     onehot = F.one_hot(y.long(), 4).double()
     optax = -(onehot * torch.log_softmax(x, -1)).sum(-1) + 2.0 * (1 - (onehot * torch.softmax(x, -1)).sum(-1))
     close(optax, ref_pt("poly1", x, y, False, True, {"epsilon": 2.0, "gamma": 0.0}))
-    add("poly1/optax", "poly1", [x, y], {"epsilon": 2.0, "logits": True, "reduction": "none"}, optax)
+    grads = pt_grads("poly1", x, y, False, True, {"epsilon": 2.0, "gamma": 0.0}, "none")
+    def optax_poly1(a):
+        return -(onehot * torch.log_softmax(a, -1)).sum(-1) + 2.0 * (1 - (onehot * torch.softmax(a, -1)).sum(-1))
+    close(grads[0], autograd(optax_poly1, [x], [0])[0])
+    add("poly1/optax", "poly1", [x, y], {"epsilon": 2.0, "logits": True, "reduction": "none"}, optax,
+        grads=grads, grad_error=pt_grad_error(False, "poly1"))
     # edges: saturated logits and probabilities 0/1
     xs = torch.tensor([1000.0, -1000.0, 40.0, -40.0, 1000.0])
     ys = torch.tensor([1.0, 0.0, 1.0, 0.0, 0.0])
-    add("poly1/edge/saturated_logits", "poly1", [xs, ys], {"logits": True, "gamma": 0.5, "reduction": "none"},
-        ref_pt("poly1", xs, ys, True, True, {"epsilon": 1.0, "gamma": 0.5}))
-    add("poly/edge/saturated_logits", "poly", [xs, ys], {"logits": True, "epsilon": torch.tensor([1.0, 2.0]), "reduction": "none"},
-        ref_pt("poly", xs, ys, True, True, {"epsilon": [1.0, 2.0]}))
+    for form, params, kw in [("poly1", {"epsilon": 1.0, "gamma": 0.5}, {"gamma": 0.5}),
+                             ("poly", {"epsilon": [1.0, 2.0]}, {"epsilon": torch.tensor([1.0, 2.0])})]:
+        grads = pt_grads(form, xs, ys, True, True, params, "none")
+        mp_check_pt_logits(form, xs, ys, params, grads, True)
+        add(f"{form}/edge/saturated_logits", form, [xs, ys], {"logits": True, "reduction": "none", **kw},
+            ref_pt(form, xs, ys, True, True, params), grads=grads)
     pb = torch.tensor([1.0, 0.0, 0.0, 1.0])
     yb = torch.tensor([1.0, 0.0, 1.0, 0.0])
-    add("poly/edge/probs_0_1", "poly", [pb, yb], {"reduction": "none"}, torch.tensor([0.0, 0.0, 101.0, 101.0]))
+    add("poly/edge/probs_0_1", "poly", [pb, yb], {"reduction": "none"}, torch.tensor([0.0, 0.0, 101.0, 101.0]),
+        grads=pt_grads("poly", pb, yb, True, False, {"epsilon": [1.0]}, "none"))
+    add("poly1/edge/probs_0_1/gamma=0.5", "poly1", [pb, yb], {"reduction": "none", "gamma": 0.5},
+        ref_pt("poly1", pb, yb, True, False, {"epsilon": 1.0, "gamma": 0.5}),
+        grads=pt_grads("poly1", pb, yb, True, False, {"epsilon": 1.0, "gamma": 0.5}, "none"))
     # examples
     pe, ye = torch.tensor([0.9, 0.2]), torch.tensor([1.0, 0.0])
-    add("poly1/example", "poly1", [pe, ye], {}, ref_pt("poly1", pe, ye, True, False, {"epsilon": 1.0, "gamma": 0.0}).mean())
+    add("poly1/example", "poly1", [pe, ye], {}, ref_pt("poly1", pe, ye, True, False, {"epsilon": 1.0, "gamma": 0.0}).mean(),
+        grads=pt_grads("poly1", pe, ye, True, False, {"epsilon": 1.0, "gamma": 0.0}, "mean"))
     add("poly/example", "poly", [pe, ye], {"epsilon": torch.tensor([1.0, 0.5])},
-        ref_pt("poly", pe, ye, True, False, {"epsilon": [1.0, 0.5]}).mean())
+        ref_pt("poly", pe, ye, True, False, {"epsilon": [1.0, 0.5]}).mean(),
+        grads=pt_grads("poly", pe, ye, True, False, {"epsilon": [1.0, 0.5]}, "mean"))
     # errors
     add("poly/error/epsilon_matrix", "poly", [pe, ye], {"epsilon": torch.ones([2, 2])},
         error="poly: epsilon must be a vector [ε1, …, εN] (or a number), got shape [2, 2]")
@@ -911,6 +1055,24 @@ def gen_poly():
 
 
 # ---------------------------------------------------------------- entropy, kl
+
+def entropy_grads(p, ax):
+    """torch.special.entr's backward, −(log p + 1): +inf at p = 0."""
+    return autograd(lambda a: torch.special.entr(a).sum(ax), [p], [0])
+
+
+def kl_grads(p, q, ax):
+    """autograd of torch's kl_div(log q, p).sum(axis) (math order kl(p, q)), with its nan at p = 0
+    replaced by the limit: ∂/∂p = log(p/q) + 1 → −inf as p → 0 < q (nan stays where p = q = 0),
+    and ∂/∂q = −p/q is 0 where p = 0 (the term p·log(p/q) is 0 for every q there)."""
+    grads = autograd(lambda a, b: F.kl_div(b.log(), a, reduction="none").sum(ax), [p, q], [0, 1])
+    if (torch.broadcast_tensors(p, q)[0] == 0).any():
+        assert p.shape == q.shape
+        assert torch.equal(torch.isnan(grads[0]), p == 0), grads[0]   # torch: nan exactly where p = 0
+        grads[0] = torch.where((p == 0) & (q > 0), torch.full_like(p, -math.inf), grads[0])
+        grads[1] = torch.where(p == 0, torch.zeros_like(q), grads[1])
+    return grads
+
 
 def gen_information():
     seed = 8000
@@ -924,29 +1086,34 @@ def gen_information():
             kw = {} if axis is None else {"axis": axis}
             h = torch.special.entr(p).sum(ax)
             close(h, torch.as_tensor(scipy.stats.entropy(p.numpy(), axis=ax)))
-            add(f"entropy/{tag(shape)}/axis={axis}", "entropy", [p], kw, h)
+            add(f"entropy/{tag(shape)}/axis={axis}", "entropy", [p], kw, h, grads=entropy_grads(p, ax))
             d = torch.as_tensor(scipy.special.rel_entr(p.numpy(), q.numpy()).sum(ax))
             close(d, F.kl_div(q.log(), p, reduction="none").sum(ax))   # torch: reversed order, log-space input
             close(d, torch.as_tensor(scipy.stats.entropy(p.numpy(), q.numpy(), axis=ax)))
-            add(f"kl/{tag(shape)}/axis={axis}", "kl", [p, q], kw, d)
+            add(f"kl/{tag(shape)}/axis={axis}", "kl", [p, q], kw, d, grads=kl_grads(p, q, ax))
     # zeros: 0·log 0 = 0; kl 0 where p = 0, inf where q = 0 < p
     p = torch.tensor([[0.5, 0.5, 0.0], [1.0, 0.0, 0.0], [0.2, 0.3, 0.5]])
     q = torch.tensor([[0.25, 0.25, 0.5], [0.5, 0.5, 0.0], [0.0, 0.5, 0.5]])
-    add("entropy/edge/zeros", "entropy", [p], {}, torch.special.entr(p).sum(-1))
-    add("kl/edge/zeros_and_inf", "kl", [p, q], {}, torch.as_tensor(scipy.special.rel_entr(p.numpy(), q.numpy()).sum(-1)))
-    add("kl/edge/identical", "kl", [p, p], {}, torch.zeros(3))
-    add("kl/edge/tiny_q", "kl", [torch.tensor([0.5, 0.5]), torch.tensor([1.0, 1e-320])], {},
-        0.5 * math.log(0.5) + 0.5 * (math.log(0.5) - math.log(1e-320)))
+    add("entropy/edge/zeros", "entropy", [p], {}, torch.special.entr(p).sum(-1), grads=entropy_grads(p, -1))
+    add("kl/edge/zeros_and_inf", "kl", [p, q], {}, torch.as_tensor(scipy.special.rel_entr(p.numpy(), q.numpy()).sum(-1)),
+        grads=kl_grads(p, q, -1))
+    add("kl/edge/identical", "kl", [p, p], {}, torch.zeros(3), grads=kl_grads(p, p, -1))
+    pt, qt = torch.tensor([0.5, 0.5]), torch.tensor([1.0, 1e-320])
+    add("kl/edge/tiny_q", "kl", [pt, qt], {},
+        0.5 * math.log(0.5) + 0.5 * (math.log(0.5) - math.log(1e-320)), grads=kl_grads(pt, qt, -1))
     # broadcasting: one model distribution q for a batch of p
     g = gen(8100)
     pb = torch.softmax(torch.randn([4, 3], generator=g), -1)
     qb = torch.softmax(torch.randn([3], generator=g), -1)
-    add("kl/broadcast_q", "kl", [pb, qb], {}, torch.as_tensor(scipy.special.rel_entr(pb.numpy(), qb.numpy()).sum(-1)))
+    add("kl/broadcast_q", "kl", [pb, qb], {}, torch.as_tensor(scipy.special.rel_entr(pb.numpy(), qb.numpy()).sum(-1)),
+        grads=kl_grads(pb, qb, -1))
     # kl(p, q) == cross_entropy(q, p, reduction: "none") − entropy(p)
     ce = F.cross_entropy(clog(qb).expand(4, 3), pb, reduction="none")
     close(ce - torch.special.entr(pb).sum(-1), torch.as_tensor(scipy.special.rel_entr(pb.numpy(), qb.numpy()).sum(-1)))
-    add("entropy/example", "entropy", [torch.tensor([0.5, 0.25, 0.25])], {}, torch.special.entr(torch.tensor([0.5, 0.25, 0.25])).sum())
-    add("kl/example", "kl", [torch.tensor([0.5, 0.5]), torch.tensor([0.9, 0.1])], {}, scipy.special.rel_entr([0.5, 0.5], [0.9, 0.1]).sum())
+    pe = torch.tensor([0.5, 0.25, 0.25])
+    add("entropy/example", "entropy", [pe], {}, torch.special.entr(pe).sum(), grads=entropy_grads(pe, -1))
+    pk, qk = torch.tensor([0.5, 0.5]), torch.tensor([0.9, 0.1])
+    add("kl/example", "kl", [pk, qk], {}, scipy.special.rel_entr([0.5, 0.5], [0.9, 0.1]).sum(), grads=kl_grads(pk, qk, -1))
     # errors
     add("entropy/error/negative", "entropy", [torch.tensor([-0.1, 1.1])], {},
         error="entropy: p must hold probabilities in [0, 1], got -0.1 at index 0")

@@ -344,6 +344,18 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(s, "say \"hi\"\n\tγ")
     }
 
+    func testPlots() throws {
+        let r = try loss(["--json", "-e", "plot(x -> x^2, 0, 1, title: \"sq\")\nplot(x -> x^2, 0, 1)"])
+        assertExit(r, 0, "--json plot")
+        XCTAssertEqual(r.stdoutLines, ["{\"plot\":\"sq\"}", "{\"plot\":null}"])
+
+        // on text output a plot is a braille chart
+        let t = try loss(["-e", "plot(x -> x^2, 0, 1, title: \"sq\")"])
+        assertExit(t, 0, "text plot")
+        XCTAssertTrue(t.stdout.contains("sq"), t.stdout)
+        XCTAssertTrue(t.stdout.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) }, "braille dots expected:\n\(t.stdout)")
+    }
+
     func testJSONPrint() throws {
         let r = try loss(["--json", "-e", "print(\"loss\", 0.5, [1, 2])\nprint(\"a\\\"b\\nc\")\n1"])
         assertExit(r, 0, "--json print")

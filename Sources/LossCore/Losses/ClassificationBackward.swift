@@ -9,7 +9,8 @@ import Foundation
 // argument's shape, and checks its inputs as the forward pass does.
 //
 // Conventions are torch autograd's:
-// - bce on probabilities: torch's binary_cross_entropy_backward, g·w·(p − y)/max((1 − p)·p, 1e-12),
+// - bce on probabilities: torch's binary_cross_entropy_backward, g·w·(p − y)/max((1 − p)·p, ε)
+//   with ε = 1e-12 as a float32 (ClsGrad.bceEpsilon),
 //   and −g·w·logit(p) for the target (unclamped logs: ±inf at p = 0 and 1); with logits,
 //   binary_cross_entropy_with_logits_backward, g·w·((1 + (pw − 1)·y)·σ(x) − pw·y), written
 //   as (1 − y)·σ(x) − pw·y·σ(−x) without cancellation;
@@ -93,8 +94,8 @@ extension Losses {
                 // −(pw·log p − log(1 − p)); torch (pw = 1): −logit(p)
                 d = log1p(-v) - (c == 0 ? 0 : c * log(v))
             } else {
-                // torch: (p − y) / max((1 − p)·p, 1e-12); pos_weight adds (1 − pw)·y·(1 − p) to the numerator
-                d = (v - t + (1 - c) * t * (1 - v)) / Swift.max((1 - v) * v, 1e-12)
+                // torch: (p − y) / max((1 − p)·p, ε); pos_weight adds (1 − pw)·y·(1 − p) to the numerator
+                d = (v - t + (1 - c) * t * (1 - v)) / Swift.max((1 - v) * v, ClsGrad.bceEpsilon)
             }
             return g[i] * w[i] * d
         }
@@ -494,15 +495,18 @@ extension Losses {
             let v = p[i], t = y[i]
             let ce: Double, q: Double, dce: Double, dq: Double
             if logits {
-                let s = ClsKernel.sigmoidParts(v)
-                ce = (1 - t) * v - s.logSigmoid
-                q = t * s.sigmoidNeg + (1 - t) * s.sigmoid
+                // ce = y·softplus(−x) + (1 − y)·softplus(x): no cancellation (the forward's
+                // (1 − y)·x − log σ(x) gives 0 for x = −40, y = 0, and ∂/∂y needs ce/q exactly)
+                let e = exp(-Swift.abs(v)), l = log1p(e), r = 1 / (1 + e)
+                let s = v >= 0 ? r : e * r, sn = v >= 0 ? e * r : r
+                ce = t * (Swift.max(-v, 0) + l) + (1 - t) * (Swift.max(v, 0) + l)
+                q = t * sn + (1 - t) * s
                 if target {
                     dce = -v
-                    dq = s.sigmoidNeg - s.sigmoid
+                    dq = sn - s
                 } else {
-                    dce = (1 - t) * s.sigmoid - t * s.sigmoidNeg
-                    dq = (1 - 2 * t) * s.sigmoid * s.sigmoidNeg
+                    dce = (1 - t) * s - t * sn
+                    dq = (1 - 2 * t) * s * sn
                 }
             } else {
                 let l = log(v), l1 = log1p(-v)
@@ -513,8 +517,12 @@ extension Losses {
                     dce = cl1 - cl
                     dq = 1 - 2 * v
                 } else {
-                    let d = l < -100 ? 0 : 1 / v, d1 = l1 < -100 ? 0 : 1 / (1 - v)
-                    dce = (1 - t) * d1 - t * d
+                    if l < -100 || l1 < -100 {
+                        let d = l < -100 ? 0 : 1 / v, d1 = l1 < -100 ? 0 : 1 / (1 - v)
+                        dce = (1 - t) * d1 - t * d
+                    } else {
+                        dce = (v - t) / (v * (1 - v))   // (1 − y)/(1 − p) − y/p with one division
+                    }
                     dq = 1 - 2 * t
                 }
             }
@@ -612,6 +620,10 @@ enum ClsGrad {
             return .constant(reduction == .mean ? g.data[0] / denominator : g.data[0])
         }
     }
+
+    /// torch's EPSILON of binary_cross_entropy_backward: `constexpr float EPSILON = 1e-12`, used as
+    /// scalar_t(EPSILON), i.e. 1e-12 rounded to float32 (9.99999996e-13).
+    static let bceEpsilon = Double(Float(1e-12))
 
     static func indexError(_ fn: String, _ arg: String) -> CoreError {
         CoreError("\(fn): \(arg) holds class indices, which have no gradient",

@@ -14,10 +14,16 @@ private func reductionParam(_ what: String) -> Param {
     Param("reduction", default: .string("mean"), "\"mean\" (\(what)), \"sum\" or \"none\" (the per-sample losses)")
 }
 
-/// The differentiable arguments the gradient tape tracks in this call: only their gradients
-/// are computed (the others are constants here). Class labels among them make the rule throw.
-func trackedParams(_ a: Args, _ names: String...) -> Set<String> {
-    Set(names.filter { a[$0].isTracked })
+/// The arguments among `names` (the prediction first) that the gradient tape tracks in this
+/// call: only their gradients are computed. Class labels among them make the loss's backward
+/// pass throw; any other tracked argument (weight, pos_weight, alpha, margin…) is a constant
+/// of the loss, and asking for its gradient is an error.
+func trackedParams(_ a: Args, _ names: String...) throws -> Set<String> {
+    for p in a.builtin.params where a[p.name].isTracked && !names.contains(p.name) {
+        throw a.fail("\(p.name) is a constant of the loss and has no gradient",
+                     hint: "differentiate with respect to the predictions \(names.first ?? "")")
+    }
+    return Set(names.filter { a[$0].isTracked })
 }
 
 private let logitsParam = Param("logits", default: .bool(false),
@@ -57,7 +63,7 @@ func installClassificationLosses(_ r: Registry) {
         }).withBackward { a, _, g in
             try Losses.bceBackward(a.tensor("p"), a.tensor("y"), weight: a.optionalTensor("weight"),
                                    posWeight: a.optionalTensor("pos_weight"), logits: a.bool("logits"),
-                                   reduction: clsReduction(a), upstream: g, wrt: trackedParams(a, "p", "y"))
+                                   reduction: clsReduction(a), upstream: g, wrt: try trackedParams(a, "p", "y"))
         })
 
     r.add(Builtin(
@@ -89,7 +95,7 @@ func installClassificationLosses(_ r: Registry) {
             try Losses.crossEntropyBackward(a.tensor("p"), a.tensor("y"), weight: a.optionalTensor("weight"),
                                             ignoreIndex: a.optionalInt("ignore_index"),
                                             labelSmoothing: a.double("label_smoothing"), logits: a.bool("logits"),
-                                            reduction: clsReduction(a), upstream: g, wrt: trackedParams(a, "p", "y"))
+                                            reduction: clsReduction(a), upstream: g, wrt: try trackedParams(a, "p", "y"))
         })
 
     r.add(Builtin(
@@ -111,7 +117,7 @@ func installClassificationLosses(_ r: Registry) {
         }).withBackward { a, _, g in
             try Losses.nllBackward(a.tensor("logp"), a.tensor("y"), weight: a.optionalTensor("weight"),
                                    ignoreIndex: a.optionalInt("ignore_index"), reduction: clsReduction(a),
-                                   upstream: g, wrt: trackedParams(a, "logp", "y"))
+                                   upstream: g, wrt: try trackedParams(a, "logp", "y"))
         })
 
     r.add(Builtin(
@@ -131,7 +137,7 @@ func installClassificationLosses(_ r: Registry) {
             .from(try Losses.hinge(a.tensor("s"), a.tensor("t"), margin: a.double("margin"), reduction: clsReduction(a)))
         }).withBackward { a, _, g in
             try Losses.hingeBackward(a.tensor("s"), a.tensor("t"), margin: a.double("margin"), reduction: clsReduction(a),
-                                     upstream: g, wrt: trackedParams(a, "s", "t"))
+                                     upstream: g, wrt: try trackedParams(a, "s", "t"))
         })
 
     r.add(Builtin(
@@ -149,7 +155,7 @@ func installClassificationLosses(_ r: Registry) {
             .from(try Losses.squaredHinge(a.tensor("s"), a.tensor("t"), margin: a.double("margin"), reduction: clsReduction(a)))
         }).withBackward { a, _, g in
             try Losses.squaredHingeBackward(a.tensor("s"), a.tensor("t"), margin: a.double("margin"), reduction: clsReduction(a),
-                                            upstream: g, wrt: trackedParams(a, "s", "t"))
+                                            upstream: g, wrt: try trackedParams(a, "s", "t"))
         })
 
     r.add(Builtin(
@@ -177,7 +183,7 @@ func installClassificationLosses(_ r: Registry) {
             let v = try a.choice("variant", MulticlassHingeVariant.allCases.map(\.rawValue))
             return try Losses.multiclassHingeBackward(a.tensor("s"), a.tensor("y"), margin: a.double("margin"), p: a.double("p"),
                                                       variant: MulticlassHingeVariant(rawValue: v) ?? .westonWatkins,
-                                                      reduction: clsReduction(a), upstream: g, wrt: trackedParams(a, "s", "y"))
+                                                      reduction: clsReduction(a), upstream: g, wrt: try trackedParams(a, "s", "y"))
         })
 
     r.add(Builtin(
@@ -200,7 +206,7 @@ func installClassificationLosses(_ r: Registry) {
                                    logits: a.bool("logits"), reduction: clsReduction(a)))
         }).withBackward { a, _, g in
             try Losses.focalBackward(a.tensor("p"), a.tensor("y"), gamma: a.double("gamma"), alpha: a.optionalTensor("alpha"),
-                                     logits: a.bool("logits"), reduction: clsReduction(a), upstream: g, wrt: trackedParams(a, "p", "y"))
+                                     logits: a.bool("logits"), reduction: clsReduction(a), upstream: g, wrt: try trackedParams(a, "p", "y"))
         })
 
     r.add(Builtin(
@@ -223,7 +229,7 @@ func installClassificationLosses(_ r: Registry) {
                                    logits: a.bool("logits"), reduction: clsReduction(a)))
         }).withBackward { a, _, g in
             try Losses.poly1Backward(a.tensor("p"), a.tensor("y"), epsilon: a.double("epsilon"), gamma: a.double("gamma"),
-                                     logits: a.bool("logits"), reduction: clsReduction(a), upstream: g, wrt: trackedParams(a, "p", "y"))
+                                     logits: a.bool("logits"), reduction: clsReduction(a), upstream: g, wrt: try trackedParams(a, "p", "y"))
         })
 
     r.add(Builtin(
@@ -245,6 +251,6 @@ func installClassificationLosses(_ r: Registry) {
                                   reduction: clsReduction(a)))
         }).withBackward { a, _, g in
             try Losses.polyBackward(a.tensor("p"), a.tensor("y"), epsilon: a.tensor("epsilon"), logits: a.bool("logits"),
-                                    reduction: clsReduction(a), upstream: g, wrt: trackedParams(a, "p", "y"))
+                                    reduction: clsReduction(a), upstream: g, wrt: try trackedParams(a, "p", "y"))
         })
 }

@@ -35,6 +35,6 @@ func installInformationLosses(_ r: Registry) {
             + "q > e^−100). Values outside [0, 1] are errors.",
         example: "kl([0.5, 0.5], [0.9, 0.1])", output: "0.510826",
         impl: { a in .from(try Losses.kl(a.tensor("p"), a.tensor("q"), axis: a.int("axis"))) }).withBackward { a, _, g in
-            try Losses.klBackward(a.tensor("p"), a.tensor("q"), axis: a.int("axis"), upstream: g, wrt: trackedParams(a, "p", "q"))
+            try Losses.klBackward(a.tensor("p"), a.tensor("q"), axis: a.int("axis"), upstream: g, wrt: try trackedParams(a, "p", "q"))
         })
 }
