@@ -111,6 +111,9 @@ public enum NotebookCLI {
     }
 
     static func write(_ text: String, to path: String) throws {
+        // create the output folder, like `jupyter nbconvert --output-dir`
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
