@@ -72,23 +72,49 @@ public enum Diagnostics {
         let num = String(e.span.line)
         let pad = String(repeating: " ", count: num.count + 1)
         out += "\(pad) \(blue)|\(reset)\n"
-        out += "\(blue) \(num) |\(reset) \(lineText)\n"
         // caret width: the span's length, clipped to the rest of the line
-        let scalars = Array(lineText.unicodeScalars)
-        let startCol = Swift.max(0, Swift.min(e.span.col - 1, scalars.count))
+        var scalars = Array(lineText.unicodeScalars)
+        var startCol = Swift.max(0, Swift.min(e.span.col - 1, scalars.count))
         var width = Swift.max(1, e.span.end - e.span.start)
         width = Swift.min(width, Swift.max(1, scalars.count - startCol))
+        // a long line shows a window around the caret
+        let window = 100
+        if scalars.count > window {
+            let from = Swift.max(0, Swift.min(startCol - 20, scalars.count - window))
+            let to = Swift.min(scalars.count, from + window)
+            var shown = Array(scalars[from..<to])
+            if from > 0 { shown = Array("…".unicodeScalars) + shown; startCol += 1 }
+            if to < scalars.count { shown += Array("…".unicodeScalars) }
+            startCol -= from
+            width = Swift.min(width, Swift.max(1, to - from - (startCol - (from > 0 ? 1 : 0))))
+            scalars = shown
+            lineText = String(String.UnicodeScalarView(shown))
+        }
+        out += "\(blue) \(num) |\(reset) \(lineText)\n"
         var lead = ""
-        for s in scalars[0..<startCol] { lead += s == "\t" ? "\t" : " " }
+        for s in scalars[0..<startCol] {
+            // control characters and wide (East Asian) characters keep the caret aligned
+            if s == "\t" { lead += "\t" } else if isWide(s) { lead += "  " } else { lead += " " }
+        }
         out += "\(pad) \(blue)|\(reset) \(lead)\(red)\(String(repeating: "^", count: width))\(reset)\n"
         if let h = e.hint { out += "\(pad) \(blue)=\(reset) hint: \(h)\n" }
         return out
     }
 
+    /// Wide (two-column) characters: CJK, Hangul, fullwidth forms, emoji.
+    static func isWide(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+             0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD: return true
+        default: return false
+        }
+    }
+
     /// Closest candidate by edit distance, for "did you mean" hints.
     public static func suggest(_ name: String, among candidates: [String]) -> String? {
         var best: (String, Int)? = nil
-        let limit = Swift.max(1, Swift.min(3, name.count / 2 + 1))
+        // short names allow one edit ("foo" is not "cos"), longer ones up to three
+        let limit = name.count <= 4 ? 1 : Swift.min(3, name.count / 3 + 1)
         for c in candidates {
             let d = editDistance(name.lowercased(), c.lowercased())
             if d <= limit, best == nil || d < best!.1 || (d == best!.1 && c < best!.0) { best = (c, d) }

@@ -566,7 +566,7 @@ final class AssignNode: Node {
         case .global(let i, let name):
             if shadowsBuiltin, !I.warnedShadow.contains(name) {
                 I.warnedShadow.insert(name)
-                I.session?.warn("'\(name)' shadows the built-in of the same name (use :reset to restore it)", span)
+                I.session?.warn("'\(name)' shadows the built-in of the same name (in the REPL, :reset restores it)", span)
             }
             I.globals[i] = v
         case .local(let i, _): I.stack[I.fp + i] = v

@@ -80,7 +80,7 @@ public struct Parser {
     mutating func enter() throws {
         depth += 1
         if depth > Parser.maxDepth {
-            throw LangError(.syntax, "expression nested too deeply (more than \(Parser.maxDepth) levels)", cur.span)
+            throw LangError(.syntax, "expression nested too deeply", cur.span, hint: "split it into several statements with names for the parts")
         }
     }
 

@@ -7,6 +7,7 @@ import LossNotebook
 // the script name belongs to the script.
 
 setvbuf(stdout, nil, _IOFBF, 1 << 16)
+BLASTuning.selectKernels()
 
 let version = "loss 0.1.0"
 let usage = """
@@ -59,14 +60,20 @@ while i < argv.count {
         i += 1
         guard i < argv.count else { fail("-e needs the source to evaluate") }
         source = (source.map { $0 + "\n" } ?? "") + argv[i]
+    case "--":
+        // everything after `--` belongs to the program (`loss -e 'args' -- --x`)
+        let rest = Array(argv[(i + 1)...])
+        if source == nil && file == nil, let f = rest.first { file = f; scriptArgs += rest.dropFirst() } else { scriptArgs += rest }
+        i = argv.count
     default:
         if a.hasPrefix("--precision=") {
             guard let n = Int(a.dropFirst(12)), n >= 1, n <= 17 else { fail("--precision needs a number of digits from 1 to 17") }
             precision = n
+        } else if source != nil {
+            // after -e, other words are the program's arguments
+            scriptArgs.append(a)
         } else if a.hasPrefix("-") && a != "-" {
             fail("unknown option '\(a)'")
-        } else if source != nil {
-            scriptArgs.append(a)
         } else {
             file = a
         }
@@ -80,9 +87,16 @@ let session = Session(precision: precision)
 session.scriptArgs = scriptArgs
 let stderrIsTTY = isatty(2) != 0
 
+/// Writes a line to stdout; NUL bytes in strings are written too (fputs would stop at them).
 func out(_ s: String) {
-    fputs(s, stdout)
-    fputs("\n", stdout)
+    var line = s
+    line += "\n"
+    line.withUTF8 { buf in _ = fwrite(buf.baseAddress, 1, buf.count, stdout) }
+}
+
+func errWrite(_ s: String) {
+    var text = s
+    text.withUTF8 { buf in _ = fwrite(buf.baseAddress, 1, buf.count, stderr) }
 }
 
 session.onOutput = { event in
@@ -94,7 +108,7 @@ session.onOutput = { event in
     case .warning(let text, _):
         fflush(stdout)
         let y = stderrIsTTY ? "\u{1B}[33m" : "", r = stderrIsTTY ? "\u{1B}[0m" : ""
-        fputs("\(y)warning:\(r) \(text)\n", stderr)
+        errWrite("\(y)warning:\(r) \(text)\n")
     }
 }
 
@@ -106,7 +120,7 @@ func runProgram(_ text: String, name: String) -> Int32 {
         fflush(stdout)
     } else {
         fflush(stdout)
-        fputs(Diagnostics.render(e, source: text, color: stderrIsTTY), stderr)
+        errWrite(Diagnostics.render(e, source: text, color: stderrIsTTY))
     }
     return 1
 }

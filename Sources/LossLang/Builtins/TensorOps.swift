@@ -30,11 +30,13 @@ func installTensorBuiltins(_ r: Registry) {
             let x = try a.tensor("x")
             return .tensor(Tensor(x.shape.map(Double.init)))
         },
-        tensorEntry("size", [Param("x", "a number or tensor")],
-                    summary: "The number of elements of x.",
-                    reference: "NumPy x.size, torch x.numel().",
+        tensorEntry("size", [Param("x", "a number, tensor, list or string")],
+                    summary: "The number of elements of x (of a list: its items; of a string: its characters).",
+                    reference: "NumPy x.size, torch x.numel(); Python len() for lists and strings.",
                     example: "size(zeros([2, 3]))", output: "6") { a in
-            .number(Double(try a.tensor("x").count))
+            if case .list(let xs) = a["x"] { return .number(Double(xs.count)) }
+            if case .string(let s) = a["x"] { return .number(Double(s.count)) }
+            return .number(Double(try a.tensor("x").count))
         },
         tensorEntry("rank", [Param("x", "a number or tensor")],
                     summary: "The number of axes of x (0 for a number).",
