@@ -10,17 +10,19 @@ import Foundation
 //
 // Conventions are torch autograd's:
 // - bce on probabilities: torch's binary_cross_entropy_backward, g·w·(p − y)/max((1 − p)·p, ε)
-//   with ε = 1e-12 as a float32 (ClsGrad.bceEpsilon),
-//   and −g·w·logit(p) for the target (unclamped logs: ±inf at p = 0 and 1); with logits,
-//   binary_cross_entropy_with_logits_backward, g·w·((1 + (pw − 1)·y)·σ(x) − pw·y), written
-//   as (1 − y)·σ(x) − pw·y·σ(−x) without cancellation;
+//   with ε = 1e-12 as a float32 (ClsGrad.bceEpsilon), and −g·w·logit(p) for the target
+//   (unclamped logs: ±inf at p = 0 and 1); pos_weight, which torch lacks here, extends both
+//   (see BCEGrad). With logits, binary_cross_entropy_with_logits_backward,
+//   g·w·((1 + (pw − 1)·y)·σ(x) − pw·y), written as (1 − y)·σ(x) − pw·y·σ(−x) without cancellation;
 // - elsewhere, a log clamped at −100 (cross_entropy, focal, poly1 and poly on probabilities)
 //   has derivative 1/p, and 0 where the clamp holds;
 // - hinges have the subgradient 0 at the kink, as torch's clamp_min and multi_margin_loss;
 //   ties of the Crammer–Singer max share the gradient equally (torch's amax);
 // - the focal family's γ·(1 − p_t)^(γ−1)·(−log p_t) is computed as γ·(1 − p_t)^γ·(−log p_t)/(1 − p_t),
 //   and 0 where 1 − p_t = 0 (there −log p_t vanishes with 1 − p_t): finite for γ < 1 and
-//   saturated inputs, where autograd of the formula gives 0·∞ = nan.
+//   saturated inputs, where autograd of the formula gives 0·∞ = nan. With logits and binary
+//   labels, −log p_t is y·softplus(−x) + (1 − y)·softplus(x), without the cancellation of
+//   (1 − y)·x − log σ(x), so that the ratio stays exact (it matters for ∂/∂y).
 // Class indices and ±1 labels have no gradient: asking for one is an error.
 // Element-wise passes are one fused kernel; row losses fill one row at a time; both split
 // across two cores above ClsKernel.parallelThreshold elements, as the forward kernels do.
