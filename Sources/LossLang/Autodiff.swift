@@ -154,7 +154,7 @@ enum AD {
             return try names.map { n in
                 guard let gr = grads[n] else {
                     throw CoreError("grad: \(name) has no gradient with respect to its argument '\(n)'",
-                                    hint: "class labels and other discrete inputs are constants; differentiate with respect to the predictions")
+                                    hint: "class labels, weights and other constant inputs have no gradient; differentiate with respect to the predictions")
                 }
                 return gr
             }

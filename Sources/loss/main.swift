@@ -7,6 +7,15 @@ import LossNotebook
 // the script name belongs to the script.
 
 setvbuf(stdout, nil, _IOFBF, 1 << 16)
+// Large tensors: keep freed memory for reuse instead of fresh (page-faulting) mmaps for every
+// result — the interpreter thread otherwise pays ~2× for each large temporary, as with a
+// caching allocator in PyTorch. One arena: the interpreter runs on one thread at a time.
+#if os(Linux)
+@_silgen_name("mallopt") func glibcMallopt(_ param: Int32, _ value: Int32) -> Int32
+_ = glibcMallopt(-3, 1 << 30)     // M_MMAP_THRESHOLD
+_ = glibcMallopt(-1, Int32.max)   // M_TRIM_THRESHOLD
+_ = glibcMallopt(-8, 1)           // M_ARENA_MAX
+#endif
 BLASTuning.selectKernels()
 
 let version = "loss 0.1.0"

@@ -79,7 +79,8 @@ func installRegressionLosses(_ r: Registry) {
         notes: "The square root is taken after the reduction: rmse(pred, y, reduction: r) == sqrt(mse(pred, y, reduction: r)). "
             + "So \"mean\" is the usual RMSE, \"sum\" is √Σ e² (the Euclidean norm of the error, like torch `dist`), and "
             + "\"none\" gives √(w·e²) per element, i.e. abs(pred − y) without a weight. "
-            + "Inputs broadcast as in NumPy; `weight:` multiplies each squared error before the reduction.",
+            + "Inputs broadcast as in NumPy; `weight:` multiplies each squared error before the reduction. "
+            + "grad: 0 at a perfect fit (torch's sqrt(mse_loss) gives nan there).",
         example: "rmse([2.5, 0, 2, 8], [3, -0.5, 2, 7])", output: "0.612372",
         impl: { a in
             .from(try Losses.rmse(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: reduction(a)))
@@ -157,7 +158,8 @@ func installRegressionLosses(_ r: Registry) {
             + "torch `poisson_nll_loss` (same, including eps and the Stirling term masked to 0 for y ≤ 1); "
             + "Keras `Poisson` is pred − y·log(pred + 1e-7) (log_input: false).",
         notes: elementwiseNotes + " The term log(y!) is dropped unless full: true, so the loss can be negative. "
-            + "With log_input: false a negative rate gives nan, as in torch.",
+            + "With log_input: false a negative rate gives nan, as in torch. "
+            + "grad with respect to y: the Stirling term of full: true contributes 0 where y ≤ 1 (torch: nan at y ≤ 0).",
         example: "poisson_nll([0.5, 1, 2], [1, 2, 5])", output: "-0.24798",
         impl: { a in
             .from(try Losses.poissonNLL(a.tensor("input"), a.tensor("y"), logInput: a.bool("log_input"), full: a.bool("full"),
