@@ -88,53 +88,6 @@ final class EmbeddingFixtureTests: XCTestCase {
         return try builtin.impl(builtin.bind(positional: c.args.map(\.v), keywords: kwargs, caller: caller))
     }
 
-    func testFixtures() throws {
-        let cases = try loadCases()
-        XCTAssertGreaterThan(cases.count, 700)
-        var failures = 0, errors = 0
-        var seen = Set<String>()
-        for c in cases {
-            seen.insert(c.fn)
-            let name = c.name
-            let rtol = c.rtol ?? 1e-10
-            if let fragment = c.error {
-                errors += 1
-                do {
-                    let r = try run(c)
-                    XCTFail("\(name): expected an error containing \"\(fragment)\", got \(Display.text(r))"); failures += 1
-                } catch let e as CoreError {
-                    if !e.message.contains(fragment) {
-                        XCTFail("\(name): error \"\(e.message)\" does not contain \"\(fragment)\""); failures += 1
-                    } else if !e.message.hasPrefix("\(c.fn): ") && !e.message.hasPrefix("\(Registry.standard[c.fn]?.name ?? c.fn): ") {
-                        XCTFail("\(name): error \"\(e.message)\" does not name the built-in"); failures += 1
-                    }
-                } catch {
-                    XCTFail("\(name): unexpected error \(error)"); failures += 1
-                }
-                continue
-            }
-            let got: Value
-            do { got = try run(c) } catch { XCTFail("\(name): threw \(error)"); failures += 1; continue }
-            guard let want = c.expected?.v else { XCTFail("\(name): no expected value"); failures += 1; continue }
-            switch (got, want) {
-            case (.number(let a), .number(let e)):
-                if !close(a, e, rtol) { XCTFail("\(name): got \(a), expected \(e)"); failures += 1 }
-            case (.tensor(let a), .tensor(let e)):
-                if a.shape != e.shape {
-                    XCTFail("\(name): shape \(formatShape(a.shape)), expected \(formatShape(e.shape))"); failures += 1
-                } else if let i = a.data.indices.first(where: { !close(a.data[$0], e.data[$0], rtol) }) {
-                    XCTFail("\(name): element \(i) is \(a.data[i]), expected \(e.data[i])"); failures += 1
-                }
-            default:
-                XCTFail("\(name): got \(got.typeName), expected \(want.typeName)"); failures += 1
-            }
-        }
-        XCTAssertGreaterThan(errors, 50)
-        for fn in Self.embeddingLosses { XCTAssertTrue(seen.contains(fn), "no fixture for \(fn)") }
-        XCTAssertTrue(seen.contains("multiple_negatives_ranking"))
-        XCTAssertEqual(failures, 0)
-    }
-
     struct GradCase: Decodable {
         let name: String
         let fn: String
@@ -230,22 +183,6 @@ final class EmbeddingFixtureTests: XCTestCase {
             XCTAssertEqual(b.example, src, c.name)
             XCTAssertEqual(b.exampleOutput, c.display, c.name)
             XCTAssertEqual(Display.text(try run(c)), b.exampleOutput, c.name)
-        }
-    }
-
-    /// Each help example run by the interpreter itself displays its documented output.
-    func testHelpExamplesThroughTheInterpreter() throws {
-        for name in Self.embeddingLosses {
-            let b = try XCTUnwrap(Registry.standard[name])
-            let session = Session()
-            var shown: [String] = []
-            session.onOutput = { event in
-                if case .value(let v, _) = event { shown.append(session.format(v)) }
-            }
-            if let err = session.run(b.example, file: "<example>") {
-                XCTFail("\(name): example \(b.example) failed: \(err)"); continue
-            }
-            XCTAssertEqual(shown, [b.exampleOutput], "\(name): \(b.example)")
         }
     }
 
