@@ -12,6 +12,18 @@ loss values agree only statistically, to ~1e-3, which the table shows as a sanit
   ce logits     randn([1e5, 100]) logits, randint(0, 100, 1e5) indices   torch F.cross_entropy
   mnr           anchor, positive = randn([2048, 512])                    sentence-transformers MNR: 20·cos_sim, CE at i
 
+Gradient workloads (the `grad` issue): the gradient of a mean loss over 1e7 elements with respect to
+the prediction, `time(() -> grad(q -> bce(q, y), p))` in `loss`, next to torch's forward + backward
+(a leaf with requires_grad, `loss.backward()`, the gradient left in .grad):
+
+  grad bce      bce on p, y as above                                     torch F.binary_cross_entropy + backward
+  grad focal    focal on p, y as above, gamma 2                          the focal formula above + backward
+  grad mse      mse of a vs b, gradient wrt a                            torch F.mse_loss + backward
+
+For these rows the table also shows grad/fwd, `loss`'s gradient time ÷ its forward time of the
+same loss (the target is ≤ 3×; the forward workload is measured too whenever a grad row is), and the
+value column holds Σ|gradient| (a sanity check: statistically equal, ~1e-3, heavy-tailed for bce).
+
 `loss`: builds `swift build -c release --product loss --scratch-path SCRATCH` (SCRATCH is the
 package's default `.build` unless --scratch-path is given; --no-build skips it; --loss PATH uses
 a given binary), writes a .loss script to a temporary file (deleted afterwards) that creates the
@@ -66,6 +78,15 @@ WORKLOADS = [
     ("mnr", "mnr(q, k)"),
 ]
 
+# gradient workloads: name, the .loss expression timed, the forward workload it is compared with
+GRAD_WORKLOADS = [
+    ("grad bce", "grad(g -> bce(g, y), p)", "bce"),
+    ("grad focal", "grad(g -> focal(g, y, gamma: 2), p)", "focal"),
+    ("grad mse", "grad(g -> mse(g, b), a)", "mse"),
+]
+ALL_WORKLOADS = WORKLOADS + [(n, e) for n, e, _ in GRAD_WORKLOADS]
+FORWARD_OF = {n: f for n, _, f in GRAD_WORKLOADS}
+
 
 def loss_script(names, repeat):
     lines = [
@@ -76,9 +97,11 @@ def loss_script(names, repeat):
         f"z = randn([{CE_ROWS}, {CE_CLASSES}]); t = randint(0, {CE_CLASSES}, {CE_ROWS})",
         f"q = randn([{MNR_N}, {MNR_D}]); k = randn([{MNR_N}, {MNR_D}])",
     ]
-    for name, expr in WORKLOADS:
+    for name, expr in ALL_WORKLOADS:
         if name in names:
-            lines.append(f"[{expr}, time(() -> {expr}, repeat: {repeat})]")
+            # a gradient is a 1e7-element tensor: display Σ|g| as its value
+            value = f"sum(abs({expr}))" if name in FORWARD_OF else expr
+            lines.append(f"[{value}, time(() -> {expr}, repeat: {repeat})]")
     return "\n".join(lines) + "\n"
 
 
@@ -92,7 +115,7 @@ def run_loss(binary, names, repeat):
         sys.exit(f"loss failed (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}")
     results = {}
     rows = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
-    selected = [n for n, _ in WORKLOADS if n in names]
+    selected = [n for n, _ in ALL_WORKLOADS if n in names]
     if len(rows) != len(selected):
         sys.exit(f"loss printed {len(rows)} results for {len(selected)} workloads:\n{proc.stdout}")
     for name, row in zip(selected, rows):
@@ -119,10 +142,13 @@ def run_torch(names, repeat):
     k = torch.randn(MNR_N, MNR_D, dtype=dt)
     labels = torch.arange(MNR_N)
 
-    def focal_probs():
+    def focal_probs_of(q):
         # -(1 - p_t)^γ log p_t with torch's log clamp, as `loss` defines it
-        p_t = p * y + (1 - p) * (1 - y)
+        p_t = q * y + (1 - q) * (1 - y)
         return (-((1 - p_t) ** 2) * torch.clamp(torch.log(p_t), min=-100)).mean()
+
+    def focal_probs():
+        return focal_probs_of(p)
 
     def focal_logits():
         # torchvision.ops.sigmoid_focal_loss(x, y, alpha=-1, gamma=2, reduction="mean")
@@ -136,6 +162,23 @@ def run_torch(names, repeat):
         scores = F.normalize(q, p=2, dim=1) @ F.normalize(k, p=2, dim=1).T * 20.0
         return F.cross_entropy(scores, labels)
 
+    def backward(leaf, forward):
+        # one training step's worth of autograd: forward, backward, the gradient in leaf.grad
+        def step():
+            leaf.grad = None
+            forward(leaf).backward()
+            return leaf.grad
+        return step
+
+    pg = p.clone().requires_grad_(True)
+    ag = a.clone().requires_grad_(True)
+
+    grad_fns = {
+        "grad bce": backward(pg, lambda q: F.binary_cross_entropy(q, y)),
+        "grad focal": backward(pg, focal_probs_of),
+        "grad mse": backward(ag, lambda q: F.mse_loss(q, b)),
+    }
+
     fns = {
         "bce": lambda: F.binary_cross_entropy(p, y),
         "bce logits": lambda: F.binary_cross_entropy_with_logits(x, y),
@@ -145,19 +188,23 @@ def run_torch(names, repeat):
         "ce logits": lambda: F.cross_entropy(z, t),
         "mnr": mnr,
     }
+    def measure(f, value_of):
+        value = value_of(f())  # warm-up
+        times = []
+        for _ in range(repeat):
+            s = time.perf_counter()
+            f()
+            times.append(time.perf_counter() - s)
+        return value, statistics.median(times)
+
     results = {}
     with torch.no_grad():
         for name, _ in WORKLOADS:
-            if name not in names:
-                continue
-            f = fns[name]
-            value = f().item()  # warm-up
-            times = []
-            for _ in range(repeat):
-                s = time.perf_counter()
-                f()
-                times.append(time.perf_counter() - s)
-            results[name] = (value, statistics.median(times))
+            if name in names:
+                results[name] = measure(fns[name], lambda r: r.item())
+    for name, _, _ in GRAD_WORKLOADS:
+        if name in names:
+            results[name] = measure(grad_fns[name], lambda g: g.abs().sum().item())
     return results, torch.__version__
 
 
@@ -177,12 +224,14 @@ def main():
     ap.add_argument("--only", default=None, help="comma-separated workloads, e.g. bce,focal_logits")
     opts = ap.parse_args()
 
-    names = [n for n, _ in WORKLOADS]
+    names = [n for n, _ in ALL_WORKLOADS]
     if opts.only:
         wanted = {w.strip().replace("_", " ") for w in opts.only.split(",")}
         unknown = wanted - set(names)
         if unknown:
             sys.exit(f"unknown workloads {sorted(unknown)}; choose from {', '.join(n.replace(' ', '_') for n in names)}")
+        # a gradient row is compared with its forward: measure that too
+        wanted |= {FORWARD_OF[w] for w in wanted if w in FORWARD_OF}
         names = [n for n in names if n in wanted]
 
     scratch = os.path.abspath(opts.scratch_path or os.path.join(opts.package_path, ".build"))
@@ -210,13 +259,16 @@ def main():
     print(f"loss ({binary}) vs torch {tver} float64, {torch_threads()} threads; "
           f"median of {opts.repeat} after a warm-up" + (f", best of {opts.rounds} rounds" if opts.rounds > 1 else "") +
           f"; {os.cpu_count()} CPUs; OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}")
-    print(f"{'workload':<14}{'size':>16}{'loss':>13}{'torch':>13}{'loss/torch':>12}   value loss / torch")
+    print(f"{'workload':<14}{'size':>16}{'loss':>13}{'torch':>13}{'loss/torch':>12}{'grad/fwd':>10}   value loss / torch")
     sizes = {"bce": "1e7", "bce logits": "1e7", "focal": "1e7", "focal logits": "1e7", "mse": "1e7",
-             "ce logits": f"{CE_ROWS}x{CE_CLASSES}", "mnr": f"{MNR_N}x{MNR_D}"}
+             "ce logits": f"{CE_ROWS}x{CE_CLASSES}", "mnr": f"{MNR_N}x{MNR_D}",
+             "grad bce": "1e7", "grad focal": "1e7", "grad mse": "1e7"}
     for name in names:
         lv, lt = lres[name]
         tv, tt = tres[name]
-        print(f"{name:<14}{sizes[name]:>16}{fmt_time(lt):>13}{fmt_time(tt):>13}{lt / tt:>11.2f}x   "
+        fwd = FORWARD_OF.get(name)
+        ratio = f"{lt / lres[fwd][1]:>9.2f}x" if fwd in lres else f"{'':>10}"
+        print(f"{name:<14}{sizes[name]:>16}{fmt_time(lt):>13}{fmt_time(tt):>13}{lt / tt:>11.2f}x{ratio}   "
               f"{lv:.6g} / {tv:.6g}")
 
 

@@ -44,36 +44,58 @@ extension Losses {
             throw CoreError("bce: p and y must have the same shape, got \(formatShape(p.shape)) and \(formatShape(y.shape))",
                             hint: y.rank + 1 == p.rank ? "for class-index targets, use cross_entropy" : nil)
         }
-        if !logits { try ClsKernel.checkProbabilities(p, fn, "p") }
-        try ClsKernel.checkUnitTargets(y, fn, "y")
-        let w = try ClsOperand.make(weight, default: 1, to: p.shape, fn, "weight", "p")
-        let pw = try ClsOperand.make(posWeight, default: 1, to: p.shape, fn, "pos_weight", "p")
-        return p.data.withUnsafeBufferPointer { pp in
+        // p and y are checked in the loss pass itself (ClsDomainGuard); the checks run on
+        // their own only when a nan comes out, or before another argument's error, so that
+        // the first error reported is the same as with the checks up front
+        let check = {
+            if !logits { try ClsKernel.checkProbabilities(p, fn, "p") }
+            try ClsKernel.checkUnitTargets(y, fn, "y")
+        }
+        let w: ClsOperand, pw: ClsOperand
+        do {
+            w = try ClsOperand.make(weight, default: 1, to: p.shape, fn, "weight", "p")
+            pw = try ClsOperand.make(posWeight, default: 1, to: p.shape, fn, "pos_weight", "p")
+        } catch {
+            try check()
+            throw error
+        }
+        let (out, nan) = p.data.withUnsafeBufferPointer { pp in
             y.data.withUnsafeBufferPointer { yp in
                 if weight == nil && posWeight == nil {
                     let u = ClsUnit()
                     return logits
-                        ? ClsKernel.reduceElementwise(p.shape, reduction, BCELogitTerms(x: pp, y: yp, w: u, pw: u))
-                        : ClsKernel.reduceElementwise(p.shape, reduction, BCEProbTerms(p: pp, y: yp, w: u, pw: u))
+                        ? ClsKernel.reduceElementwiseFlagged(p.shape, reduction, ClsDomainGuard(
+                            p: pp, y: yp, probabilities: false, k: BCELogitTerms(x: pp, y: yp, w: u, pw: u)))
+                        : ClsKernel.reduceElementwiseFlagged(p.shape, reduction, ClsDomainGuard(
+                            p: pp, y: yp, probabilities: true, k: BCEProbTerms(p: pp, y: yp, w: u, pw: u)))
                 }
                 return w.with { wp in
                     pw.with { pwp in
                         logits
-                            ? ClsKernel.reduceElementwise(p.shape, reduction, BCELogitTerms(x: pp, y: yp, w: wp, pw: pwp))
-                            : ClsKernel.reduceElementwise(p.shape, reduction, BCEProbTerms(p: pp, y: yp, w: wp, pw: pwp))
+                            ? ClsKernel.reduceElementwiseFlagged(p.shape, reduction, ClsDomainGuard(
+                                p: pp, y: yp, probabilities: false, k: BCELogitTerms(x: pp, y: yp, w: wp, pw: pwp)))
+                            : ClsKernel.reduceElementwiseFlagged(p.shape, reduction, ClsDomainGuard(
+                                p: pp, y: yp, probabilities: true, k: BCEProbTerms(p: pp, y: yp, w: wp, pw: pwp)))
                     }
                 }
             }
         }
+        if nan { try check() }
+        return out
     }
 
-    /// −w·[pw·y·log p + (1−y)·log(1−p)], logs clamped at −100.
+    /// −w·[pw·y·log p + (1−y)·log(1−p)], logs clamped at −100. For a hard label only the
+    /// log that is not multiplied by 0 is computed (the other term is a signed zero that
+    /// leaves the sum unchanged, bit for bit; with y = 0 this needs 0 < pw < ∞, else
+    /// pw·0·log p is not +0·log p).
     struct BCEProbTerms<W: ClsOperandAccess>: ClsTerms {
         let p, y: UnsafeBufferPointer<Double>
         let w, pw: W
         @inline(__always) func term(_ i: Int) -> Double {
-            let q = p[i], t = y[i]
-            return -w[i] * (pw[i] * t * ClsKernel.clampedLog(q) + (1 - t) * ClsKernel.clampedLog1m(q))
+            let q = p[i], t = y[i], c = pw[i]
+            if t == 1 { return -w[i] * (c * ClsKernel.clampedLog(q)) }
+            if t == 0 && c > 0 && c < .infinity { return -w[i] * ClsKernel.clampedLog1m(q) }
+            return -w[i] * (c * t * ClsKernel.clampedLog(q) + (1 - t) * ClsKernel.clampedLog1m(q))
         }
     }
 
@@ -154,11 +176,10 @@ extension Losses {
     /// for logits (max-subtracted), 0 otherwise.
     @inline(__always)
     static func rowShift(_ x: UnsafeBufferPointer<Double>, _ base: Int, _ c: Int, _ input: RowInput) -> Double {
-        guard input == .logits else { return 0 }
-        var m = -Double.infinity
-        for j in base..<(base + c) where x[j] > m { m = x[j] }
+        guard input == .logits, let p = x.baseAddress else { return 0 }
+        let m = ClsKernel.rowMax(p + base, c)
         if m.isInfinite { return m }   // all −inf (or a +inf): nan follows, as in torch
-        return m + log(ClsKernel.sum(base, c, ExpTerms(x: x, m: m)))
+        return m + log(VecExp.sum(p + base, minus: m, c))
     }
 
     @inline(__always)
@@ -168,12 +189,6 @@ extension Losses {
         case .logits: return v - shift
         case .logProbabilities: return v
         }
-    }
-
-    struct ExpTerms: ClsTerms {
-        let x: UnsafeBufferPointer<Double>
-        let m: Double
-        @inline(__always) func term(_ j: Int) -> Double { exp(x[j] - m) }
     }
 
     /// w_c·log p_c over one row (the label-smoothing term).
@@ -461,27 +476,41 @@ extension Losses {
     static func ptLoss(_ fn: String, _ p: Tensor, _ y: Tensor, _ form: PtForm, alpha: Tensor?, logits: Bool,
                        reduction: Reduction) throws -> Tensor {
         let kind = try ClsKernel.target(fn, p, y, "p", "y", sameMeaning: "binary labels")
-        if !logits { try ClsKernel.checkProbabilities(p, fn, "p") }
         switch kind {
         case .sameShape:
-            try ClsKernel.checkUnitTargets(y, fn, "y")
-            let a = try ClsOperand.make(alpha, default: 1, to: p.shape, fn, "alpha", "p")
-            if alpha != nil, let bad = a.firstViolation({ $0 >= 0 && $0 <= 1 }) {
-                throw CoreError("\(fn): alpha must be in [0, 1] for binary labels (the weight of the positives), got \(ClsKernel.fmt(bad))")
+            // p and y are checked in the loss pass (ClsDomainGuard), as in bce
+            let check = {
+                if !logits { try ClsKernel.checkProbabilities(p, fn, "p") }
+                try ClsKernel.checkUnitTargets(y, fn, "y")
             }
-            return p.data.withUnsafeBufferPointer { pp in
+            let a: ClsOperand
+            do {
+                a = try ClsOperand.make(alpha, default: 1, to: p.shape, fn, "alpha", "p")
+                if alpha != nil, let bad = a.firstViolation({ $0 >= 0 && $0 <= 1 }) {
+                    throw CoreError("\(fn): alpha must be in [0, 1] for binary labels (the weight of the positives), got \(ClsKernel.fmt(bad))")
+                }
+            } catch {
+                try check()
+                throw error
+            }
+            let (out, nan) = p.data.withUnsafeBufferPointer { pp in
                 y.data.withUnsafeBufferPointer { yp in
                     if alpha == nil {
-                        return ClsKernel.reduceElementwise(p.shape, reduction,
-                                                           PtBinaryTerms(p: pp, y: yp, alpha: ClsUnit(), weighted: false, logits: logits, form: form))
+                        return ClsKernel.reduceElementwiseFlagged(p.shape, reduction, ClsDomainGuard(
+                            p: pp, y: yp, probabilities: !logits,
+                            k: PtBinaryTerms(p: pp, y: yp, alpha: ClsUnit(), weighted: false, logits: logits, form: form)))
                     }
                     return a.with { ap in
-                        ClsKernel.reduceElementwise(p.shape, reduction,
-                                                    PtBinaryTerms(p: pp, y: yp, alpha: ap, weighted: true, logits: logits, form: form))
+                        ClsKernel.reduceElementwiseFlagged(p.shape, reduction, ClsDomainGuard(
+                            p: pp, y: yp, probabilities: !logits,
+                            k: PtBinaryTerms(p: pp, y: yp, alpha: ap, weighted: true, logits: logits, form: form)))
                     }
                 }
             }
+            if nan { try check() }
+            return out
         case .indices:
+            if !logits { try ClsKernel.checkProbabilities(p, fn, "p") }
             let c = p.shape[p.rank - 1]
             let rowsShape = Array(p.shape.dropLast())
             let idx = try ClsKernel.classIndices(y, classes: c, ignoreIndex: nil, fn, "y")
@@ -543,7 +572,14 @@ extension Losses {
                 ce = (1 - t) * v - s.logSigmoid
                 q = t * s.sigmoidNeg + (1 - t) * s.sigmoid
             } else {
-                ce = -(t * ClsKernel.clampedLog(v) + (1 - t) * ClsKernel.clampedLog1m(v))
+                // a hard label needs one log only (as in bce: the other term is a signed zero)
+                if t == 1 {
+                    ce = -ClsKernel.clampedLog(v)
+                } else if t == 0 {
+                    ce = -ClsKernel.clampedLog1m(v)
+                } else {
+                    ce = -(t * ClsKernel.clampedLog(v) + (1 - t) * ClsKernel.clampedLog1m(v))
+                }
                 q = t * (1 - v) + (1 - t) * v
             }
             let loss = form.value(ce, q)

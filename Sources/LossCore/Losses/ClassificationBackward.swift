@@ -40,34 +40,50 @@ extension Losses {
             throw CoreError("bce: p and y must have the same shape, got \(formatShape(p.shape)) and \(formatShape(y.shape))",
                             hint: y.rank + 1 == p.rank ? "for class-index targets, use cross_entropy" : nil)
         }
-        if !logits { try ClsKernel.checkProbabilities(p, fn, "p") }
-        try ClsKernel.checkUnitTargets(y, fn, "y")
-        let w = try ClsOperand.make(weight, default: 1, to: p.shape, fn, "weight", "p")
-        let pw = try ClsOperand.make(posWeight, default: 1, to: p.shape, fn, "pos_weight", "p")
-        let up = try ClsGrad.upstream(g, fn, output: reduction == .none ? p.shape : [], reduction, denominator: Double(p.count))
+        // p and y are checked in the gradient pass (ClsDomainGuard), as in the forward pass
+        let check = {
+            if !logits { try ClsKernel.checkProbabilities(p, fn, "p") }
+            try ClsKernel.checkUnitTargets(y, fn, "y")
+        }
+        let w: ClsOperand, pw: ClsOperand, up: ClsOperand
+        do {
+            w = try ClsOperand.make(weight, default: 1, to: p.shape, fn, "weight", "p")
+            pw = try ClsOperand.make(posWeight, default: 1, to: p.shape, fn, "pos_weight", "p")
+            up = try ClsGrad.upstream(g, fn, output: reduction == .none ? p.shape : [], reduction, denominator: Double(p.count))
+        } catch {
+            try check()
+            throw error
+        }
         let plain = weight == nil && posWeight == nil && reduction != .none
         var out: [String: Tensor] = [:]
+        var nan = false
         p.data.withUnsafeBufferPointer { pp in
             y.data.withUnsafeBufferPointer { yp in
                 for (name, target) in [("p", false), ("y", true)] where wrt.contains(name) {
-                    let data: [Double]
+                    let data: [Double], bad: Bool
                     if plain {
-                        data = ClsKernel.fill(p.count, BCEGrad(p: pp, y: yp, g: ClsConst(v: up.data[0]), w: ClsUnit(), pw: ClsUnit(),
-                                                              unitPosWeight: true, logits: logits, target: target))
+                        (data, bad) = ClsKernel.fillFlagged(p.count, ClsDomainGuard(
+                            p: pp, y: yp, probabilities: !logits,
+                            k: BCEGrad(p: pp, y: yp, g: ClsConst(v: up.data[0]), w: ClsUnit(), pw: ClsUnit(),
+                                       unitPosWeight: true, logits: logits, target: target)))
                     } else {
-                        data = up.with { gp in
+                        (data, bad) = up.with { gp in
                             w.with { wp in
                                 pw.with { pwp in
-                                    ClsKernel.fill(p.count, BCEGrad(p: pp, y: yp, g: gp, w: wp, pw: pwp, unitPosWeight: posWeight == nil,
-                                                                    logits: logits, target: target))
+                                    ClsKernel.fillFlagged(p.count, ClsDomainGuard(
+                                        p: pp, y: yp, probabilities: !logits,
+                                        k: BCEGrad(p: pp, y: yp, g: gp, w: wp, pw: pwp, unitPosWeight: posWeight == nil,
+                                                   logits: logits, target: target)))
                                 }
                             }
                         }
                     }
+                    nan = nan || bad
                     out[name] = Tensor(shape: p.shape, data: data)
                 }
             }
         }
+        if nan || out.isEmpty { try check() }
         return out
     }
 
@@ -428,36 +444,53 @@ extension Losses {
     static func ptBackward(_ fn: String, _ p: Tensor, _ y: Tensor, _ form: PtForm, alpha: Tensor?, logits: Bool,
                            reduction: Reduction, upstream g: Tensor, wrt: Set<String>) throws -> [String: Tensor] {
         let kind = try ClsKernel.target(fn, p, y, "p", "y", sameMeaning: "binary labels")
-        if !logits { try ClsKernel.checkProbabilities(p, fn, "p") }
         var out: [String: Tensor] = [:]
         switch kind {
         case .sameShape:
-            try ClsKernel.checkUnitTargets(y, fn, "y")
-            let a = try ClsOperand.make(alpha, default: 1, to: p.shape, fn, "alpha", "p")
-            if alpha != nil, let bad = a.firstViolation({ $0 >= 0 && $0 <= 1 }) {
-                throw CoreError("\(fn): alpha must be in [0, 1] for binary labels (the weight of the positives), got \(ClsKernel.fmt(bad))")
+            // p and y are checked in the gradient pass (ClsDomainGuard), as in the forward pass
+            let check = {
+                if !logits { try ClsKernel.checkProbabilities(p, fn, "p") }
+                try ClsKernel.checkUnitTargets(y, fn, "y")
             }
-            let up = try ClsGrad.upstream(g, fn, output: reduction == .none ? p.shape : [], reduction, denominator: Double(p.count))
+            let a: ClsOperand, up: ClsOperand
+            do {
+                a = try ClsOperand.make(alpha, default: 1, to: p.shape, fn, "alpha", "p")
+                if alpha != nil, let bad = a.firstViolation({ $0 >= 0 && $0 <= 1 }) {
+                    throw CoreError("\(fn): alpha must be in [0, 1] for binary labels (the weight of the positives), got \(ClsKernel.fmt(bad))")
+                }
+                up = try ClsGrad.upstream(g, fn, output: reduction == .none ? p.shape : [], reduction, denominator: Double(p.count))
+            } catch {
+                try check()
+                throw error
+            }
+            var nan = false
             p.data.withUnsafeBufferPointer { pp in
                 y.data.withUnsafeBufferPointer { yp in
                     for (name, target) in [("p", false), ("y", true)] where wrt.contains(name) {
-                        let data: [Double]
+                        let data: [Double], bad: Bool
                         if alpha == nil && reduction != .none {
-                            data = ClsKernel.fill(p.count, PtBinaryGrad(p: pp, y: yp, g: ClsConst(v: up.data[0]), alpha: ClsUnit(),
-                                                                        weighted: false, logits: logits, target: target, form: form))
+                            (data, bad) = ClsKernel.fillFlagged(p.count, ClsDomainGuard(
+                                p: pp, y: yp, probabilities: !logits,
+                                k: PtBinaryGrad(p: pp, y: yp, g: ClsConst(v: up.data[0]), alpha: ClsUnit(),
+                                                weighted: false, logits: logits, target: target, form: form)))
                         } else {
-                            data = up.with { gp in
+                            (data, bad) = up.with { gp in
                                 a.with { ap in
-                                    ClsKernel.fill(p.count, PtBinaryGrad(p: pp, y: yp, g: gp, alpha: ap, weighted: alpha != nil,
-                                                                         logits: logits, target: target, form: form))
+                                    ClsKernel.fillFlagged(p.count, ClsDomainGuard(
+                                        p: pp, y: yp, probabilities: !logits,
+                                        k: PtBinaryGrad(p: pp, y: yp, g: gp, alpha: ap, weighted: alpha != nil,
+                                                        logits: logits, target: target, form: form)))
                                 }
                             }
                         }
+                        nan = nan || bad
                         out[name] = Tensor(shape: p.shape, data: data)
                     }
                 }
             }
+            if nan || out.isEmpty { try check() }
         case .indices:
+            if !logits { try ClsKernel.checkProbabilities(p, fn, "p") }
             if wrt.contains("y") { throw ClsGrad.indexError(fn, "y") }
             let c = p.shape[p.rank - 1]
             let idx = try ClsKernel.classIndices(y, classes: c, ignoreIndex: nil, fn, "y")
@@ -510,6 +543,29 @@ extension Losses {
                     dce = (1 - t) * s - t * sn
                     dq = (1 - 2 * t) * s * sn
                 }
+            } else if !target && (t == 1 || t == 0) {
+                // a hard label and ∂/∂p: one log, as in the forward pass (bit for bit the same
+                // values). Whether the other log hits the clamp is a comparison: log1p(−v) < −100
+                // only at v = 1 (the largest p below 1 gives −36.7), and log v < −100 only below
+                // 1e-43 (log 1e-43 = −99.0), where the log itself decides.
+                let l: Double, l1: Double
+                if t == 1 {
+                    l = log(v)
+                    l1 = v == 1 ? -.infinity : 0
+                    ce = -(l < -100 ? -100 : l)
+                } else {
+                    l1 = log1p(-v)
+                    l = v >= 1e-43 ? 0 : log(v)
+                    ce = -(l1 < -100 ? -100 : l1)
+                }
+                q = t * (1 - v) + (1 - t) * v
+                if l < -100 || l1 < -100 {
+                    let d = l < -100 ? 0 : 1 / v, d1 = l1 < -100 ? 0 : 1 / (1 - v)
+                    dce = (1 - t) * d1 - t * d
+                } else {
+                    dce = (v - t) / (v * (1 - v))
+                }
+                dq = 1 - 2 * t
             } else {
                 let l = log(v), l1 = log1p(-v)
                 let cl = l < -100 ? -100 : l, cl1 = l1 < -100 ? -100 : l1
@@ -558,7 +614,8 @@ extension Losses {
                 let lp = x[base + k] - shift
                 let f = form.partials(-lp, -expm1(lp))
                 let coef = gr * (-f.ce - f.q * exp(lp))
-                for j in 0..<c { out[j] = -coef * exp(x[base + j] - shift) }
+                if let px = x.baseAddress { VecExp.fill(px + base, minus: shift, out, c) }
+                for j in 0..<c { out[j] = -coef * out[j] }
                 out[k] += coef
             } else {
                 out.initialize(repeating: 0, count: c)
@@ -646,10 +703,10 @@ enum ClsGrad {
     /// softmax of x[base..<base+c] into out (max-subtracted); nan for a row holding +inf or only −inf.
     @inline(__always)
     static func softmax(_ x: UnsafeBufferPointer<Double>, _ base: Int, _ c: Int, _ out: UnsafeMutablePointer<Double>) {
-        var m = -Double.infinity
-        for j in base..<(base + c) where x[j] > m { m = x[j] }
+        guard let px = x.baseAddress else { return }
+        let m = ClsKernel.rowMax(px + base, c)
         if m.isInfinite { out.initialize(repeating: .nan, count: c); return }
-        for j in 0..<c { out[j] = exp(x[base + j] - m) }
+        VecExp.fill(px + base, minus: m, out, c)
         let inv = 1 / Summation.pairwise(UnsafePointer(out), c, stride: 1)
         for j in 0..<c { out[j] *= inv }
     }

@@ -53,6 +53,23 @@ enum ClsKernel {
         return x >= 0 ? (ls, big, small) : (ls, small, big)
     }
 
+    /// The largest of x[0..<n], ignoring nan (−inf when there is none): four running maxima,
+    /// so that the comparisons pipeline (max is exact, so the order does not matter).
+    @inline(__always) static func rowMax(_ x: UnsafePointer<Double>, _ n: Int) -> Double {
+        var m0 = -Double.infinity, m1 = m0, m2 = m0, m3 = m0
+        var j = 0
+        while j + 4 <= n {
+            let a = x[j], b = x[j + 1], c = x[j + 2], d = x[j + 3]
+            m0 = a > m0 ? a : m0; m1 = b > m1 ? b : m1
+            m2 = c > m2 ? c : m2; m3 = d > m3 ? d : m3
+            j += 4
+        }
+        while j < n { let a = x[j]; m0 = a > m0 ? a : m0; j += 1 }
+        m0 = m1 > m0 ? m1 : m0
+        m2 = m3 > m2 ? m3 : m2
+        return m2 > m0 ? m2 : m0
+    }
+
     // MARK: - Sums of computed values
 
     /// Σ f(i) for i in lo..<lo+n, n ≤ 128, with 8 accumulators (NumPy's pairwise leaf).
@@ -147,6 +164,47 @@ enum ClsKernel {
         }
     }
 
+    /// `fill` that also tells whether any value is nan (the cue of `ClsDomainGuard`).
+    @inline(__always) static func fillFlagged<K: ClsTerms>(_ n: Int, _ f: K) -> ([Double], nan: Bool) {
+        var flags: (Bool, Bool) = (false, false)
+        let data = withUnsafeMutablePointer(to: &flags) { fl in
+            [Double](unsafeUninitializedCapacity: n) { buf, initialized in
+                if let base = buf.baseAddress {
+                    parallelFor(n) { lo, hi in
+                        var nan = false
+                        var i = lo
+                        while i < hi {
+                            let v = f.term(i)
+                            (base + i).initialize(to: v)
+                            nan = nan || v.isNaN
+                            i += 1
+                        }
+                        if lo == 0 { fl.pointee.0 = nan } else { fl.pointee.1 = nan }
+                    }
+                }
+                initialized = n
+            }
+        }
+        return (data, flags.0 || flags.1)
+    }
+
+    /// `reduceElementwise` that also tells whether a nan came out (a nan term makes the
+    /// sum nan): the cue to run the argument checks that `ClsDomainGuard` deferred.
+    @inline(__always) static func reduceElementwiseFlagged<K: ClsTerms>(_ shape: [Int], _ reduction: Reduction, _ f: K) -> (Tensor, nan: Bool) {
+        let n = Tensor.count(of: shape)
+        switch reduction {
+        case .none:
+            let (data, nan) = fillFlagged(n, f)
+            return (Tensor(shape: shape, data: data), nan)
+        case .sum:
+            let s = parallelSum(n, f)
+            return (Tensor(scalar: s), s.isNaN)
+        case .mean:
+            let m = n == 0 ? Double.nan : parallelSum(n, f) / Double(n)
+            return (Tensor(scalar: m), m.isNaN)
+        }
+    }
+
     /// Reduces per-sample losses already computed (one per row).
     static func reduceSamples(_ losses: [Double], shape: [Int], _ reduction: Reduction) -> Tensor {
         switch reduction {
@@ -188,10 +246,7 @@ enum ClsKernel {
 
     /// Predictions must be probabilities: values outside [0, 1] are errors (nan propagates).
     static func checkProbabilities(_ t: Tensor, _ fn: String, _ arg: String, logitsHint: Bool = true) throws {
-        let bad = t.data.withUnsafeBufferPointer { p -> Int? in
-            for i in 0..<p.count where p[i] < 0 || p[i] > 1 { return i }
-            return nil
-        }
+        let bad = t.data.withUnsafeBufferPointer { firstOutsideUnit($0, nanIsOutside: false) }
         if let i = bad {
             throw CoreError("\(fn): \(arg) must hold probabilities in [0, 1], got \(fmt(t.data[i]))\(position(i, t.shape))",
                             hint: logitsHint ? "for raw scores (logits), pass logits: true" : nil)
@@ -200,13 +255,52 @@ enum ClsKernel {
 
     /// Targets must be labels or probabilities in [0, 1] (nan is an error too).
     static func checkUnitTargets(_ t: Tensor, _ fn: String, _ arg: String, what: String = "0/1 labels or probabilities in [0, 1]") throws {
-        let bad = t.data.withUnsafeBufferPointer { p -> Int? in
-            for i in 0..<p.count where !(p[i] >= 0 && p[i] <= 1) { return i }
-            return nil
-        }
+        let bad = t.data.withUnsafeBufferPointer { firstOutsideUnit($0, nanIsOutside: true) }
         if let i = bad {
             throw CoreError("\(fn): \(arg) must hold \(what), got \(fmt(t.data[i]))\(position(i, t.shape))")
         }
+    }
+
+    /// The first index whose value is outside [0, 1] (nan counts as outside when
+    /// `nanIsOutside`), or nil. Blocks of 512 are tested four lanes at a time without
+    /// branches, and only a block that fails is scanned element by element; large inputs
+    /// are scanned as two halves on two cores.
+    static func firstOutsideUnit(_ p: UnsafeBufferPointer<Double>, nanIsOutside: Bool) -> Int? {
+        guard let base = p.baseAddress else { return nil }
+        let n = p.count
+        @inline(__always) func outside(_ v: Double) -> Bool { nanIsOutside ? !(v >= 0 && v <= 1) : (v < 0 || v > 1) }
+        func scan(_ lo: Int, _ hi: Int) -> Int? {
+            typealias V = SIMD4<Double>
+            let zero = V(repeating: 0), one = V(repeating: 1)
+            var s = lo
+            while s + 512 <= hi {
+                var bad = SIMDMask<SIMD4<Int64>>(repeating: false)
+                var i = s
+                while i < s + 512 {
+                    let a = UnsafeRawPointer(base + i).loadUnaligned(as: V.self)
+                    let b = UnsafeRawPointer(base + i + 4).loadUnaligned(as: V.self)
+                    if nanIsOutside {
+                        bad = bad .| .!((a .>= zero) .& (a .<= one)) .| .!((b .>= zero) .& (b .<= one))
+                    } else {
+                        bad = bad .| (a .< zero) .| (a .> one) .| (b .< zero) .| (b .> one)
+                    }
+                    i += 8
+                }
+                if any(bad) { break }
+                s += 512
+            }
+            for i in s..<hi where outside(base[i]) { return i }
+            return nil
+        }
+        if n < parallelThreshold { return scan(0, n) }
+        var found: (Int?, Int?) = (nil, nil)
+        let half = n / 2
+        withUnsafeMutablePointer(to: &found) { f in
+            DispatchQueue.concurrentPerform(iterations: 2) { k in
+                if k == 0 { f.pointee.0 = scan(0, half) } else { f.pointee.1 = scan(half, n) }
+            }
+        }
+        return found.0 ?? found.1
     }
 
     /// How a target relates to the prediction (SPEC §4): same shape, or class indices
@@ -279,6 +373,22 @@ enum ClsKernel {
     }
 }
 
+/// Element-wise terms whose arguments are checked in the same pass instead of in passes of
+/// their own: an element with y outside [0, 1] (or nan), or with p outside [0, 1] when
+/// `probabilities`, gives nan. A nan result then makes the caller run the checks
+/// (`checkProbabilities`, `checkUnitTargets`), which throw the user's message, or pass
+/// when the nan came from a nan input; valid inputs never pay for a separate pass.
+struct ClsDomainGuard<K: ClsTerms>: ClsTerms {
+    let p, y: UnsafeBufferPointer<Double>
+    let probabilities: Bool
+    let k: K
+    @inline(__always) func term(_ i: Int) -> Double {
+        let v = p[i], t = y[i]
+        if !(t >= 0 && t <= 1) || (probabilities && (v < 0 || v > 1)) { return .nan }
+        return k.term(i)
+    }
+}
+
 /// Terms of a sum or elements of a result, by flat index. Kernels are structs over
 /// buffer pointers, so that the generic drivers above are specialised and inlined
 /// (a closure would be an indirect call per element on the two-core path).
@@ -345,6 +455,138 @@ struct ClsPtr: ClsOperandAccess {
         case .constant: return buf[0]
         case .full: return buf[i]
         case .lastAxis: return buf[i % period]
+        }
+    }
+}
+
+// MARK: - Vectorised exp for the row loops (log-sum-exp, softmax)
+
+/// exp over rows of values, four at a time: the reduction of glibc's `exp` (Tang's
+/// method, as in glibc/ARM optimized-routines with N = 128), written with SIMD types so
+/// that it runs as vector code on the baseline x86-64 target. For x ∈ [−700, 700]:
+/// k = round(x·128/ln 2), r = x − k·ln2/128 (two-part constant, |r| ≤ ln2/256),
+/// exp(x) = 2^(k>>7) · T[k & 127] · (1 + r + r²/2 + … + r⁵/120), with T[j] = 2^(j/128)
+/// correctly rounded (glibc's exp2 gives exactly those). The Taylor remainder is below
+/// 1e-18 relative, so results are within 1 ulp of glibc's `exp` (checked on 10⁸ random
+/// arguments over [−700, 700]; the fixtures compare with rtol 1e-10). A block of four
+/// holding anything else (below −700, above 700, ±inf, nan) is computed by glibc's
+/// `exp` itself, so underflow, overflow and nan are exactly as before.
+enum VecExp {
+    typealias V = SIMD4<Double>
+    typealias U = SIMD4<UInt64>
+
+    /// T[j] = 2^(j/128), j = 0…127.
+    nonisolated(unsafe) static let table: UnsafePointer<Double> = {
+        let t = UnsafeMutablePointer<Double>.allocate(capacity: 128)
+        for j in 0..<128 { t[j] = exp2(Double(j) / 128) }
+        return UnsafePointer(t)
+    }()
+
+    /// exp of four arguments, all in [−700, 700].
+    @inline(__always) static func exp4(_ x: V, _ t: UnsafePointer<Double>) -> V {
+        let shift = V(repeating: 0x1.8p52)                    // adding it rounds to an integer
+        let kd0: V = x * V(repeating: 0x1.71547652b82fep7) + shift   // x·128/ln 2
+        let kbits = unsafeBitCast(kd0, to: U.self)            // low bits: k (two's complement)
+        let kd: V = kd0 - shift
+        let hi: V = x - kd * V(repeating: 0x1.62e42fefa0000p-8)      // ln2/128, high part (exact product)
+        let r: V = hi - kd * V(repeating: 0x1.cf79abc9e3b3ap-47)     // ln2/128, low part
+        let r2: V = r * r
+        let c23: V = V(repeating: 0.5) + r * V(repeating: 1.0 / 6)
+        let c45: V = V(repeating: 1.0 / 24) + r * V(repeating: 1.0 / 120)
+        let q: V = c23 + r2 * c45
+        let p: V = r + r2 * q                                  // e^r − 1
+        let j = kbits & U(repeating: 127)
+        let tj = V(t[Int(truncatingIfNeeded: j[0])], t[Int(truncatingIfNeeded: j[1])],
+                   t[Int(truncatingIfNeeded: j[2])], t[Int(truncatingIfNeeded: j[3])])
+        // 2^(k>>7): (k − j)·2^45 puts k>>7 in the exponent field; + the bias 1023
+        let sbits = ((kbits &- j) &<< 45) &+ U(repeating: 0x3FF0_0000_0000_0000)
+        let scale = unsafeBitCast(sbits, to: V.self)
+        return (tj + tj * p) * scale
+    }
+
+    /// exp(x − m) for four arguments; glibc for a block with any out of [−700, 700] (or nan).
+    @inline(__always) static func shifted4(_ v: V, _ m: Double, _ t: UnsafePointer<Double>) -> V {
+        let d = v - V(repeating: m)
+        if all((d .>= V(repeating: -700)) .& (d .<= V(repeating: 700))) { return exp4(d, t) }
+        return V(Foundation.exp(d[0]), Foundation.exp(d[1]), Foundation.exp(d[2]), Foundation.exp(d[3]))
+    }
+
+    /// out[j] = exp(x[j] − m) for j in 0..<n (`out` may be uninitialised; it may not overlap x
+    /// unless it is x itself).
+    @inline(__always) static func fill(_ x: UnsafePointer<Double>, minus m: Double, _ out: UnsafeMutablePointer<Double>, _ n: Int) {
+        let t = table
+        var j = 0
+        while j + 4 <= n {
+            let v = UnsafeRawPointer(x + j).loadUnaligned(as: V.self)
+            UnsafeMutableRawPointer(out + j).storeBytes(of: shifted4(v, m, t), as: V.self)
+            j += 4
+        }
+        if j < n {
+            // the last one to three, padded with m (exp 1), so every element takes the same path
+            var v = V(repeating: m)
+            for l in 0..<(n - j) { v[l] = x[j + l] }
+            let e = shifted4(v, m, t)
+            for l in 0..<(n - j) { (out + j + l).initialize(to: e[l]) }
+        }
+    }
+
+    /// exp(x[j] − m) for the n ≤ 4 values at x, the other lanes padded (exp 0 = 1).
+    @inline(__always) static func partial4(_ x: UnsafePointer<Double>, _ m: Double, _ n: Int, _ t: UnsafePointer<Double>) -> V {
+        var v = V(repeating: m)
+        for l in 0..<Swift.min(n, 4) { v[l] = x[l] }
+        return shifted4(v, m, t)
+    }
+
+    @inline(__always) static func load(_ p: UnsafePointer<Double>) -> V {
+        UnsafeRawPointer(p).loadUnaligned(as: V.self)
+    }
+
+    /// Σ exp(x[j] − m) for j in 0..<n ≤ 128, in the order of `ClsKernel.leaf`: one running sum
+    /// below 8 terms, else 8 running sums (the lanes of two vectors) combined as
+    /// ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)), then the last n mod 8 terms in turn.
+    @inline(__always) static func leafSum(_ x: UnsafePointer<Double>, _ m: Double, _ n: Int, _ t: UnsafePointer<Double>) -> Double {
+        var s = 0.0
+        var i = 0
+        if n >= 8 {
+            var lo = shifted4(load(x), m, t), hi = shifted4(load(x + 4), m, t)
+            i = 8
+            while i + 8 <= n {
+                lo += shifted4(load(x + i), m, t)
+                hi += shifted4(load(x + i + 4), m, t)
+                i += 8
+            }
+            s = ((lo[0] + lo[1]) + (lo[2] + lo[3])) + ((hi[0] + hi[1]) + (hi[2] + hi[3]))
+        }
+        while i < n {
+            let k = Swift.min(4, n - i)
+            let e = partial4(x + i, m, k, t)
+            for l in 0..<k { s += e[l] }
+            i += k
+        }
+        return s
+    }
+
+    /// Σ exp(x[j] − m) for j in 0..<n, summed in exactly the order of `ClsKernel.sum`
+    /// (blocks of 128 with 8 accumulators, combined pairwise as a binary counter).
+    @inline(__always) static func sum(_ x: UnsafePointer<Double>, minus m: Double, _ n: Int) -> Double {
+        let t = table
+        if n <= 128 { return leafSum(x, m, n, t) }
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: 64) { stack -> Double in
+            var top = 0
+            var blocks = 0
+            var s = 0
+            while s < n {
+                var v = leafSum(x + s, m, Swift.min(128, n - s), t)
+                s += 128
+                blocks += 1
+                var c = blocks
+                while c & 1 == 0 { top -= 1; v = stack[top] + v; c >>= 1 }
+                stack[top] = v
+                top += 1
+            }
+            var total = 0.0
+            while top > 0 { top -= 1; total = stack[top] + total }
+            return total
         }
     }
 }

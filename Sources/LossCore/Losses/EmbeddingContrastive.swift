@@ -118,36 +118,41 @@ extension Losses {
         try EmbKernels.sameShape(fn, "anchor", anchor, "positive", positive)
         try EmbKernels.positive(fn, "scale", scale)
         var m = 0
-        var ng: [Double] = []
         if let neg = negatives {
             guard neg.rank == 2, neg.shape[1] == d else {
                 throw CoreError("\(fn): negatives must have shape [M, \(d)] (extra candidate rows shared by every anchor), got \(formatShape(neg.shape))",
                                 hint: neg.rank == 3 ? "stack several hard-negative columns row-wise, e.g. concat(n1, n2, axis: 0)" : nil)
             }
             m = neg.shape[0]
-            ng = EmbKernels.normalizedRows(neg.data, rows: m, cols: d)
         }
         try EmbKernels.checkMatrix(fn, "N × (N + M) similarity", rows: n, cols: n + m)
         try EmbKernels.checkBlasDims(fn, n, m, d)
-        let a = EmbKernels.normalizedRows(anchor.data, rows: n, cols: d)
-        let p = EmbKernels.normalizedRows(positive.data, rows: n, cols: d)
-        let ap = EmbKernels.gemmNT(a, p, m: n, n: n, k: d, alpha: scale)
-        let an = EmbKernels.gemmNT(a, ng, m: n, n: m, k: d, alpha: scale)
         let cols = n + m
         var per = [Double](repeating: 0, count: n)
         if n == 0 { return reduction.apply(Tensor(per)) }
-        let row = UnsafeMutablePointer<Double>.allocate(capacity: cols)
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: cols)
-        defer { row.deallocate(); scratch.deallocate() }
-        for i in 0..<n {
-            for j in 0..<n { row[j] = ap[i * n + j] }
-            for j in 0..<m { row[n + j] = an[i * m + j] }
-            var l = EmbKernels.crossEntropy(UnsafePointer(row), cols, target: i, scratch)
-            if symmetric {
-                for j in 0..<n { row[j] = ap[j * n + i] }
-                l = 0.5 * (l + EmbKernels.crossEntropy(UnsafePointer(row), n, target: i, scratch))
+        let a = EmbKernels.normalizedRows(anchor.data, rows: n, cols: d)
+        // the candidates [positives; negatives], normalised row by row: one product gives
+        // row i = scale·cos(a_i, every candidate), contiguous
+        let c = EmbKernels.normalizedRows(negatives.map { positive.data + $0.data } ?? positive.data, rows: cols, cols: d)
+        let sim = EmbKernels.gemmNT(a, c, m: n, n: cols, k: d, alpha: scale)
+        sim.withUnsafeBufferPointer { ps in
+            per.withUnsafeMutableBufferPointer { pp in
+                guard let s = ps.baseAddress, let out = pp.baseAddress else { return }
+                EmbKernels.parallelRows(n, work: n * cols) { lo, hi in
+                    let row = UnsafeMutablePointer<Double>.allocate(capacity: cols)
+                    let scratch = UnsafeMutablePointer<Double>.allocate(capacity: cols)
+                    defer { row.deallocate(); scratch.deallocate() }
+                    for i in lo..<hi {
+                        var l = EmbKernels.crossEntropy(s + i * cols, cols, target: i, scratch)
+                        if symmetric {
+                            // positive p_i against every anchor: column i of the positives' block
+                            for j in 0..<n { row[j] = s[j * cols + i] }
+                            l = 0.5 * (l + EmbKernels.crossEntropy(UnsafePointer(row), n, target: i, scratch))
+                        }
+                        out[i] = l
+                    }
+                }
             }
-            per[i] = l
         }
         return reduction.apply(Tensor(per))
     }

@@ -102,26 +102,50 @@ enum EmbKernels {
     static func rowNorms(_ x: [Double], rows: Int, cols: Int) -> [Double] {
         var out = [Double](repeating: 0, count: rows)
         if rows == 0 { return out }
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(cols, 1))
-        defer { scratch.deallocate() }
         x.withUnsafeBufferPointer { px in
-            guard let base = px.baseAddress else { return }
-            for i in 0..<rows { out[i] = sumSquares(base + i * cols, cols, scratch).squareRoot() }
+            out.withUnsafeMutableBufferPointer { po in
+                guard let base = px.baseAddress, let norms = po.baseAddress else { return }
+                parallelRows(rows, work: rows * cols) { lo, hi in
+                    let scratch = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(cols, 1))
+                    defer { scratch.deallocate() }
+                    for i in lo..<hi { norms[i] = sumSquares(base + i * cols, cols, scratch).squareRoot() }
+                }
+            }
         }
         return out
     }
 
-    /// Rows divided by max(‖row‖, 1e-12), as torch `F.normalize(x, dim=-1)`.
+    /// Rows divided by max(‖row‖, 1e-12), as torch `F.normalize(x, dim=-1)`: one pass per
+    /// row (its norm, then the division), rows split across the cores when large.
     static func normalizedRows(_ x: [Double], rows: Int, cols: Int) -> [Double] {
-        let norms = rowNorms(x, rows: rows, cols: cols)
-        var out = x
-        out.withUnsafeMutableBufferPointer { po in
-            for i in 0..<rows {
-                let s = Swift.max(norms[i], normalizeEps)
-                for j in 0..<cols { po[i * cols + j] /= s }
+        let n = rows * cols
+        return [Double](unsafeUninitializedCapacity: n) { buf, initialized in
+            x.withUnsafeBufferPointer { px in
+                guard let src = px.baseAddress, let dst = buf.baseAddress, n > 0, n <= px.count else { return }
+                parallelRows(rows, work: n) { lo, hi in
+                    let scratch = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(cols, 1))
+                    defer { scratch.deallocate() }
+                    for i in lo..<hi {
+                        let row = src + i * cols, out = dst + i * cols
+                        let s = Swift.max(sumSquares(row, cols, scratch).squareRoot(), normalizeEps)
+                        for j in 0..<cols { (out + j).initialize(to: row[j] / s) }
+                    }
+                }
             }
+            initialized = n <= x.count ? n : 0
         }
-        return out
+    }
+
+    /// Above this many elements (rows × cols) a row-wise pass is split across two cores.
+    static let parallelWork = 1 << 16
+
+    /// Calls body(lo, hi) over the rows 0..<rows: two halves on two cores when `work` is large.
+    @inline(__always) static func parallelRows(_ rows: Int, work: Int, _ body: (Int, Int) -> Void) {
+        if work < parallelWork || rows < 2 || Kernels.cores < 2 { body(0, rows); return }
+        let half = rows / 2
+        DispatchQueue.concurrentPerform(iterations: 2) { k in
+            if k == 0 { body(0, half) } else { body(half, rows) }
+        }
     }
 
     /// Dot product of two rows of length n.
@@ -139,18 +163,18 @@ enum EmbKernels {
     }
 
     /// C = alpha · A · Bᵀ with A m × k and B n × k (row-major), through `cblas_dgemm`.
+    /// C is not zero-filled first: with beta = 0, BLAS does not read it (it sets every entry).
     static func gemmNT(_ a: [Double], _ b: [Double], m: Int, n: Int, k: Int, alpha: Double = 1) -> [Double] {
-        var c = [Double](repeating: 0, count: m * n)
-        if m == 0 || n == 0 || k == 0 { return c }
-        a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-                c.withUnsafeMutableBufferPointer { pc in
+        if m == 0 || n == 0 || k == 0 || a.count < m * k || b.count < n * k { return [Double](repeating: 0, count: m * n) }
+        return [Double](unsafeUninitializedCapacity: m * n) { pc, initialized in
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
                     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k),
                                 alpha, pa.baseAddress, Int32(k), pb.baseAddress, Int32(k), 0, pc.baseAddress, Int32(n))
                 }
             }
+            initialized = m * n
         }
-        return c
     }
 
     /// C = alpha · A · Aᵀ with A m × k (row-major), through `cblas_dsyrk` (half the work of
@@ -204,9 +228,10 @@ enum EmbKernels {
             // all logits -inf, or some +inf: follow IEEE arithmetic as torch does (nan / inf)
             return m == .infinity ? (z[target] == .infinity ? .nan : .infinity) : .nan
         }
-        var c = 0
-        for j in 0..<n where j != arg { scratch[c] = Foundation.exp(z[j] - m); c += 1 }
-        let s = Summation.pairwise(UnsafePointer(scratch), c, stride: 1)
+        // exp(z_j − M) for j ≠ argmax, packed (vectorised exp, within 1 ulp of glibc's)
+        VecExp.fill(z, minus: m, scratch, arg)
+        VecExp.fill(z + arg + 1, minus: m, scratch + arg, n - arg - 1)
+        let s = Summation.pairwise(UnsafePointer(scratch), n - 1, stride: 1)
         return (m - z[target]) + Foundation.log1p(s)
     }
 

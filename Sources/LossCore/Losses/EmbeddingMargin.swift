@@ -143,15 +143,18 @@ extension EmbKernels {
         return sign * t1 - 2 * Double(k)
     }
 
-    /// Cross-entropy of each row of a rows × cols logit matrix at `targets(row)`.
+    /// Cross-entropy of each row of a rows × cols logit matrix at `targets(row)`; rows split
+    /// across two cores when large.
     static func rowCrossEntropy(_ logits: [Double], rows: Int, cols: Int, targets: (Int) -> Int, into per: inout [Double]) {
         if rows == 0 { return }
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(cols, 1))
-        defer { scratch.deallocate() }
         logits.withUnsafeBufferPointer { pl in
-            guard let base = pl.baseAddress else { return }
-            for i in 0..<rows {
-                per[i] = crossEntropy(base + i * cols, cols, target: targets(i), scratch)
+            per.withUnsafeMutableBufferPointer { pp in
+                guard let base = pl.baseAddress, let out = pp.baseAddress, pp.count >= rows else { return }
+                EmbKernels.parallelRows(rows, work: rows * cols) { lo, hi in
+                    let scratch = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(cols, 1))
+                    defer { scratch.deallocate() }
+                    for i in lo..<hi { out[i] = EmbKernels.crossEntropy(base + i * cols, cols, target: targets(i), scratch) }
+                }
             }
         }
     }
