@@ -98,14 +98,23 @@ enum ClsKernel {
     /// combined as a binary tree (a binary counter on a 64-entry stack).
     @inline(__always) static func sum<K: ClsTerms>(_ lo: Int, _ n: Int, _ f: K) -> Double {
         if n <= 128 { return leaf(lo, n, f) }
-        return withUnsafeTemporaryAllocation(of: Double.self, capacity: 64) { stack -> Double in
+        var s = lo
+        let end = lo + n
+        return combineLeaves((n + 127) / 128) { _ in
+            let v = leaf(s, Swift.min(128, end - s), f)
+            s += 128
+            return v
+        }
+    }
+
+    /// The binary-counter combination of `sum`: count leaf sums, taken in order from `next`,
+    /// added as a binary tree (pairs, then pairs of pairs, …).
+    @inline(__always) static func combineLeaves(_ count: Int, _ next: (Int) -> Double) -> Double {
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 64) { stack -> Double in
             var top = 0
             var blocks = 0
-            var s = lo
-            let end = lo + n
-            while s < end {
-                var v = leaf(s, Swift.min(128, end - s), f)
-                s += 128
+            while blocks < count {
+                var v = next(blocks)
                 blocks += 1
                 var c = blocks
                 while c & 1 == 0 { top -= 1; v = stack[top] + v; c >>= 1 }
@@ -118,27 +127,65 @@ enum ClsKernel {
         }
     }
 
-    /// Σ f(i) for i in 0..<n: two halves summed pairwise on two cores above the threshold.
+    /// Σ f(i) for i in 0..<n as sum(0, n/2) + sum(n/2, n − n/2), the two halves' pairwise
+    /// sums. Above the threshold their 128-element leaves are computed in parallel, in
+    /// chunks the cores take as they become free (so that a core slowed by other work
+    /// does not hold the result up), and then combined in the order of `sum`: the result
+    /// is the same, bit for bit, as on one core.
     @inline(__always) static func parallelSum<K: ClsTerms>(_ n: Int, work: Int? = nil, _ f: K) -> Double {
         if (work ?? n) < parallelThreshold || n < 2 { return sum(0, n, f) }
-        let half = n / 2
-        var parts = [0.0, 0.0]
-        parts.withUnsafeMutableBufferPointer { pp in
-            DispatchQueue.concurrentPerform(iterations: 2) { k in
-                pp[k] = k == 0 ? sum(0, half, f) : sum(half, n - half, f)
+        let half = n / 2, rest = n - half
+        let b0 = (half + 127) / 128, b1 = (rest + 127) / 128
+        let leaves = b0 + b1
+        let perTask = 512
+        let tasks = (leaves + perTask - 1) / perTask
+        let sums = [Double](unsafeUninitializedCapacity: leaves) { buf, initialized in
+            guard let out = buf.baseAddress else { return }
+            DispatchQueue.concurrentPerform(iterations: tasks) { k in
+                var g = k * perTask
+                let end = Swift.min(leaves, g + perTask)
+                while g < end {
+                    let v = g < b0
+                        ? leaf(128 * g, Swift.min(128, half - 128 * g), f)
+                        : leaf(half + 128 * (g - b0), Swift.min(128, rest - 128 * (g - b0)), f)
+                    (out + g).initialize(to: v)
+                    g += 1
+                }
             }
+            initialized = leaves
         }
-        return parts[0] + parts[1]
+        return sums.withUnsafeBufferPointer { l -> Double in
+            let s0 = half <= 128 ? l[0] : combineLeaves(b0) { l[$0] }
+            let s1 = rest <= 128 ? l[b0] : combineLeaves(b1) { l[b0 + $0] }
+            return s0 + s1
+        }
     }
 
-    /// Calls body(lo, hi) over 0..<n, split in two halves on two cores above the threshold
-    /// (`work` is the number of elements the n items touch, n when nil).
-    @inline(__always) static func parallelFor(_ n: Int, work: Int? = nil, _ body: (Int, Int) -> Void) {
-        if (work ?? n) < parallelThreshold || n < 2 { body(0, n); return }
-        let half = n / 2
-        DispatchQueue.concurrentPerform(iterations: 2) { k in
-            if k == 0 { body(0, half) } else { body(half, n) }
+    /// Above the threshold, 0..<n is cut into chunks of about `chunkWork` elements of work
+    /// (`work` is the number of elements the n items touch, n when nil), taken by the cores
+    /// as they become free; `chunks` gives their count and size (one chunk below it).
+    static let chunkWork = 1 << 16
+
+    @inline(__always) static func chunks(_ n: Int, work: Int? = nil) -> (count: Int, size: Int) {
+        let w = work ?? n
+        if w < parallelThreshold || n < 2 { return (n > 0 ? 1 : 0, Swift.max(n, 1)) }
+        let k = Swift.max(2, Swift.min(n, w / chunkWork))
+        let size = (n + k - 1) / k
+        return ((n + size - 1) / size, size)
+    }
+
+    /// Calls body(chunk, lo, hi) for the chunks of 0..<n (see `chunks`), in parallel above the threshold.
+    @inline(__always) static func parallelChunks(_ n: Int, work: Int? = nil, _ body: (Int, Int, Int) -> Void) {
+        let (count, size) = chunks(n, work: work)
+        if count <= 1 { body(0, 0, n); return }
+        DispatchQueue.concurrentPerform(iterations: count) { k in
+            body(k, k * size, Swift.min(n, (k + 1) * size))
         }
+    }
+
+    /// Calls body(lo, hi) over 0..<n, in chunks on the cores above the threshold.
+    @inline(__always) static func parallelFor(_ n: Int, work: Int? = nil, _ body: (Int, Int) -> Void) {
+        parallelChunks(n, work: work) { _, lo, hi in body(lo, hi) }
     }
 
     /// A fresh array with out[i] = f(i), computed in parallel when large.
@@ -166,11 +213,11 @@ enum ClsKernel {
 
     /// `fill` that also tells whether any value is nan (the cue of `ClsDomainGuard`).
     @inline(__always) static func fillFlagged<K: ClsTerms>(_ n: Int, _ f: K) -> ([Double], nan: Bool) {
-        var flags: (Bool, Bool) = (false, false)
-        let data = withUnsafeMutablePointer(to: &flags) { fl in
+        var flags = [Bool](repeating: false, count: Swift.max(chunks(n).count, 1))
+        let data = flags.withUnsafeMutableBufferPointer { fl in
             [Double](unsafeUninitializedCapacity: n) { buf, initialized in
                 if let base = buf.baseAddress {
-                    parallelFor(n) { lo, hi in
+                    parallelChunks(n) { k, lo, hi in
                         var nan = false
                         var i = lo
                         while i < hi {
@@ -179,13 +226,13 @@ enum ClsKernel {
                             nan = nan || v.isNaN
                             i += 1
                         }
-                        if lo == 0 { fl.pointee.0 = nan } else { fl.pointee.1 = nan }
+                        fl[k] = nan
                     }
                 }
                 initialized = n
             }
         }
-        return (data, flags.0 || flags.1)
+        return (data, flags.contains(true))
     }
 
     /// `reduceElementwise` that also tells whether a nan came out (a nan term makes the

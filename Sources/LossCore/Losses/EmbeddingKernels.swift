@@ -136,15 +136,17 @@ enum EmbKernels {
         }
     }
 
-    /// Above this many elements (rows × cols) a row-wise pass is split across two cores.
+    /// Above this many elements (rows × cols) a row-wise pass is split across the cores.
     static let parallelWork = 1 << 16
 
-    /// Calls body(lo, hi) over the rows 0..<rows: two halves on two cores when `work` is large.
+    /// Calls body(lo, hi) over the rows 0..<rows: when `work` is large, in chunks of about
+    /// `parallelWork` elements that the cores take as they become free.
     @inline(__always) static func parallelRows(_ rows: Int, work: Int, _ body: (Int, Int) -> Void) {
-        if work < parallelWork || rows < 2 || Kernels.cores < 2 { body(0, rows); return }
-        let half = rows / 2
-        DispatchQueue.concurrentPerform(iterations: 2) { k in
-            if k == 0 { body(0, half) } else { body(half, rows) }
+        if work < 2 * parallelWork || rows < 2 || Kernels.cores < 2 { body(0, rows); return }
+        let k = Swift.max(2, Swift.min(rows, work / parallelWork))
+        let size = (rows + k - 1) / k
+        DispatchQueue.concurrentPerform(iterations: (rows + size - 1) / size) { c in
+            body(c * size, Swift.min(rows, (c + 1) * size))
         }
     }
 
@@ -217,22 +219,44 @@ enum EmbKernels {
     /// `scratch` holds at least n values. NaN logits give NaN.
     @inline(__always)
     static func crossEntropy(_ z: UnsafePointer<Double>, _ n: Int, target: Int, _ scratch: UnsafeMutablePointer<Double>) -> Double {
-        var arg = 0
-        var m = -Double.infinity
-        for j in 0..<n {
-            let v = z[j]
-            if v.isNaN { return .nan }
-            if v > m { m = v; arg = j }
-        }
-        if m == .infinity || m == -.infinity {
+        guard let top = maxUnlessNaN(z, n) else { return .nan }
+        if top == .infinity || top == -.infinity {
             // all logits -inf, or some +inf: follow IEEE arithmetic as torch does (nan / inf)
-            return m == .infinity ? (z[target] == .infinity ? .nan : .infinity) : .nan
+            return top == .infinity ? (z[target] == .infinity ? .nan : .infinity) : .nan
         }
+        // the first largest logit (−0 and +0 are equal, as for >): M = z[arg]
+        var arg = 0
+        while arg < n && z[arg] != top { arg += 1 }
+        let m = z[arg]
         // exp(z_j − M) for j ≠ argmax, packed (vectorised exp, within 1 ulp of glibc's)
         VecExp.fill(z, minus: m, scratch, arg)
         VecExp.fill(z + arg + 1, minus: m, scratch + arg, n - arg - 1)
         let s = Summation.pairwise(UnsafePointer(scratch), n - 1, stride: 1)
         return (m - z[target]) + Foundation.log1p(s)
+    }
+
+    /// The largest of z[0..<n] (−inf when n = 0), or nil when one is nan: four lanes at a
+    /// time, without a branch per element.
+    @inline(__always)
+    static func maxUnlessNaN(_ z: UnsafePointer<Double>, _ n: Int) -> Double? {
+        typealias V = SIMD4<Double>
+        var mx = V(repeating: -.infinity)
+        var nan = SIMDMask<SIMD4<Int64>>(repeating: false)
+        var j = 0
+        while j + 4 <= n {
+            let v = UnsafeRawPointer(z + j).loadUnaligned(as: V.self)
+            nan = nan .| (v .!= v)
+            mx.replace(with: v, where: v .> mx)
+            j += 4
+        }
+        var m = Swift.max(Swift.max(mx[0], mx[1]), Swift.max(mx[2], mx[3]))
+        while j < n {
+            let v = z[j]
+            if v.isNaN { return nil }
+            if v > m { m = v }
+            j += 1
+        }
+        return any(nan) ? nil : m
     }
 
     /// log Σ exp(z_j) over n values, max-subtracted.
