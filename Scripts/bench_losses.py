@@ -48,8 +48,9 @@ with builds the numbers are noisy: re-run, or use --rounds.
 Note on mnr (and every `@`/BLAS path): Debian's OpenBLAS 0.3.21 picks its kernels from the CPU
 model at load time; on CPUs it does not know (e.g. family 6 model 207, Emerald Rapids, in our VMs)
 it falls back to the SSE3 "Prescott" kernels, ~4-5x slower for dgemm than its AVX-512 ones.
-`OPENBLAS_VERBOSE=2 loss -e '1'` prints the core it chose; OPENBLAS_CORETYPE=SkylakeX (or Haswell)
-overrides it. torch uses MKL and is not affected.
+`loss` now re-executes itself with OPENBLAS_CORETYPE set on such CPUs (Sources/loss/BLASTuning.swift)
+unless the variable is already set; the table's header shows the core `loss` ended up with
+(`OPENBLAS_VERBOSE=2 loss -e '1'` prints it). torch uses MKL and is not affected.
 """
 
 import argparse
@@ -258,7 +259,8 @@ def main():
 
     print(f"loss ({binary}) vs torch {tver} float64, {torch_threads()} threads; "
           f"median of {opts.repeat} after a warm-up" + (f", best of {opts.rounds} rounds" if opts.rounds > 1 else "") +
-          f"; {os.cpu_count()} CPUs; OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}")
+          f"; {os.cpu_count()} CPUs; OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}, "
+          f"loss's OpenBLAS core: {blas_core(binary)}")
     print(f"{'workload':<14}{'size':>16}{'loss':>13}{'torch':>13}{'loss/torch':>12}{'grad/fwd':>10}   value loss / torch")
     sizes = {"bce": "1e7", "bce logits": "1e7", "focal": "1e7", "focal logits": "1e7", "mse": "1e7",
              "ce logits": f"{CE_ROWS}x{CE_CLASSES}", "mnr": f"{MNR_N}x{MNR_D}",
@@ -270,6 +272,14 @@ def main():
         ratio = f"{lt / lres[fwd][1]:>9.2f}x" if fwd in lres else f"{'':>10}"
         print(f"{name:<14}{sizes[name]:>16}{fmt_time(lt):>13}{fmt_time(tt):>13}{lt / tt:>11.2f}x{ratio}   "
               f"{lv:.6g} / {tv:.6g}")
+
+
+def blas_core(binary):
+    """The OpenBLAS kernels `loss` runs with (after its re-execution, the last one reported)."""
+    env = dict(os.environ, OPENBLAS_VERBOSE="2")
+    proc = subprocess.run([binary, "-e", "1"], capture_output=True, text=True, env=env)
+    cores = [line.split(":", 1)[1].strip() for line in (proc.stdout + proc.stderr).splitlines() if line.startswith("Core:")]
+    return cores[-1] if cores else "?"
 
 
 def torch_threads():

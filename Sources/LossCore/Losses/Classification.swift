@@ -10,7 +10,9 @@ import Foundation
 // axis dropped holds 0-based class indices, given as doubles that must be integral.
 // Element-wise losses are one fused pass (no temporaries) with pairwise sums; rows
 // (log-sum-exp, class sums) are processed one at a time; large inputs (> 2^20
-// elements) are split across two cores.
+// elements) are cut into chunks that the cores take as they become free; sums keep the
+// order of the one-core pairwise sum, so results do not depend on the threads. The argument
+// checks of the element-wise losses ride along in the loss pass (ClsDomainGuard).
 //
 // The namespace `Losses` is declared here; other families extend it. Analytic backward
 // passes (for `grad`) are in ClassificationBackward.swift.

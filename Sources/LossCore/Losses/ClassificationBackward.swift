@@ -25,7 +25,7 @@ import Foundation
 //   (1 − y)·x − log σ(x), so that the ratio stays exact (it matters for ∂/∂y).
 // Class indices and ±1 labels have no gradient: asking for one is an error.
 // Element-wise passes are one fused kernel; row losses fill one row at a time; both split
-// across two cores above ClsKernel.parallelThreshold elements, as the forward kernels do.
+// across the cores above ClsKernel.parallelThreshold elements, as the forward kernels do.
 
 extension Losses {
     // MARK: - Binary cross-entropy
@@ -711,7 +711,7 @@ enum ClsGrad {
         for j in 0..<c { out[j] *= inv }
     }
 
-    /// A fresh [rows × c] array filled row by row, on two cores when large.
+    /// A fresh [rows × c] array filled row by row, on the cores when large.
     @inline(__always) static func fillRows<K: ClsRowKernel>(_ rows: Int, _ c: Int, _ k: K) -> [Double] {
         let n = rows * c
         return [Double](unsafeUninitializedCapacity: n) { buf, initialized in

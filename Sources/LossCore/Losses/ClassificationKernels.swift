@@ -2,11 +2,11 @@ import Foundation
 
 // Private numeric helpers of the classification losses and information measures
 // (Classification.swift, Information.swift): stable scalar functions, pairwise sums
-// of computed values (no temporaries), two-core splitting of large inputs, argument
-// checks whose messages are in the user's terms.
+// of computed values (no temporaries), splitting of large inputs across the cores, argument
+// checks whose messages are in the user's terms, and a vectorised exp for the row loops.
 
 enum ClsKernel {
-    /// Above this many elements (or row elements) work is split across two cores.
+    /// Above this many elements (or row elements) work is split across the cores.
     static let parallelThreshold = 1 << 20
 
     // MARK: - Stable scalar functions

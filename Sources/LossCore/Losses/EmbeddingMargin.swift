@@ -144,7 +144,7 @@ extension EmbKernels {
     }
 
     /// Cross-entropy of each row of a rows × cols logit matrix at `targets(row)`; rows split
-    /// across two cores when large.
+    /// across the cores when large.
     static func rowCrossEntropy(_ logits: [Double], rows: Int, cols: Int, targets: (Int) -> Int, into per: inout [Double]) {
         if rows == 0 { return }
         logits.withUnsafeBufferPointer { pl in
