@@ -9,7 +9,7 @@ References:
 - torch where torch has the loss: binary_cross_entropy(_with_logits), cross_entropy,
   nll_loss, multi_margin_loss (× C);
 - torchvision's sigmoid_focal_loss, transcribed below (torchvision is not required);
-- a direct transcription of the SPEC formula where torch lacks the loss: bce with
+- a direct transcription of the documented formula where torch lacks the loss: bce with
   pos_weight on probabilities, hinge, squared_hinge, multiclass_hinge (p ∉ {1, 2},
   crammer_singer), focal (softmax-style), poly1, poly, kl in math order;
   cross-checked against sklearn/scipy where they have it.
@@ -182,7 +182,7 @@ def ref_bce(p, y, w, pw, use_logits, reduction):
         return F.binary_cross_entropy_with_logits(p, y, weight=w, pos_weight=pw, reduction=reduction)
     if pw is None:
         return F.binary_cross_entropy(p, y, weight=w, reduction=reduction)
-    l = -(pw * y * clog(p) + (1 - y) * clog1m(p))   # SPEC formula (torch has no pos_weight here)
+    l = -(pw * y * clog(p) + (1 - y) * clog1m(p))   # documented formula (torch has no pos_weight here)
     if w is not None:
         l = l * w
     return reduce(l, reduction)

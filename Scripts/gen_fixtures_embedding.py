@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference values for the embedding and metric-learning losses (SPEC §4.3).
+"""Reference values for the embedding and metric-learning losses (docs/reference.md §4.3).
 
 Writes Tests/LossLangTests/Fixtures/embedding.json in the shared fixture format
 (see Tests/LossLangTests/LossFixtureTests.swift): torch float64, fixed seeds.

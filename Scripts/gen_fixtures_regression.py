@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Reference fixtures for the regression (SPEC §4.5) and segmentation (SPEC §4.4) losses.
+"""Reference fixtures for the regression (docs/reference.md §4.5) and segmentation (docs/reference.md §4.4) losses.
 
 Writes Tests/LossLangTests/Fixtures/regression.json in the shared fixture format
 (see the fixture notes: {"cases": [{"name", "fn", "args", "kwargs", "expected" | "error", "rtol"?}]}).
 
 References: torch float64 (l1_loss, mse_loss, huber_loss, smooth_l1_loss, poisson_nll_loss,
 gaussian_nll_loss); log cosh with mpmath at 50 digits; Dice and Tversky written out in torch
-float64 from their formulas (SPEC §4.4); that formula agrees with MONAI 1.6 `DiceLoss` and
+float64 from their formulas (docs/reference.md §4.4); that formula agrees with MONAI 1.6 `DiceLoss` and
 `TverskyLoss` (smooth_nr = smooth_dr, each sample flattened to one channel) to 1 ulp — checked
 once by hand, MONAI is not needed here.
 
@@ -116,7 +116,7 @@ def elem(fn, pred, y, **kw):
 
 
 def expected(fn, pred, y, reduction="mean", weight=None, **kw):
-    """The loss as SPEC §4.5 defines it: weighted per-element loss, 'mean' divides by the element count."""
+    """The loss as docs/reference.md §4.5 defines it: weighted per-element loss, 'mean' divides by the element count."""
     base = "mse" if fn == "rmse" else fn
     loss = elem(base, pred, y, **kw)
     if weight is not None:

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Activations (SPEC §3, §4.1) in numerically stable forms, on numbers and on tensors.
+/// Activations (docs/reference.md §3, §4.1) in numerically stable forms, on numbers and on tensors.
 public enum Activations {
     // MARK: Scalars
 

@@ -1,6 +1,6 @@
 import Foundation
 
-// Element-wise math (SPEC §3): unary functions, binary operators with NumPy
+// Element-wise math (docs/reference.md §3): unary functions, binary operators with NumPy
 // broadcasting, comparisons, clamp. Kernels run over UnsafeBufferPointers and
 // split across cores above `Kernels.parallelThreshold` elements.
 
@@ -77,7 +77,7 @@ public enum Kernels {
 
 // MARK: - Unary functions
 
-/// The element-wise functions of SPEC §3 (and unary minus).
+/// The element-wise functions of docs/reference.md §3 (and unary minus).
 public enum UnaryOp: String, CaseIterable, Sendable {
     case abs, sign, sqrt, exp, expm1, log, log1p, log2, log10
     case sin, cos, tan, tanh, asin, acos, atan

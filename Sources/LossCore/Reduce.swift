@@ -1,6 +1,6 @@
 import Foundation
 
-// Reductions (SPEC §3): sum mean prod min max argmin argmax var std norm logsumexp,
+// Reductions (docs/reference.md §3): sum mean prod min max argmin argmax var std norm logsumexp,
 // over every element or along one axis (negative counts from the end), with keepdims.
 // Sums are pairwise (the blocking of `Summation`, NumPy's scheme), also along
 // non-last axes, where whole rows are summed pairwise so that memory is read in order.

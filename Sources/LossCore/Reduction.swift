@@ -1,4 +1,4 @@
-/// How a loss reduces its per-sample values (SPEC §4): "mean" (default), "sum" or "none".
+/// How a loss reduces its per-sample values (docs/reference.md §4): "mean" (default), "sum" or "none".
 public enum Reduction: String, CaseIterable, Sendable {
     case mean, sum, none
 

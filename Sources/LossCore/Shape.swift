@@ -1,6 +1,6 @@
 import Foundation
 
-// Shape and construction ops (SPEC §3 "Tensor"): reshape, transpose, concat, stack,
+// Shape and construction ops (docs/reference.md §3 "Tensor"): reshape, transpose, concat, stack,
 // flatten, full/ones, eye, linspace, arange, onehot, diag, dot, cross, outer,
 // normalize, cosine, cdist. Errors name the built-in and both shapes.
 

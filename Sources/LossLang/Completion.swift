@@ -1,4 +1,4 @@
-/// Tab completion for the REPL (SPEC §1), as a pure function of the text before the cursor.
+/// Tab completion for the REPL (docs/reference.md §1), as a pure function of the text before the cursor.
 ///
 /// `Session.completions(line:cursor:)` calls `completionCandidates` with the names in scope
 /// (built-ins, aliases, the user's names) and a look-up of a callee's parameter names; the REPL

@@ -2,8 +2,8 @@ import LossCore
 
 /// A half-open range of a source text, with the 1-based line and column of its start.
 public struct SourceSpan: Equatable, Sendable {
-    public var start: Int      // UTF-8 byte offset... see `Source`
-    public var end: Int
+    public var start: Int      // offset of the first Unicode scalar of the span in the source text
+    public var end: Int        // offset one past the last scalar
     public var line: Int
     public var col: Int
     public init(start: Int, end: Int, line: Int, col: Int) {
@@ -43,11 +43,8 @@ public struct LangError: Error, Equatable, CustomStringConvertible {
     public var description: String { "error: \(message)" }
 }
 
-/// Thrown by built-ins: a message without a span; the interpreter adds the call's span.
-public typealias BuiltinError = CoreError
-
 public enum Diagnostics {
-    /// Renders an error the way SPEC §6 shows:
+    /// Renders an error the way docs/reference.md §6 shows:
     /// ```
     /// error: MESSAGE
     ///   --> FILE:LINE:COL

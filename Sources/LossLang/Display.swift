@@ -1,7 +1,7 @@
 import Foundation
 import LossCore
 
-/// Text (SPEC §2.6) and JSON (SPEC §2.7) display of values.
+/// Text (docs/reference.md §2.6) and JSON (docs/reference.md §2.7) display of values.
 public enum Display {
     /// `0.00498967`, `3`, `-inf`, `nan`, `1e-12`: up to `precision` significant digits,
     /// trailing zeros dropped, integral values without a decimal point.
@@ -158,7 +158,7 @@ public enum Display {
         return out + "\""
     }
 
-    /// One JSON line for a displayed value (SPEC §2.7).
+    /// One JSON line for a displayed value (docs/reference.md §2.7).
     public static func json(_ v: Value) -> String {
         switch v {
         case .number(let x): return jsonNumber(x)

@@ -1,6 +1,6 @@
 import LossCore
 
-/// Help text, read from the registry entries (SPEC §3 Help).
+/// Help text, read from the registry entries (docs/reference.md §3 Help).
 public enum Help {
     /// `help(f)` / `?f`: signature, summary, formula, parameters, reference, notes, example.
     public static func text(for b: Builtin) -> String {
@@ -40,6 +40,7 @@ public enum Help {
                 out += wrap(bs.map(\.name), indent: 2, width: 88) + "\n"
             }
         }
+        if !lossesOnly { out += "\nThe language reference: docs/reference.md in the loss repository.\n" }
         return String(out.dropLast())
     }
 

@@ -8,7 +8,7 @@ enum IndexSpec {
     case mask(Tensor)               // 0/1 tensor
 }
 
-/// NumPy-style indexing over row-major tensors (SPEC §2.3): integers (negative from the end),
+/// NumPy-style indexing over row-major tensors (docs/reference.md §2.3): integers (negative from the end),
 /// slices `a:b:c`, index tensors, and 0/1 masks. Several index tensors are matched
 /// element by element (`p[range(0, N, 1), y]` picks p[i, y_i]), as in NumPy.
 enum Indexing {

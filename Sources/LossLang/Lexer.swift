@@ -1,4 +1,4 @@
-/// Tokens of the language (SPEC §2.1).
+/// Tokens of the language (docs/reference.md §2.1).
 public enum TokenKind: Equatable, Sendable {
     case number(Double)
     case string(String)

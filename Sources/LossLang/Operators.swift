@@ -1,6 +1,6 @@
 import LossCore
 
-/// The language's operators on values (SPEC §2.3): numbers fast, tensors through LossCore.
+/// The language's operators on values (docs/reference.md §2.3): numbers fast, tensors through LossCore.
 enum Operators {
     static func binary(_ op: BinOp, _ l: Value, _ r: Value) throws -> Value {
         if case .number(let a) = l, case .number(let b) = r {

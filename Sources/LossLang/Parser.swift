@@ -1,4 +1,4 @@
-/// Recursive-descent parser, one method per grammar rule (SPEC §2.3, §2.4).
+/// Recursive-descent parser, one method per grammar rule (docs/reference.md §2.3, §2.4).
 ///
 /// Precedence, lowest first: `|>` · `||` · `&&` · comparisons · `+ -` · `* / % @` ·
 /// unary `- ! +` · `^` (right-associative, binds tighter than unary minus) · postfix

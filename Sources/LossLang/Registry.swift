@@ -236,7 +236,7 @@ public final class Registry {
     /// Every name users can type, aliases included.
     public var names: [String] { Array(byName.keys).sorted() }
 
-    /// The standard library: every built-in of SPEC §3 and §4.
+    /// The standard library: every built-in of docs/reference.md §3 and §4.
     public static let standard: Registry = {
         let r = Registry()
         for install in Registry.installers { install(r) }
@@ -254,7 +254,7 @@ public final class Registry {
 }
 
 extension Builtin {
-    /// Matches positional then keyword arguments to the parameters (SPEC §2.3):
+    /// Matches positional then keyword arguments to the parameters (docs/reference.md §2.3):
     /// unknown keywords, missing arguments, duplicates and too many arguments are
     /// errors that list the parameters. `keywordIndex` reports which keyword failed
     /// (so the caller can point a caret at it).

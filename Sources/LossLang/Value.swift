@@ -1,6 +1,6 @@
 import LossCore
 
-/// A runtime value of the language (SPEC §2.2).
+/// A runtime value of the language (docs/reference.md §2.2).
 public enum Value {
     case number(Double)
     case bool(Bool)

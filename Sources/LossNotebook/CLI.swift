@@ -1,7 +1,7 @@
 import Foundation
 import LossLang
 
-/// The `loss notebook` and `loss test` subcommands (SPEC §1, §5). `args` is what follows
+/// The `loss notebook` and `loss test` subcommands (docs/reference.md §1, §5). `args` is what follows
 /// the subcommand; the result is the exit status (0 ok, 1 failure, 2 usage error).
 public enum NotebookCLI {
     static let notebookUsage = """

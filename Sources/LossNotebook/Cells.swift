@@ -1,5 +1,5 @@
 import Foundation
-/// A script in Jupytext's percent format (SPEC §5): `# %%` starts a code cell,
+/// A script in Jupytext's percent format (docs/reference.md §5): `# %%` starts a code cell,
 /// `# %% [markdown]` a text cell whose lines are `# `-prefixed Markdown; the text after
 /// `# %%` (besides the cell type) is the cell's title. A script without markers is one cell.
 public struct PercentScript {

@@ -1,7 +1,7 @@
 import Foundation
 import LossLang
 
-/// `#>` expected output (SPEC §5): checking a script's statements against the lines after
+/// `#>` expected output (docs/reference.md §5): checking a script's statements against the lines after
 /// them, unified diffs of the differences, and rewriting them (`loss test --update`).
 public enum Expectations {
     /// One checked statement (or a block of `#>` lines that follows no statement).

@@ -13,7 +13,7 @@ public enum CellOutput {
     /// An error: its message and the full rendered diagnostic.
     case error(message: String, rendered: String)
 
-    /// The text this output contributes to what a statement displays (SPEC §5);
+    /// The text this output contributes to what a statement displays (docs/reference.md §5);
     /// nil for warnings, which go to stderr.
     public var displayedText: String? {
         switch self {

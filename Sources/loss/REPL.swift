@@ -2,7 +2,7 @@
 import Foundation
 import LossLang
 
-/// The interactive REPL (SPEC §1): a thin shell around `LossLang.Session`.
+/// The interactive REPL (docs/reference.md §1): a thin shell around `LossLang.Session`.
 ///
 /// Prompts are numbered like notebook cells and kept short:
 ///

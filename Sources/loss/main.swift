@@ -2,7 +2,7 @@ import Foundation
 import LossLang
 import LossNotebook
 
-// The `loss` command (SPEC §1). Hand-written argument parsing: a script's own
+// The `loss` command (docs/reference.md §1). Hand-written argument parsing: a script's own
 // arguments may look like options (`loss train.loss --lr 0.1`), and everything after
 // the script name belongs to the script.
 

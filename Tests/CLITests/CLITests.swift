@@ -7,7 +7,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Drives the built `loss` executable as a process (SPEC §1, §2.7, §6): scripts, `-e`, stdin,
+/// Drives the built `loss` executable as a process (docs/reference.md §1, §2.7, §6): scripts, `-e`, stdin,
 /// `--json`, `--precision`, exit codes, and malformed or huge input that must end in an error,
 /// never in a crash or a hang.
 final class CLITests: XCTestCase {
@@ -156,7 +156,7 @@ final class CLITests: XCTestCase {
         return dict
     }
 
-    // MARK: - `-e` (SPEC §1)
+    // MARK: - `-e` (docs/reference.md §1)
 
     func testMissionExample() throws {
         let r = try loss(["-e", "focal([0.9,0.2],[1,0],gamma:2)"])
@@ -180,7 +180,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(r.stdout, "42\n[\"x\", \"y z\"]\n")
     }
 
-    // MARK: - Scripts (SPEC §1, §2.4 display rule)
+    // MARK: - Scripts (docs/reference.md §1, §2.4 display rule)
 
     func testScriptDisplayRuleSuppressionAndPrint() throws {
         try write("s.loss", """
@@ -277,7 +277,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(r.stdout, "2\n")
     }
 
-    // MARK: - JSON display (SPEC §2.7)
+    // MARK: - JSON display (docs/reference.md §2.7)
 
     func testJSONNumbersHave17SignificantDigits() throws {
         let r = try loss(["--json", "-e", "1/3\n0.1\n3\n-2.5\n1e300\n2^60\n-0\n1e-20"])
@@ -405,7 +405,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(dflt.stdout, "3.14159\n")
     }
 
-    // MARK: - Exit codes and error messages (SPEC §1, §6)
+    // MARK: - Exit codes and error messages (docs/reference.md §1, §6)
 
     func testProgramErrorExit1WithLocationSourceLineAndCaret() throws {
         try write("model.loss", "p = [0.9, 0.2]\ny = [1, 0, 1]\n\"before\"\nl = focal(p, y, gamma: 2)\n\"after\"\n")
@@ -475,7 +475,7 @@ final class CLITests: XCTestCase {
         XCTAssertNotNil(text.range(of: #"^loss \d+\.\d+\.\d+"#, options: .regularExpression), text)
     }
 
-    // MARK: - Malformed, huge and hostile input (SPEC §6): an error, never a crash or a hang
+    // MARK: - Malformed, huge and hostile input (docs/reference.md §6): an error, never a crash or a hang
 
     func testDeeplyNestedBrackets() throws {
         let n = 100_000

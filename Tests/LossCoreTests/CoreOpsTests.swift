@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 import LossCore
 
-/// The numeric core of SPEC §3: element-wise math, reductions, shape ops, matmul and activations.
+/// The numeric core of docs/reference.md §3: element-wise math, reductions, shape ops, matmul and activations.
 /// Reference values come from NumPy/torch (Scripts/gen_core_reference.py --values), collected in
 /// `CoreRef` at the end of this file with the expression that produced each.
 final class CoreOpsTests: XCTestCase {
@@ -244,7 +244,7 @@ final class CoreOpsTests: XCTestCase {
         let big = try Tensor.mul(m, Tensor(scalar: 300))
         assertClose(try Activations.logSoftmax(big), [3, 4], CoreRef.logSoftmaxM1, rtol: 1e-14, atol: 1e-12, "log_softmax -1")
         assertClose(try Activations.logSoftmax(m, axis: 0), [3, 4], CoreRef.logSoftmax0, rtol: 1e-14, atol: 1e-15, "log_softmax 0")
-        XCTAssertEqual(try Activations.logSoftmax(Tensor([1000, 0])).data, [0, -1000])  // SPEC §4.1
+        XCTAssertEqual(try Activations.logSoftmax(Tensor([1000, 0])).data, [0, -1000])  // docs/reference.md §4.1
         XCTAssertEqual(try Activations.softmax(Tensor([1000, 1000])).data, [0.5, 0.5])
         XCTAssertTrue(try Activations.softmax(Tensor([-.infinity, -.infinity])).data.allSatisfy(\.isNaN))  // as torch
         XCTAssertEqual(try Activations.softmax(Tensor(scalar: 3)).data, [1])

@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import LossCore
 
-/// The embedding and metric-learning losses of SPEC §4.3 called directly in the core.
+/// The embedding and metric-learning losses of docs/reference.md §4.3 called directly in the core.
 /// Reference values: torch 2.x float64 (F.triplet_margin_loss, F.cosine_embedding_loss),
 /// info-nce-pytorch, sentence-transformers (MNR), pytorch-metric-learning (NT-Xent) and the
 /// transcriptions of Scripts/gen_fixtures_embedding.py (GE2E, ArcFace legacy, SphereFace).

@@ -1,7 +1,7 @@
 import XCTest
 @testable import LossCore
 
-/// The analytic backward passes of the regression (SPEC §4.5) and segmentation (§4.4) losses,
+/// The analytic backward passes of the regression (docs/reference.md §4.5) and segmentation (§4.4) losses,
 /// called directly. Reference values: torch.autograd in float64 (the expression is quoted next
 /// to each; `grad(f, args, wrt=i)` is torch.autograd.grad of f(...) — summed when not a scalar —
 /// with respect to argument i). The fixtures in LossLangTests (regression.json "grads") cover
@@ -121,7 +121,7 @@ final class RegressionBackwardTests: XCTestCase {
                     [], [0.7142857142857144])
     }
 
-    // torch (SPEC §4.4 formulas with torch.where at den = 0): P = [[0.9, 0.8, 0.1], [0.2, 0.1, 0.9], [0, 0, 0]],
+    // torch (docs/reference.md §4.4 formulas with torch.where at den = 0): P = [[0.9, 0.8, 0.1], [0.2, 0.1, 0.9], [0, 0, 0]],
     // G = [[1, 1, 0], [0, 0.5, 1], [0, 0, 0]] (the last sample is empty: gradient 0)
     func testDiceTversky() throws {
         let P = Tensor(shape: [3, 3], data: [0.9, 0.8, 0.1, 0.2, 0.1, 0.9, 0, 0, 0])

@@ -1,7 +1,7 @@
 import XCTest
 @testable import LossCore
 
-/// The regression (SPEC §4.5) and segmentation (§4.4) losses of the core, called directly.
+/// The regression (docs/reference.md §4.5) and segmentation (§4.4) losses of the core, called directly.
 /// Reference values come from torch / numpy float64 (the scripts that computed them are
 /// quoted next to each); the torch fixtures in LossLangTests cover the parameter paths.
 final class RegressionTests: XCTestCase {
@@ -150,7 +150,7 @@ final class RegressionTests: XCTestCase {
         assertClose(none.data[637 * 1000 + 421], 43.320000000000014)
     }
 
-    // torch (formula of SPEC §4.4): dice([[0.9, 0.8, 0.1], [0.2, 0.1, 0.9]], [[1, 1, 0], [0, 0, 1]]) per sample
+    // torch (formula of docs/reference.md §4.4): dice([[0.9, 0.8, 0.1], [0.2, 0.1, 0.9]], [[1, 1, 0], [0, 0, 1]]) per sample
     func testDiceTversky() throws {
         let p = Tensor(shape: [2, 3], data: [0.9, 0.8, 0.1, 0.2, 0.1, 0.9])
         let g = Tensor(shape: [2, 3], data: [1, 1, 0, 0, 0, 1])

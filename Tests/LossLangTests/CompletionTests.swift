@@ -1,7 +1,7 @@
 import XCTest
 @testable import LossLang
 
-/// The pure completion logic behind the REPL's Tab key (SPEC §1).
+/// The pure completion logic behind the REPL's Tab key (docs/reference.md §1).
 final class CompletionTests: XCTestCase {
     private let names = ["focal", "fn_user", "gamma_table", "gaussian_nll", "mse", "mean", "max", "map", "x", "xs", "γ", "γ2"]
     private let params: [String: [String]] = [
@@ -34,7 +34,7 @@ final class CompletionTests: XCTestCase {
     }
 
     func testKeywordParameterInsideCall() {
-        // SPEC §1: focal(p, y, ga⇥ → gamma:
+        // docs/reference.md §1: focal(p, y, ga⇥ → gamma:
         XCTAssertEqual(complete("focal(p, y, ga"), ["gamma:"])
         XCTAssertEqual(complete("l = focal([0.9, 0.2], [1, 0], ga"), ["gamma:"])
         XCTAssertEqual(complete("focal(p, y, al"), ["alpha:"])

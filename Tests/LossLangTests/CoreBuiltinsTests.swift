@@ -124,7 +124,7 @@ final class CoreBuiltinsTests: XCTestCase {
     func testEveryCoreBuiltinIsRegisteredAndDocumented() throws {
         let groups: [BuiltinGroup] = [.math, .reductions, .tensor, .activations]
         let mine = Registry.standard.all.filter { groups.contains($0.group) }.map(\.name)
-        // SPEC §3: every name of the math, reduction, tensor and activation lists
+        // docs/reference.md §3: every name of the math, reduction, tensor and activation lists
         let spec = ["abs", "sign", "sqrt", "exp", "expm1", "log", "log1p", "log2", "log10", "sin", "cos", "tan", "tanh",
                     "asin", "acos", "atan", "atan2", "floor", "ceil", "round", "clamp", "min", "max",
                     "sum", "mean", "prod", "argmin", "argmax", "var", "std", "norm", "logsumexp",

@@ -5,7 +5,7 @@ import LossCore
 
 /// Runs Fixtures/embedding.json (torch float64 references from Scripts/gen_fixtures_embedding.py:
 /// torch, info-nce-pytorch, sentence-transformers, pytorch-metric-learning, insightface's formulas)
-/// through the registry entries of SPEC §4.3, and checks every help example against the
+/// through the registry entries of docs/reference.md §4.3, and checks every help example against the
 /// `example/<fn>` cases (same call, display text computed by the script).
 final class EmbeddingFixtureTests: XCTestCase {
     final class NoCaller: FunctionCaller {
@@ -201,7 +201,7 @@ final class EmbeddingFixtureTests: XCTestCase {
             for p in b.params { XCTAssertFalse(p.doc.isEmpty, "\(name).\(p.name) has no doc") }
         }
         XCTAssertTrue(Registry.standard["multiple_negatives_ranking"] === Registry.standard["mnr"])
-        // SPEC §4.3 signatures and defaults
+        // docs/reference.md §4.3 signatures and defaults
         let sigs = [
             "triplet": "triplet(anchor, positive, negative, margin: 1, norm: 2, swap: false, squared: false, reduction: \"mean\")",
             "contrastive": "contrastive(x1, x2, y, margin: 1, similar: 0, reduction: \"mean\")",

@@ -230,7 +230,7 @@ final class LossFixtureTests: XCTestCase {
         print("LossFixtureTests: \(total - failed)/\(total) fixture cases passed in \(files.count) files")
     }
 
-    /// The classification fixture exists and covers every built-in of SPEC §4.1 (entropy, kl) and §4.2.
+    /// The classification fixture exists and covers every built-in of docs/reference.md §4.1 (entropy, kl) and §4.2.
     func testClassificationFixtureCoversItsBuiltins() throws {
         let url = try XCTUnwrap(try Self.fixtureFiles().first { $0.lastPathComponent == "classification.json" })
         let cases = try Self.loadCases(url)

@@ -1,8 +1,8 @@
 import Foundation
 
-// Classification losses (SPEC §4.2) as plain functions over Tensor.
+// Classification losses (docs/reference.md §4.2) as plain functions over Tensor.
 //
-// Conventions (SPEC §4): the first argument is the prediction, the second the target.
+// Conventions (docs/reference.md §4): the first argument is the prediction, the second the target.
 // Predictions are probabilities unless `logits: true`, which applies sigmoid/softmax
 // inside in a stable form (log-sigmoid, log-sum-exp per row); logs of probabilities
 // are clamped at −100 as torch does. A target of the prediction's shape holds
@@ -17,7 +17,7 @@ import Foundation
 // The namespace `Losses` is declared here; other families extend it. Analytic backward
 // passes (for `grad`) are in ClassificationBackward.swift.
 
-/// The losses of SPEC §4 as plain functions over `Tensor`, with their analytic backward
+/// The losses of docs/reference.md §4 as plain functions over `Tensor`, with their analytic backward
 /// passes; each family adds its own in an extension (Classification, Information,
 /// Embedding, Segmentation, Regression).
 public enum Losses {}

@@ -1,10 +1,10 @@
 import Foundation
 
-// Analytic backward passes of the classification losses (SPEC §4.2), for `grad`.
+// Analytic backward passes of the classification losses (docs/reference.md §4.2), for `grad`.
 //
 // Each `…Backward` takes the forward pass's arguments, the gradient `upstream` of the final
 // result with respect to the loss's output (a number for "mean" and "sum", the per-sample
-// shape for "none") and `wrt`, the names of the arguments to differentiate (SPEC parameter
+// shape for "none") and `wrt`, the names of the arguments to differentiate (documented parameter
 // names; only those are computed). It returns those gradients keyed by name, each in its
 // argument's shape, and checks its inputs as the forward pass does.
 //

@@ -350,7 +350,7 @@ enum ClsKernel {
         return found.0 ?? found.1
     }
 
-    /// How a target relates to the prediction (SPEC §4): same shape, or class indices
+    /// How a target relates to the prediction (docs/reference.md §4): same shape, or class indices
     /// (the prediction's shape without its last axis).
     enum Target { case sameShape, indices }
 

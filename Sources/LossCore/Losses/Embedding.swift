@@ -1,6 +1,6 @@
 import Foundation
 
-// SPEC §4.3, pair and triplet losses: triplet, contrastive, margin_ranking, cosine_embedding.
+// docs/reference.md §4.3, pair and triplet losses: triplet, contrastive, margin_ranking, cosine_embedding.
 // Rows are samples and the last axis is the embedding; a vector is one sample.
 extension Losses {
     /// Triplet margin loss, max(0, d(a, p) − d(a, n) + margin), as torch `triplet_margin_loss`:

@@ -11,7 +11,7 @@ public enum GE2EMethod: String, CaseIterable, Sendable {
     case softmax, contrast
 }
 
-// SPEC §4.3, batched contrastive losses: infonce, ntxent, mnr, ge2e. Similarity matrices are
+// docs/reference.md §4.3, batched contrastive losses: infonce, ntxent, mnr, ge2e. Similarity matrices are
 // products of L2-normalised rows through BLAS; every row's loss is a stable log-softmax.
 extension Losses {
     /// InfoNCE (van den Oord et al. 2018), as `info_nce` of info-nce-pytorch: rows L2-normalised,

@@ -1,10 +1,10 @@
 import Foundation
 import COpenBLAS
 
-// Analytic backward passes of the SPEC §4.3 losses, for `grad`. Each takes the forward
+// Analytic backward passes of the docs/reference.md §4.3 losses, for `grad`. Each takes the forward
 // arguments and the gradient `g` of the final result with respect to the loss's output
 // (a number for "mean"/"sum", the per-sample shape for "none"), and returns the gradient
-// of every differentiable argument, keyed by its SPEC parameter name. Conventions follow
+// of every differentiable argument, keyed by its documented parameter name. Conventions follow
 // torch autograd: a hinge passes the gradient where its argument is ≥ 0 (clamp), the norm
 // of a zero vector has gradient 0, ties of min/max share the gradient equally, and
 // F.normalize divides by max(‖x‖, 1e-12) (below the eps the gradient is g / 1e-12).

@@ -1,7 +1,7 @@
 import Foundation
 import COpenBLAS
 
-/// Shared kernels of the embedding and metric-learning losses (SPEC §4.3):
+/// Shared kernels of the embedding and metric-learning losses (docs/reference.md §4.3):
 /// argument checks in the user's terms, row norms with pairwise summation,
 /// L2 normalisation with torch's eps, `A·Bᵀ` through BLAS and a stable
 /// per-row cross-entropy.

@@ -1,6 +1,6 @@
 import Foundation
 
-// SPEC §4.3, margin-based softmax losses on class weights (arcface, cosface, sphereface)
+// docs/reference.md §4.3, margin-based softmax losses on class weights (arcface, cosface, sphereface)
 // and the center loss. x is [N, D] (or [D], one sample), W / centers are [C, D], y holds
 // 0-based class indices.
 extension Losses {

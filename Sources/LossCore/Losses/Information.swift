@@ -1,6 +1,6 @@
 import Foundation
 
-// Information measures (SPEC §4.1): functions of distributions along an axis, one
+// Information measures (docs/reference.md §4.1): functions of distributions along an axis, one
 // value per distribution, no reduction.
 
 extension Losses {

@@ -1,6 +1,6 @@
 import Foundation
 
-// Analytic backward passes of the information measures (SPEC §4.1), for `grad`. The upstream
+// Analytic backward passes of the information measures (docs/reference.md §4.1), for `grad`. The upstream
 // gradient has the output's shape (the input's without `axis`) and is read back along the
 // axis for every element. Conventions are torch autograd's on the defining formulas
 // (torch.special.entr, xlogy): ∂H/∂p = −(log p + 1), +inf at p = 0;

@@ -1,6 +1,6 @@
 import Foundation
 
-// Regression losses (SPEC §4.5): element-wise, every element is a sample.
+// Regression losses (docs/reference.md §4.5): element-wise, every element is a sample.
 //
 // Each loss is one fused pass over its inputs (no temporaries): the per-element
 // loss is computed, multiplied by the optional weight and, for "mean"/"sum",

@@ -1,11 +1,11 @@
 import Foundation
 
-// Analytic backward passes of the regression losses (SPEC §4.5), for `grad`.
+// Analytic backward passes of the regression losses (docs/reference.md §4.5), for `grad`.
 //
 // Each takes the forward arguments and the gradient `upstream` of the final result with
 // respect to the loss's output (a number for "mean"/"sum", the broadcast shape of the
 // inputs for "none"), and returns the gradient of each differentiable input, keyed by its
-// SPEC parameter name ("pred"/"input", "y", "var"), in that input's shape. `wrt` names the
+// documented parameter name ("pred"/"input", "y", "var"), in that input's shape. `wrt` names the
 // inputs to differentiate (nil: all of them); the others are not computed. `weight` is a
 // constant: it has no gradient.
 //

@@ -1,6 +1,6 @@
 import Foundation
 
-// Segmentation losses (SPEC §4.4): overlap measures summed over every axis but the
+// Segmentation losses (docs/reference.md §4.4): overlap measures summed over every axis but the
 // batch axis. A tensor of rank ≥ 2 holds one sample per row of axis 0 ([N, C, H, W],
 // [N, D]); a vector (or a number) is one sample and gives one number whatever the
 // reduction. The three sums each loss needs are taken in one fused pass, pairwise
@@ -20,7 +20,7 @@ extension Losses {
         try Overlap.dice("dice_score", p, g, smooth: smooth, squared: squared, reduction: reduction, loss: false)
     }
 
-    /// Tversky loss 1 − Σpg / (Σpg + α Σp(1−g) + β Σ(1−p)g + smooth) per sample (SPEC §4.4:
+    /// Tversky loss 1 − Σpg / (Σpg + α Σp(1−g) + β Σ(1−p)g + smooth) per sample (docs/reference.md §4.4:
     /// smooth only in the denominator). α weighs false positives, β false negatives;
     /// α = β = ½ is the Dice loss with `squared: false`. A zero denominator gives 0.
     public static func tversky(_ p: Tensor, _ g: Tensor, alpha: Double = 0.5, beta: Double = 0.5, smooth: Double = 0,

@@ -1,6 +1,6 @@
 import Foundation
 
-// Analytic backward passes of the segmentation losses (SPEC §4.4), for `grad`.
+// Analytic backward passes of the segmentation losses (docs/reference.md §4.4), for `grad`.
 //
 // Each takes the forward arguments and the gradient `upstream` of the final result with
 // respect to the loss's output (a number for "mean"/"sum" and for a single sample, one

@@ -1,6 +1,6 @@
 import LossCore
 
-// Activations (SPEC §3, §4.1), numerically stable. Example outputs computed with torch float64
+// Activations (docs/reference.md §3, §4.1), numerically stable. Example outputs computed with torch float64
 // (Scripts/gen_core_reference.py).
 
 private let xParam = Param("x", "a number or tensor")

@@ -1,6 +1,6 @@
 import LossCore
 
-// SPEC §4.2: classification losses. The numerics live in LossCore
+// docs/reference.md §4.2: classification losses. The numerics live in LossCore
 // (Losses/Classification.swift, and the analytic gradients for `grad` in
 // Losses/ClassificationBackward.swift); these entries bind the arguments and document them.
 

@@ -1,6 +1,6 @@
 import LossCore
 
-// SPEC §4.3: embeddings and metric learning. Rows are samples and the last axis is the
+// docs/reference.md §4.3: embeddings and metric learning. Rows are samples and the last axis is the
 // embedding; the per-sample losses are reduced over the batch axis (axis 0).
 // Reference values: Scripts/gen_fixtures_embedding.py (torch float64, info-nce-pytorch,
 // sentence-transformers, pytorch-metric-learning), Tests/LossLangTests/Fixtures/embedding.json.
@@ -283,7 +283,7 @@ func installEmbeddingLosses(_ r: Registry) {
             + "and uses cos(θ_y + m) without the fallback.",
         notes: marginNotes + " The fallback: insightface computes th = cos(π − m) and mm = sin(π − m)·m = m·sin m and uses "
             + "φ = cos θ·cos m − sin θ·sin m = cos(θ + m) only where cos θ_y > th, i.e. θ_y + m < π, and cos θ_y − mm "
-            + "elsewhere (so at exactly θ_y + m = π the fallback is used), which is SPEC's \"cos θ_y − m·sin m where "
+            + "elsewhere (so at exactly θ_y + m = π the fallback is used), which is the reference's \"cos θ_y − m·sin m where "
             + "θ_y + m > π\": past π, cos(θ + m) would increase again and reward a worse angle. sin θ = √clamp(1 − cos²θ, 0, 1), "
             + "so cos θ = ±1 stays finite. grad: with respect to x, W and s; where sin θ = 0 the sin θ term's derivative "
             + "is taken as 0 (torch would give inf/nan there).",

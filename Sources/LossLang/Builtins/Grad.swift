@@ -1,6 +1,6 @@
 import LossCore
 
-/// `grad(f, x, …, wrt: 0)`: reverse-mode automatic differentiation (SPEC §3).
+/// `grad(f, x, …, wrt: 0)`: reverse-mode automatic differentiation (docs/reference.md §3).
 func installGradBuiltins(_ r: Registry) {
     r.add(Builtin("grad", group: .grad,
                   params: [Param("f", "a scalar-valued function (built-in, fn or lambda)"),

@@ -1,6 +1,6 @@
 import LossCore
 
-// SPEC §4.1: information measures (entropy, kl). Functions of distributions along an
+// docs/reference.md §4.1: information measures (entropy, kl). Functions of distributions along an
 // axis, one value per distribution, no `reduction`. Numerics: LossCore/Losses/Information.swift
 // (gradients: InformationBackward.swift).
 

@@ -1,6 +1,6 @@
 import LossCore
 
-// Element-wise math (SPEC §3). Every function takes a number or a tensor and keeps its shape;
+// Element-wise math (docs/reference.md §3). Every function takes a number or a tensor and keeps its shape;
 // outputs of the examples were computed with NumPy (Scripts/gen_core_reference.py).
 
 private let xParam = Param("x", "a number or tensor")

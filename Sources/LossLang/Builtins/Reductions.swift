@@ -1,6 +1,6 @@
 import LossCore
 
-// Reductions (SPEC §3): each takes an optional `axis:` (negative counts from the end; none reduces
+// Reductions (docs/reference.md §3): each takes an optional `axis:` (negative counts from the end; none reduces
 // every element) and `keepdims:`. Example outputs computed with NumPy (Scripts/gen_core_reference.py).
 
 private let axisParam = Param("axis", default: .none, "axis to reduce (negative counts from the end); none reduces every element")

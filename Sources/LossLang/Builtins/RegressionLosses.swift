@@ -1,6 +1,6 @@
 import LossCore
 
-// SPEC §4.5: regression losses. Element-wise: every element is a sample, inputs
+// docs/reference.md §4.5: regression losses. Element-wise: every element is a sample, inputs
 // broadcast like torch, `weight:` multiplies each element's loss before the
 // reduction and "mean" divides by the element count (not by Σ weight).
 

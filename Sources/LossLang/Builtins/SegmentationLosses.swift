@@ -1,6 +1,6 @@
 import LossCore
 
-// SPEC §4.4: segmentation losses, one value per sample: sums over every axis but
+// docs/reference.md §4.4: segmentation losses, one value per sample: sums over every axis but
 // the batch axis (axis 0); a vector is one sample.
 
 private let segReductionChoices = ["mean", "sum", "none"]
@@ -86,7 +86,7 @@ func installSegmentationLosses(_ r: Registry) {
             + "fully convolutional deep networks (MLMI). MONAI `TverskyLoss` adds smooth (1e-5) to the numerator too and "
             + "scores each channel separately.",
         notes: sampleNotes + " α = β = ½ is the Dice loss with squared: false; α = β = 1 is the soft Jaccard (IoU) loss; "
-            + "β > α penalises missed foreground more (small lesions). smooth is added to the denominator only (SPEC §4.4); "
+            + "β > α penalises missed foreground more (small lesions). smooth is added to the denominator only (docs/reference.md §4.4); "
             + "a zero denominator (e.g. all-zero p and g with smooth 0) gives loss 0.",
         example: "tversky([0.9, 0.8, 0.1, 0.2], [1, 1, 0, 0], alpha: 0.3, beta: 0.7)", output: "0.15",
         impl: { a in

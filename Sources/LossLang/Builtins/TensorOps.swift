@@ -1,6 +1,6 @@
 import LossCore
 
-// Tensor construction, shape and product built-ins (SPEC §3 "Tensor").
+// Tensor construction, shape and product built-ins (docs/reference.md §3 "Tensor").
 // Example outputs computed with NumPy/torch (Scripts/gen_core_reference.py).
 
 private func tensorEntry(_ name: String, _ params: [Param], variadic: Bool = false, summary: String, formula: String? = nil,

@@ -1,0 +1,566 @@
+import Foundation
+import LossCore
+
+// The executable tree: one class per construct, built by the Compiler with names
+// resolved to slots, run by `eval`/`exec` with the Interpreter as context.
+
+// MARK: - Expressions
+
+/// A resolved expression node. Statements are nodes too (`exec`).
+class Node {
+    let span: SourceSpan
+    let unit: SourceUnit
+    init(_ span: SourceSpan, _ unit: SourceUnit) { self.span = span; self.unit = unit }
+    func eval(_ I: Interpreter) throws -> Value { fatalError("abstract") }
+    /// Statements: run, leaving their value (if any) in I.lastValue.
+    func exec(_ I: Interpreter) throws -> Flow {
+        I.lastValue = try eval(I)
+        return .normal
+    }
+    func error(_ kind: LangError.Kind, _ msg: String, hint: String? = nil) -> LangError {
+        LangError(kind, msg, span, hint: hint).located(unit)
+    }
+    /// Runs `body`, attaching this node's span to core errors.
+    @inline(__always)
+    func at<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as CoreError {
+            throw LangError(.value, e.message, span, hint: e.hint).located(unit)
+        }
+    }
+}
+
+final class ConstNode: Node {
+    let value: Value
+    init(_ v: Value, _ s: SourceSpan, _ u: SourceUnit) { value = v; super.init(s, u) }
+    override func eval(_ I: Interpreter) throws -> Value { value }
+}
+
+final class GlobalGet: Node {
+    let slot: Int
+    let name: String
+    init(_ slot: Int, _ name: String, _ s: SourceSpan, _ u: SourceUnit) { self.slot = slot; self.name = name; super.init(s, u) }
+    override func eval(_ I: Interpreter) throws -> Value {
+        if let v = I.globals[slot] { return v }
+        throw unknownName(name, I, self)
+    }
+}
+
+func unknownName(_ name: String, _ I: Interpreter, _ node: Node) -> LangError {
+    let s = Diagnostics.suggest(name, among: I.visibleNames())
+    return node.error(.name, "unknown name '\(name)'", hint: s.map { "did you mean '\($0)'?" })
+}
+
+final class LocalGet: Node {
+    let slot: Int
+    let name: String
+    init(_ slot: Int, _ name: String, _ s: SourceSpan, _ u: SourceUnit) { self.slot = slot; self.name = name; super.init(s, u) }
+    override func eval(_ I: Interpreter) throws -> Value {
+        if let v = I.stack[I.fp + slot] { return v }
+        throw error(.name, "'\(name)' is used before it is assigned")
+    }
+}
+
+final class CapturedGet: Node {
+    let slot: Int
+    init(_ slot: Int, _ s: SourceSpan, _ u: SourceUnit) { self.slot = slot; super.init(s, u) }
+    override func eval(_ I: Interpreter) throws -> Value { I.closure!.captures[slot] }
+}
+
+final class SelfGet: Node {
+    override func eval(_ I: Interpreter) throws -> Value { .function(Function(.user(I.closure!))) }
+}
+
+final class BinaryNode: Node {
+    let op: BinOp
+    let lhs: Node, rhs: Node
+    init(_ op: BinOp, _ l: Node, _ r: Node, _ s: SourceSpan, _ u: SourceUnit) { self.op = op; lhs = l; rhs = r; super.init(s, u) }
+    override func eval(_ I: Interpreter) throws -> Value {
+        let l = try lhs.eval(I)
+        let r = try rhs.eval(I)
+        if case .number(let a) = l, case .number(let b) = r {
+            switch op {
+            case .add: return .number(a + b)
+            case .sub: return .number(a - b)
+            case .mul: return .number(a * b)
+            case .div: return .number(a / b)
+            case .lt: return .bool(a < b)
+            case .le: return .bool(a <= b)
+            case .gt: return .bool(a > b)
+            case .ge: return .bool(a >= b)
+            case .eq: return .bool(a == b)
+            case .ne: return .bool(a != b)
+            default: break
+            }
+        }
+        return try at { try Operators.binary(op, l, r) }
+    }
+}
+
+final class LogicalNode: Node {
+    let isAnd: Bool
+    let lhs: Node, rhs: Node
+    init(_ isAnd: Bool, _ l: Node, _ r: Node, _ s: SourceSpan, _ u: SourceUnit) { self.isAnd = isAnd; lhs = l; rhs = r; super.init(s, u) }
+    override func eval(_ I: Interpreter) throws -> Value {
+        let l = try lhs.eval(I)
+        if case .tensor(let t) = l, t.count != 1 {
+            return try at { try Operators.logical(isAnd: isAnd, l, try rhs.eval(I)) }
+        }
+        guard let lt = l.isTruthy else { throw error(.type, "'\(isAnd ? "&&" : "||")' needs truth values, got \(l.typeName)") }
+        if isAnd && !lt { return .bool(false) }
+        if !isAnd && lt { return .bool(true) }
+        let r = try rhs.eval(I)
+        if case .tensor(let t) = r, t.count != 1 { return try at { try Operators.logical(isAnd: isAnd, l, r) } }
+        guard let rt = r.isTruthy else { throw rhs.error(.type, "'\(isAnd ? "&&" : "||")' needs truth values, got \(r.typeName)") }
+        return .bool(rt)
+    }
+}
+
+final class UnaryNode: Node {
+    let op: UnOp
+    let operand: Node
+    init(_ op: UnOp, _ e: Node, _ s: SourceSpan, _ u: SourceUnit) { self.op = op; operand = e; super.init(s, u) }
+    override func eval(_ I: Interpreter) throws -> Value {
+        let v = try operand.eval(I)
+        if op == .neg, case .number(let x) = v { return .number(-x) }
+        return try at { try Operators.unary(op, v) }
+    }
+}
+
+final class TransposeNode: Node {
+    let operand: Node
+    init(_ e: Node, _ s: SourceSpan, _ u: SourceUnit) { operand = e; super.init(s, u) }
+    override func eval(_ I: Interpreter) throws -> Value {
+        let v = try operand.eval(I)
+        guard let t = v.asTensor else { throw error(.type, "transpose (') needs a tensor, got \(v.typeName)") }
+        return Value.from(AD.transpose(t, t.transposed()))
+    }
+}
+
+final class IfNode: Node {
+    let cond: Node, a: Node, b: Node
+    init(_ c: Node, _ a: Node, _ b: Node, _ s: SourceSpan, _ u: SourceUnit) { cond = c; self.a = a; self.b = b; super.init(s, u) }
+    override func eval(_ I: Interpreter) throws -> Value {
+        try truth(cond, I) ? try a.eval(I) : try b.eval(I)
+    }
+}
+
+func truth(_ cond: Node, _ I: Interpreter) throws -> Bool {
+    let v = try cond.eval(I)
+    if case .bool(let b) = v { return b }
+    if let t = v.isTruthy { return t }
+    if case .tensor(let t) = v {
+        throw cond.error(.type, "the condition is a tensor of shape \(formatShape(t.shape)), not a single truth value",
+                         hint: "reduce it first, e.g. all with min(x) > 0 or any with max(x) > 0")
+    }
+    throw cond.error(.type, "the condition must be a truth value, got \(v.typeName)")
+}
+
+final class TensorLitNode: Node {
+    let items: [Node]
+    let rows: Bool
+    init(_ items: [Node], rows: Bool, _ s: SourceSpan, _ u: SourceUnit) { self.items = items; self.rows = rows; super.init(s, u) }
+    override func eval(_ I: Interpreter) throws -> Value {
+        var vals: [Value] = []
+        vals.reserveCapacity(items.count)
+        for n in items { vals.append(try n.eval(I)) }
+        return try TensorLitNode.build(vals, rows: rows, self)
+    }
+
+    static func build(_ vals: [Value], rows: Bool, _ node: Node) throws -> Value {
+        if vals.isEmpty { return .tensor(Tensor(shape: [0], data: [])) }
+        var allScalars = true, allNumeric = true
+        for v in vals {
+            switch v {
+            case .number, .bool: break
+            case .tensor: allScalars = false
+            default: allNumeric = false; allScalars = false
+            }
+        }
+        if !allNumeric { return .list(vals) }
+        if allScalars {
+            return .tensor(Tensor(vals.map { v -> Double in
+                if case .number(let x) = v { return x }
+                if case .bool(let b) = v { return b ? 1 : 0 }
+                return 0
+            }))
+        }
+        if rows && vals.count == 1, case .tensor(let t) = vals[0] { return .tensor(t) }
+        let ts = vals.compactMap { $0.asTensor }
+        let shape = ts[0].shape
+        for (i, t) in ts.enumerated() where t.shape != shape {
+            throw node.error(.shape, "ragged tensor literal: element 0 has shape \(formatShape(shape)) but element \(i) has shape \(formatShape(t.shape))")
+        }
+        let newShape = [ts.count] + shape
+        do { _ = try Tensor.checkedCount(newShape) } catch let e as CoreError { throw node.error(.shape, e.message) }
+        var data: [Double] = []
+        data.reserveCapacity(Tensor.count(of: newShape))
+        for t in ts { data.append(contentsOf: t.data) }
+        let out = Tensor(shape: newShape, data: data)
+        return .tensor(AD.active ? AD.stack(ts, out) : out)
+    }
+}
+
+final class LambdaNode: Node {
+    let name: String
+    let params: [String]
+    let defaults: [Node?]
+    let body: Node
+    let localCount: Int
+    let captureSources: [Node]
+    init(name: String, params: [String], defaults: [Node?], body: Node, localCount: Int, captures: [Node], _ s: SourceSpan, _ u: SourceUnit) {
+        self.name = name; self.params = params; self.defaults = defaults; self.body = body
+        self.localCount = localCount; self.captureSources = captures
+        super.init(s, u)
+    }
+    override func eval(_ I: Interpreter) throws -> Value {
+        var defs: [Value?] = []
+        for d in defaults { defs.append(try d?.eval(I)) }
+        var caps: [Value] = []
+        for c in captureSources {
+            // a capture of a local not yet assigned (e.g. a later fn) is an error at use
+            caps.append((try? c.eval(I)) ?? .none)
+        }
+        return .function(Function(.user(UserFunction(name: name, paramNames: params, defaults: defs, body: body, localCount: localCount, captures: caps))))
+    }
+}
+
+final class CallNode: Node {
+    let callee: Node
+    let args: [Node]
+    let keywordNames: [String]
+    let keywordSpans: [SourceSpan]
+    let positionalCount: Int
+    init(_ callee: Node, positional: [Node], keywords: [(String, SourceSpan, Node)], _ s: SourceSpan, _ u: SourceUnit) {
+        self.callee = callee
+        self.args = positional + keywords.map { $0.2 }
+        self.keywordNames = keywords.map { $0.0 }
+        self.keywordSpans = keywords.map { $0.1 }
+        self.positionalCount = positional.count
+        super.init(s, u)
+    }
+    override func eval(_ I: Interpreter) throws -> Value {
+        let f = try callee.eval(I)
+        guard case .function(let fn) = f else {
+            throw callee.error(.type, "\(f.typeName) is not a function", hint: f.asTensor != nil ? "to index a tensor use x[i]; to multiply use '*'" : nil)
+        }
+        if case .user(let u) = fn.kind, keywordNames.isEmpty {
+            // fast path: evaluate arguments straight into the new frame
+            return try callUserFast(u, I)
+        }
+        var pos: [Value] = []
+        pos.reserveCapacity(positionalCount)
+        for i in 0..<positionalCount { pos.append(try args[i].eval(I)) }
+        var kws: [(name: String, value: Value)] = []
+        for (k, name) in keywordNames.enumerated() { kws.append((name, try args[positionalCount + k].eval(I))) }
+        return try I.callFunction(fn, positional: pos, keywords: kws, at: self)
+    }
+
+    @inline(__always)
+    func callUserFast(_ u: UserFunction, _ I: Interpreter) throws -> Value {
+        let n = args.count
+        if n > u.paramNames.count || (n < u.paramNames.count && u.defaults[n] == nil) {
+            var pos: [Value] = []
+            for a in args { pos.append(try a.eval(I)) }
+            return try I.callUser(u, positional: pos, keywords: [], at: self)
+        }
+        if n <= 3 {
+            // avoid an array for small calls
+            let a0 = n > 0 ? try args[0].eval(I) : nil
+            let a1 = n > 1 ? try args[1].eval(I) : nil
+            let a2 = n > 2 ? try args[2].eval(I) : nil
+            return try enter(u, I) { base in
+                if let a = a0 { I.stack[base] = a }
+                if let a = a1 { I.stack[base + 1] = a }
+                if let a = a2 { I.stack[base + 2] = a }
+            }
+        }
+        var pos: [Value] = []
+        for a in args { pos.append(try a.eval(I)) }
+        return try enter(u, I) { base in for (i, v) in pos.enumerated() { I.stack[base + i] = v } }
+    }
+
+    @inline(__always)
+    func enter(_ u: UserFunction, _ I: Interpreter, _ fill: (Int) -> Void) throws -> Value {
+        I.depth += 1
+        defer { I.depth -= 1 }
+        if I.depth > Interpreter.maxCallDepth {
+            throw error(.runtime, "maximum recursion depth (\(Interpreter.maxCallDepth)) exceeded in \(u.name)", hint: "check the base case of the recursion")
+        }
+        if Interrupt.requested { try I.checkInterrupt(self) }
+        let base = I.sp
+        let top = base + u.localCount
+        if top > I.stack.count { I.stack.append(contentsOf: [Value?](repeating: nil, count: Swift.max(top - I.stack.count, I.stack.count))) }
+        fill(base)
+        for i in args.count..<u.paramNames.count { I.stack[base + i] = u.defaults[i] }
+        let savedFp = I.fp, savedSp = I.sp, savedClosure = I.closure
+        I.fp = base; I.sp = top; I.closure = u
+        defer {
+            for j in base..<top { I.stack[j] = nil }
+            I.fp = savedFp; I.sp = savedSp; I.closure = savedClosure
+        }
+        return try u.body.eval(I)
+    }
+}
+
+/// One evaluated index item, from syntax.
+enum IndexNode {
+    case single(Node)
+    case slice(Node?, Node?, Node?)
+}
+
+func evalIndex(_ items: [IndexNode], _ I: Interpreter, _ node: Node) throws -> [IndexSpec] {
+    var specs: [IndexSpec] = []
+    func int(_ n: Node) throws -> Int {
+        let v = try n.eval(I)
+        guard case .number(let x) = v else {
+            if case .bool = v { throw n.error(.index, "an index must be an integer, got a bool") }
+            throw n.error(.index, "a slice bound must be an integer, got \(v.typeName)")
+        }
+        guard x.isFinite, x == x.rounded(), Swift.abs(x) < 1e15 else { throw n.error(.index, "an index must be an integer, got \(Display.number(x))") }
+        return Int(x)
+    }
+    for it in items {
+        switch it {
+        case .single(let n):
+            let v = try n.eval(I)
+            switch v {
+            case .number(let x):
+                guard x.isFinite, x == x.rounded(), Swift.abs(x) < 1e15 else { throw n.error(.index, "an index must be an integer, got \(Display.number(x))") }
+                specs.append(.int(Int(x)))
+            case .tensor(let t):
+                if t.isMask { specs.append(.mask(t)); continue }
+                guard t.rank <= 1 else { throw n.error(.index, "an index tensor must be a vector, got shape \(formatShape(t.shape))") }
+                var l: [Int] = []
+                for x in t.data {
+                    guard x.isFinite, x == x.rounded(), Swift.abs(x) < 1e15 else { throw n.error(.index, "index tensors must hold integers, got \(Display.number(x))") }
+                    l.append(Int(x))
+                }
+                specs.append(.list(l))
+            case .bool: throw n.error(.index, "an index must be an integer or a mask, got a bool")
+            default: throw n.error(.index, "an index must be an integer, a slice, an index tensor or a mask, got \(v.typeName)")
+            }
+        case .slice(let a, let b, let c):
+            specs.append(.slice(try a.map(int), try b.map(int), try c.map(int)))
+        }
+    }
+    return specs
+}
+
+final class IndexGetNode: Node {
+    let base: Node
+    let items: [IndexNode]
+    init(_ b: Node, _ items: [IndexNode], _ s: SourceSpan, _ u: SourceUnit) { base = b; self.items = items; super.init(s, u) }
+    override func eval(_ I: Interpreter) throws -> Value {
+        let v = try base.eval(I)
+        if case .list(let xs) = v {
+            let specs = try evalIndex(items, I, self)
+            guard specs.count == 1, case .int(let i) = specs[0] else { throw error(.index, "a list takes one integer index") }
+            let j = i < 0 ? i + xs.count : i
+            guard j >= 0 && j < xs.count else { throw error(.index, "index \(i) is out of range for a list of length \(xs.count)") }
+            return xs[j]
+        }
+        if case .string(let s) = v {
+            let specs = try evalIndex(items, I, self)
+            let chars = Array(s)
+            guard specs.count == 1, case .int(let i) = specs[0] else { throw error(.index, "a string takes one integer index") }
+            let j = i < 0 ? i + chars.count : i
+            guard j >= 0 && j < chars.count else { throw error(.index, "index \(i) is out of range for a string of length \(chars.count)") }
+            return .string(String(chars[j]))
+        }
+        guard let t = v.asTensor else { throw base.error(.type, "cannot index a \(v.typeName)") }
+        if t.rank == 0 { throw base.error(.index, "cannot index a number") }
+        let specs = try evalIndex(items, I, self)
+        if t.node >= 0 { return try at { try AD.index(t, specs) } }
+        return try at { try Indexing.get(t, specs) }
+    }
+}
+
+// MARK: statements
+
+final class ExprStmt: Node {
+    let expr: Node
+    init(_ e: Node) { expr = e; super.init(e.span, e.unit) }
+    override func exec(_ I: Interpreter) throws -> Flow { I.lastValue = try expr.eval(I); return .normal }
+}
+
+/// Where an assignment stores.
+enum Target {
+    case global(Int, String)
+    case local(Int, String)
+}
+
+final class AssignNode: Node {
+    let target: Target
+    let value: Node
+    /// Assigning to a built-in's name warns once (decided when compiled).
+    let shadowsBuiltin: Bool
+    init(_ t: Target, _ v: Node, shadows: Bool, _ s: SourceSpan, _ u: SourceUnit) { target = t; value = v; shadowsBuiltin = shadows; super.init(s, u) }
+    override func exec(_ I: Interpreter) throws -> Flow {
+        let v = try value.eval(I)
+        switch target {
+        case .global(let i, let name):
+            if shadowsBuiltin, !I.warnedShadow.contains(name) {
+                I.warnedShadow.insert(name)
+                I.session?.warn("'\(name)' shadows the built-in of the same name (in the REPL, :reset restores it)", span)
+            }
+            I.globals[i] = v
+        case .local(let i, _): I.stack[I.fp + i] = v
+        }
+        I.lastValue = .none
+        return .normal
+    }
+}
+
+final class IndexAssignNode: Node {
+    let target: Target
+    let items: [IndexNode]
+    let value: Node
+    init(_ t: Target, _ items: [IndexNode], _ v: Node, _ s: SourceSpan, _ u: SourceUnit) { target = t; self.items = items; value = v; super.init(s, u) }
+    override func exec(_ I: Interpreter) throws -> Flow {
+        let v = try value.eval(I)
+        let specs = try evalIndex(items, I, self)
+        let (old, name): (Value?, String)
+        switch target {
+        case .global(let i, let n): old = I.globals[i]; name = n; I.globals[i] = nil
+        case .local(let i, let n): old = I.stack[I.fp + i]; name = n; I.stack[I.fp + i] = nil
+        }
+        func store(_ x: Value?) {
+            switch target {
+            case .global(let i, _): I.globals[i] = x
+            case .local(let i, _): I.stack[I.fp + i] = x
+            }
+        }
+        guard let cur = old else { throw error(.name, "unknown name '\(name)'") }
+        guard case .tensor(var t) = cur else {
+            store(cur)
+            throw error(.type, "cannot assign into an index of a \(cur.typeName)")
+        }
+        guard let src = v.asTensor else {
+            store(cur)
+            throw value.error(.type, "can only store numbers or tensors in a tensor, got \(v.typeName)")
+        }
+        do {
+            if t.node >= 0 || src.node >= 0 { t = try AD.setIndex(t, specs, src) } else { try Indexing.set(&t, specs, src) }
+        } catch let e as CoreError {
+            store(.tensor(t))
+            throw error(.index, e.message, hint: e.hint)
+        }
+        store(.tensor(t))
+        I.lastValue = .none
+        return .normal
+    }
+}
+
+final class BlockNode: Node {
+    let stmts: [Node]
+    init(_ stmts: [Node], _ s: SourceSpan, _ u: SourceUnit) { self.stmts = stmts; super.init(s, u) }
+    override func exec(_ I: Interpreter) throws -> Flow {
+        I.lastValue = .none
+        for s in stmts {
+            let f = try s.exec(I)
+            if f != .normal { return f }
+        }
+        return .normal
+    }
+    /// As a function body: the value of the last expression, or of `return`.
+    override func eval(_ I: Interpreter) throws -> Value {
+        let f = try exec(I)
+        if f == .returned { let v = I.returnValue; I.returnValue = .none; return v }
+        if f == .breakLoop || f == .continueLoop { throw error(.syntax, "'break' or 'continue' outside a loop") }
+        return I.lastValue
+    }
+}
+
+final class IfStmtNode: Node {
+    let branches: [(Node, BlockNode)]
+    let elseBlock: BlockNode?
+    init(_ b: [(Node, BlockNode)], _ e: BlockNode?, _ s: SourceSpan, _ u: SourceUnit) { branches = b; elseBlock = e; super.init(s, u) }
+    override func exec(_ I: Interpreter) throws -> Flow {
+        for (c, b) in branches where try truth(c, I) { return try b.exec(I) }
+        if let e = elseBlock { return try e.exec(I) }
+        I.lastValue = .none
+        return .normal
+    }
+}
+
+final class WhileNode: Node {
+    let cond: Node
+    let body: BlockNode
+    init(_ c: Node, _ b: BlockNode, _ s: SourceSpan, _ u: SourceUnit) { cond = c; body = b; super.init(s, u) }
+    override func exec(_ I: Interpreter) throws -> Flow {
+        while try truth(cond, I) {
+            if Interrupt.requested { try I.checkInterrupt(self) }
+            let f = try body.exec(I)
+            if f == .breakLoop { break }
+            if f == .returned { return f }
+        }
+        I.lastValue = .none
+        return .normal
+    }
+}
+
+final class ForNode: Node {
+    let target: Target
+    let seq: Node
+    let body: BlockNode
+    init(_ t: Target, _ seq: Node, _ b: BlockNode, _ s: SourceSpan, _ u: SourceUnit) { target = t; self.seq = seq; body = b; super.init(s, u) }
+    override func exec(_ I: Interpreter) throws -> Flow {
+        let v = try seq.eval(I)
+        @inline(__always) func assign(_ x: Value) {
+            switch target {
+            case .global(let i, _): I.globals[i] = x
+            case .local(let i, _): I.stack[I.fp + i] = x
+            }
+        }
+        var returned = false
+        @inline(__always) func step() throws -> Bool {  // false: stop
+            if Interrupt.requested { try I.checkInterrupt(self) }
+            let f = try body.exec(I)
+            if f == .breakLoop { return false }
+            if f == .returned { returned = true; return false }
+            return true
+        }
+        switch v {
+        case .tensor(let t) where t.node >= 0:
+            for r in 0..<(t.shape.first ?? 0) {
+                assign(try at { try AD.index(t, [.int(r)]) })
+                if try !step() { break }
+            }
+        case .tensor(let t):
+            if t.rank == 1 {
+                for x in t.data { assign(.number(x)); if try !step() { break } }
+            } else {
+                let rows = t.shape[0]
+                let rowShape = Array(t.shape.dropFirst())
+                let n = Tensor.count(of: rowShape)
+                for r in 0..<rows {
+                    assign(.tensor(Tensor(shape: rowShape, data: Array(t.data[(r * n)..<((r + 1) * n)]))))
+                    if try !step() { break }
+                }
+            }
+        case .number(let x): assign(.number(x)); _ = try step()
+        case .list(let xs): for x in xs { assign(x); if try !step() { break } }
+        case .string(let s): for c in s { assign(.string(String(c))); if try !step() { break } }
+        default: throw seq.error(.type, "cannot loop over a \(v.typeName)", hint: "loop over a tensor or range(a, b, step)")
+        }
+        if returned { return .returned }
+        I.lastValue = .none
+        return .normal
+    }
+}
+
+final class FlowNode: Node {
+    let flow: Flow
+    init(_ f: Flow, _ s: SourceSpan, _ u: SourceUnit) { flow = f; super.init(s, u) }
+    override func exec(_ I: Interpreter) throws -> Flow { flow }
+}
+
+final class ReturnNode: Node {
+    let value: Node?
+    init(_ v: Node?, _ s: SourceSpan, _ u: SourceUnit) { value = v; super.init(s, u) }
+    override func exec(_ I: Interpreter) throws -> Flow {
+        I.returnValue = try value?.eval(I) ?? .none
+        return .returned
+    }
+}
+
