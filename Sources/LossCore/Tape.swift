@@ -41,13 +41,20 @@ public final class Tape {
 
     /// d output / d leaf, by one backward sweep from `output` (a scalar).
     public func gradient(of output: Tensor, wrt leaf: Tensor) throws -> Tensor {
-        guard output.node >= 0, output.node < entries.count, leaf.node >= 0 else {
-            return try Tensor(shape: leaf.shape, repeating: 0)
+        try gradients(of: output, wrt: [leaf])[0]
+    }
+
+    /// d output / d leaf for each leaf, by one backward sweep from `output` (a scalar).
+    public func gradients(of output: Tensor, wrt leaves: [Tensor]) throws -> [Tensor] {
+        let zeros = { (leaf: Tensor) in try Tensor(shape: leaf.shape, repeating: 0) }
+        let tracked = leaves.filter { $0.node >= 0 }
+        guard output.node >= 0, output.node < entries.count, let lowest = tracked.map(\.node).min() else {
+            return try leaves.map(zeros)
         }
         var grads = [Tensor?](repeating: nil, count: output.node + 1)
         grads[output.node] = Tensor(shape: output.shape, data: [Double](repeating: 1, count: output.count))
         var i = output.node
-        while i > leaf.node {
+        while i > lowest {
             defer { i -= 1 }
             guard let g = grads[i], let back = entries[i].backward else { continue }
             grads[i] = nil
@@ -63,8 +70,10 @@ public final class Tape {
                 }
             }
         }
-        if let g = grads[leaf.node] { return g }
-        return try Tensor(shape: leaf.shape, repeating: 0)
+        return try leaves.map { leaf in
+            if leaf.node >= 0, leaf.node < grads.count, let g = grads[leaf.node] { return g }
+            return try zeros(leaf)
+        }
     }
 
     /// Sums a gradient over the axes that broadcasting added or stretched.

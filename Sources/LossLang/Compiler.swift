@@ -60,12 +60,27 @@ struct Compiler {
         return .global(I.globalSlot(name), name)
     }
 
+    /// The variable that `x[i] = v` or `r.w = v` stores into: it must exist in this scope
+    /// (a global at the top level, a local inside a function).
+    func intoTarget(_ n: String, _ ns: SourceSpan) throws -> Target {
+        guard let s = scope else { return .global(I.globalSlot(n), n) }
+        guard let i = s.locals[n] else {
+            if s.captures[n] != nil || (resolve(n, ns) is CapturedGet) {
+                throw err(.name, "cannot assign into '\(n)', a variable of an enclosing function", ns,
+                          hint: "copy it to a local first: \(n)2 = \(n)")
+            }
+            throw err(.name, "cannot assign into '\(n)' here: it is not a local variable of this function", ns,
+                      hint: "copy it to a local first: \(n)2 = \(n)")
+        }
+        return .local(i, n)
+    }
+
     /// Names assigned in a function body (not inside nested functions): its locals.
     static func assignedNames(_ stmts: [Stmt], into out: inout [String]) {
         for st in stmts {
             switch st {
             case .assign(let n, _, _, _), .fnDef(let n, _, _, _, _): if !out.contains(n) { out.append(n) }
-            case .indexAssign: break
+            case .indexAssign, .pathAssign: break
             case .forStmt(let n, _, _, let body, _):
                 if !out.contains(n) { out.append(n) }
                 assignedNames(body, into: &out)
@@ -90,21 +105,16 @@ struct Compiler {
         case .indexAssign(let n, let ns, let items, let e, let sp):
             let v = try expr(e)
             let its = try indexItems(items)
-            let t: Target
-            if let s = scope {
-                guard let i = s.locals[n] else {
-                    if s.captures[n] != nil || (resolve(n, ns) is CapturedGet) {
-                        throw err(.name, "cannot assign into '\(n)', a variable of an enclosing function", ns,
-                                  hint: "copy it to a local first: \(n)2 = \(n)")
-                    }
-                    throw err(.name, "cannot assign into '\(n)' here: it is not a local variable of this function", ns,
-                              hint: "copy it to a local first: \(n)2 = \(n)")
+            return IndexAssignNode(try intoTarget(n, ns), its, v, sp, unit)
+        case .pathAssign(let n, let ns, let steps, let e, let sp):
+            let v = try expr(e)
+            let path: [PathAssignNode.Step] = try steps.map { st in
+                switch st {
+                case .field(let f, let fs): return .field(f, fs)
+                case .index(let items, let isp): return .index(try indexItems(items), isp)
                 }
-                t = .local(i, n)
-            } else {
-                t = .global(I.globalSlot(n), n)
             }
-            return IndexAssignNode(t, its, v, sp, unit)
+            return PathAssignNode(try intoTarget(n, ns), path, v, sp, unit)
         case .fnDef(let name, let ns, let params, let body, let sp):
             let t = target(name, ns)
             let lam = try lambda(name: name, params, body, sp)
@@ -177,6 +187,10 @@ struct Compiler {
             return try lambda(name: "lambda", params, body, s)
         case .ifExpr(let c, let a, let b, let s):
             return IfNode(try expr(c), try expr(a), try expr(b), s, unit)
+        case .record(let fields, let s):
+            return RecordLitNode(fields.map(\.name), try fields.map { try expr($0.value) }, s, unit)
+        case .field(let base, let name, let ns, let s):
+            return FieldGetNode(try expr(base), name, ns, s, unit)
         }
     }
 

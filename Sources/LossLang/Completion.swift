@@ -21,12 +21,14 @@ public let completionKeywords: [String] = [
 ///   the word are offered as keywords (`gamma:`), in declaration order, leaving out those already
 ///   given by position or keyword; when there are such parameters, they are the only candidates
 ///   (so `focal(p, y, ga⇥` completes to `gamma:` although `gaussian_nll` exists).
+/// - After `name.` (or `a.b.`), the fields of the record that path holds, in their order.
 /// - Otherwise every name and language keyword that starts with the word, sorted, without duplicates.
 /// - While naming something new (`fn na`, `fn f(a, b`), nothing is offered.
 ///
 /// Every candidate starts with the word, so the caller can replace the word with it.
 public func completionCandidates(line: String, cursor: Int, names: [String],
-                                 parameters: (String) -> [String]?) -> [String] {
+                                 parameters: (String) -> [String]?,
+                                 fields: ([String]) -> [String]? = { _ in nil }) -> [String] {
     let bytes = Array(line.utf8)
     var end = Swift.max(0, Swift.min(cursor, bytes.count))
     while end > 0, end < bytes.count, bytes[end] & 0xC0 == 0x80 { end -= 1 }
@@ -64,6 +66,20 @@ public func completionCandidates(line: String, cursor: Int, names: [String],
     if let first = word.unicodeScalars.first, !isIdentifierStart(first) { return [] }
     // `1.5e` or `.5e`: the tail of a number.
     if start > 1, s[start - 1] == ".", ("0"..."9").contains(s[start - 2]) { return [] }
+
+    // `r.w⇥`, `fit.x.b⇥`: the fields of the record the names before the dot hold.
+    if start > 0, s[start - 1] == "." {
+        var path: [String] = []
+        var j = start - 1
+        while j > 0, let id = identifier(endingAt: j, in: s), let f = id.unicodeScalars.first, isIdentifierStart(f) {
+            path.insert(id, at: 0)
+            j -= id.unicodeScalars.count
+            guard j > 0, s[j - 1] == "." else { break }
+            j -= 1
+        }
+        guard !path.isEmpty, let names = fields(path) else { return [] }
+        return names.filter { $0.hasPrefix(word) }
+    }
 
     let before = skipSpace(s, from: start)                  // index after the previous non-space
     if identifier(endingAt: before, in: s) == "fn" { return [] }     // naming a new function

@@ -66,8 +66,25 @@ public enum Display {
             if let r = plotRenderer { return r(p) }
             return "<plot\(p.title.map { " \"\($0)\"" } ?? "")>"
         case .list(let xs): return "[" + xs.map { literal($0) }.joined(separator: ", ") + "]"
+        case .record(let r): return record(r, precision: precision)
         }
     }
+
+    /// Records (docs/reference.md §2.8): `(w: [0.5, -1], b: 0.25)` on one line when every
+    /// field is short; otherwise one `name: value` per line, a multi-line value (a matrix,
+    /// a nested record) indented under its `name:`.
+    public static func record(_ r: Record, precision: Int = 6) -> String {
+        let parts = r.fields.map { (name: $0.name, text: $0.value.isString ? literal($0.value) : text($0.value, precision: precision)) }
+        let oneLine = "(" + parts.map { "\($0.name): \($0.text)" }.joined(separator: ", ") + ")"
+        if !oneLine.contains("\n") && oneLine.count <= recordLineWidth { return oneLine }
+        return parts.map { p in
+            p.text.contains("\n")
+                ? "\(p.name):\n" + p.text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
+                : "\(p.name): \(p.text)"
+        }.joined(separator: "\n")
+    }
+
+    static let recordLineWidth = 80
 
     /// Set by LossNotebook (braille charts); nil shows a placeholder.
     nonisolated(unsafe) public static var plotRenderer: ((Plot) -> String)? = nil
@@ -170,6 +187,7 @@ public enum Display {
         case .function: return jsonString(text(v))
         case .plot(let p): return "{\"plot\":" + (p.title.map(jsonString) ?? "null") + "}"
         case .list(let xs): return "[" + xs.map(json).joined(separator: ",") + "]"
+        case .record(let r): return "{" + r.fields.map { jsonString($0.name) + ":" + json($0.value) }.joined(separator: ",") + "}"
         }
     }
 }

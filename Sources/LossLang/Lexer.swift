@@ -11,7 +11,7 @@ public enum TokenKind: Equatable, Sendable {
     case assign, plusAssign, minusAssign, starAssign, slashAssign
     case arrow, pipe
     case lparen, rparen, lbracket, rbracket, lbrace, rbrace
-    case comma, semicolon, colon, newline, eof
+    case comma, semicolon, colon, dot, newline, eof
 
     public var text: String {
         switch self {
@@ -64,6 +64,7 @@ public enum TokenKind: Equatable, Sendable {
         case .comma: return ","
         case .semicolon: return ";"
         case .colon: return ":"
+        case .dot: return "."
         case .newline: return "newline"
         case .eof: return "end of input"
         }
@@ -198,6 +199,7 @@ public struct Lexer {
         case ",": return tok(.comma)
         case ";": return tok(.semicolon)
         case ":": return tok(.colon)
+        case ".": return tok(.dot)
         default: break
         }
         advance()

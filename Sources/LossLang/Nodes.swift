@@ -375,6 +375,37 @@ final class IndexGetNode: Node {
     }
 }
 
+/// `(w: a, b: c)`
+final class RecordLitNode: Node {
+    let names: [String]
+    let values: [Node]
+    init(_ names: [String], _ values: [Node], _ s: SourceSpan, _ u: SourceUnit) { self.names = names; self.values = values; super.init(s, u) }
+    override func eval(_ I: Interpreter) throws -> Value {
+        var vs: [Value] = []
+        vs.reserveCapacity(values.count)
+        for n in values { vs.append(try n.eval(I)) }
+        return .record(Record(names: names, values: vs))
+    }
+}
+
+/// `r.w`
+final class FieldGetNode: Node {
+    let base: Node
+    let name: String
+    let nameSpan: SourceSpan
+    init(_ b: Node, _ name: String, _ ns: SourceSpan, _ s: SourceSpan, _ u: SourceUnit) { base = b; self.name = name; nameSpan = ns; super.init(s, u) }
+    override func eval(_ I: Interpreter) throws -> Value {
+        let v = try base.eval(I)
+        guard case .record(let r) = v else {
+            throw LangError(.type, "cannot read field '\(name)' of a \(v.typeName)", nameSpan,
+                            hint: "fields belong to records, like r = (w: 1, b: 2); r.w").located(unit)
+        }
+        if let x = r[name] { return x }
+        let e = r.unknownField(name)
+        throw LangError(.name, e.message, nameSpan, hint: e.hint).located(unit)
+    }
+}
+
 // MARK: statements
 
 final class ExprStmt: Node {
@@ -440,12 +471,89 @@ final class IndexAssignNode: Node {
             throw value.error(.type, "can only store numbers or tensors in a tensor, got \(v.typeName)")
         }
         do {
-            if t.node >= 0 || src.node >= 0 { t = try AD.setIndex(t, specs, src) } else { try Indexing.set(&t, specs, src) }
+            try storeIndexed(&t, specs, src)
         } catch let e as CoreError {
             store(.tensor(t))
             throw error(.index, e.message, hint: e.hint)
         }
         store(.tensor(t))
+        I.lastValue = .none
+        return .normal
+    }
+}
+
+/// `t[specs] = src`, recorded on the tape when either side is tracked.
+func storeIndexed(_ t: inout Tensor, _ specs: [IndexSpec], _ src: Tensor) throws {
+    if t.node >= 0 || src.node >= 0 { t = try AD.setIndex(t, specs, src) } else { try Indexing.set(&t, specs, src) }
+}
+
+/// `r.w = v`, `r.w[0] = v`, `rs[1].w = v`: rebuilds the variable's value along the path
+/// (records and tensors are values, so only this variable changes).
+final class PathAssignNode: Node {
+    enum Step {
+        case field(String, SourceSpan)
+        case index([IndexNode], SourceSpan)
+    }
+    let target: Target
+    let path: [Step]
+    let value: Node
+    init(_ t: Target, _ path: [Step], _ v: Node, _ s: SourceSpan, _ u: SourceUnit) { target = t; self.path = path; value = v; super.init(s, u) }
+
+    func fail(_ kind: LangError.Kind, _ msg: String, _ sp: SourceSpan, hint: String? = nil) -> LangError {
+        LangError(kind, msg, sp, hint: hint).located(unit)
+    }
+
+    /// `old` with the value at `path[k...]` replaced by `v`.
+    func update(_ old: Value, _ k: Int, _ v: Value, _ I: Interpreter) throws -> Value {
+        switch path[k] {
+        case .field(let f, let fs):
+            guard case .record(var r) = old else {
+                throw fail(.type, "cannot set field '\(f)' of a \(old.typeName)", fs, hint: "fields belong to records, like (w: 1, b: 2)")
+            }
+            guard let i = r.index(of: f) else {
+                let e = r.unknownField(f)
+                throw fail(.name, e.message, fs, hint: e.hint ?? "add a field with with(r, \(f): value)")
+            }
+            r.setValue(at: i, k + 1 == path.count ? v : try update(r.values[i], k + 1, v, I))
+            return .record(r)
+        case .index(let items, let isp):
+            let specs = try evalIndex(items, I, self)
+            if case .list(var xs) = old {
+                guard specs.count == 1, case .int(let i) = specs[0] else { throw fail(.index, "a list takes one integer index", isp) }
+                let j = i < 0 ? i + xs.count : i
+                guard j >= 0 && j < xs.count else { throw fail(.index, "index \(i) is out of range for a list of length \(xs.count)", isp) }
+                xs[j] = k + 1 == path.count ? v : try update(xs[j], k + 1, v, I)
+                return .list(xs)
+            }
+            guard case .tensor(var t) = old else {
+                throw fail(.type, "cannot assign into an index of a \(old.typeName)", isp)
+            }
+            guard k + 1 == path.count else {
+                throw fail(.type, "a tensor element has no fields", isp)
+            }
+            guard let src = v.asTensor else {
+                throw value.error(.type, "can only store numbers or tensors in a tensor, got \(v.typeName)")
+            }
+            do { try storeIndexed(&t, specs, src) } catch let e as CoreError {
+                throw fail(.index, e.message, isp, hint: e.hint)
+            }
+            return .tensor(t)
+        }
+    }
+
+    override func exec(_ I: Interpreter) throws -> Flow {
+        let v = try value.eval(I)
+        let old: Value?, name: String
+        switch target {
+        case .global(let i, let n): old = I.globals[i]; name = n
+        case .local(let i, let n): old = I.stack[I.fp + i]; name = n
+        }
+        guard let cur = old else { throw error(.name, "unknown name '\(name)'") }
+        let new = try update(cur, 0, v, I)
+        switch target {
+        case .global(let i, _): I.globals[i] = new
+        case .local(let i, _): I.stack[I.fp + i] = new
+        }
         I.lastValue = .none
         return .normal
     }

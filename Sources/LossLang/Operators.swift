@@ -22,12 +22,18 @@ enum Operators {
         }
         switch (op, l, r) {
         case (.add, .string(let a), .string(let b)): return .string(a + b)
+        case (.add, .record, _), (.sub, .record, _), (.mul, .record, _), (.div, .record, _),
+             (.add, _, .record), (.sub, _, .record), (.mul, _, .record), (.div, _, .record):
+            return try recordBinary(op, l, r)
         case (.eq, _, _) where !isNumeric(l) || !isNumeric(r): return .bool(equal(l, r))
         case (.ne, _, _) where !isNumeric(l) || !isNumeric(r): return .bool(!equal(l, r))
         default: break
         }
         guard let a = l.asTensor, let b = r.asTensor else {
             let bad = l.asTensor == nil ? l : r
+            if case .record = bad {
+                throw CoreError("'\(op.rawValue)' does not apply to records", hint: "records take + - * / field by field, with a record of the same fields or a number")
+            }
             var hint: String? = nil
             if op == .add, case .string = l { hint = "to join text with a number, use print(a, b) or str concatenation of strings" }
             throw CoreError("'\(op.rawValue)' needs numbers or tensors, got \(bad.typeName)", hint: hint)
@@ -62,6 +68,40 @@ enum Operators {
         return Value.from(t)
     }
 
+    /// `+ - * /` field by field (docs/reference.md §2.8): two records with the same field
+    /// names (the result keeps the left one's order), or a record and a number or tensor.
+    static func recordBinary(_ op: BinOp, _ l: Value, _ r: Value) throws -> Value {
+        func field(_ name: String, _ body: () throws -> Value) throws -> Value {
+            do { return try body() } catch let e as CoreError {
+                throw CoreError("in field '\(name)': \(e.message)", hint: e.hint)
+            }
+        }
+        switch (l, r) {
+        case (.record(let a), .record(let b)):
+            guard a.sameFields(as: b) else {
+                let only = a.names.filter { b.index(of: $0) == nil } + b.names.filter { a.index(of: $0) == nil }
+                throw CoreError("'\(op.rawValue)' needs records with the same fields, got (\(a.names.joined(separator: ", "))) and (\(b.names.joined(separator: ", ")))",
+                                hint: "field\(only.count == 1 ? "" : "s") \(only.map { "'\($0)'" }.joined(separator: ", ")) \(only.count == 1 ? "is" : "are") in only one of them")
+            }
+            var out = a
+            for (i, n) in a.names.enumerated() {
+                guard let bv = b[n] else { continue }
+                out.setValue(at: i, try field(n) { try binary(op, a.values[i], bv) })
+            }
+            return .record(out)
+        case (.record(let a), _):
+            var out = a
+            for (i, n) in a.names.enumerated() { out.setValue(at: i, try field(n) { try binary(op, a.values[i], r) }) }
+            return .record(out)
+        case (_, .record(let b)):
+            var out = b
+            for (i, n) in b.names.enumerated() { out.setValue(at: i, try field(n) { try binary(op, l, b.values[i]) }) }
+            return .record(out)
+        default:
+            return try binary(op, l, r)
+        }
+    }
+
     static func isComparison(_ op: BinOp) -> Bool {
         switch op {
         case .lt, .le, .gt, .ge, .eq, .ne: return true
@@ -78,6 +118,7 @@ enum Operators {
         case (.bool(let x), .bool(let y)): return x == y
         case (.function(let f), .function(let g)): return f === g
         case (.list(let xs), .list(let ys)): return xs.count == ys.count && zip(xs, ys).allSatisfy { equal($0, $1) }
+        case (.record(let x), .record(let y)): return x.names == y.names && zip(x.values, y.values).allSatisfy { equal($0, $1) }
         default:
             if let x = a.asTensor, let y = b.asTensor { return x.shape == y.shape && x.data == y.data }
             return false
@@ -92,6 +133,14 @@ enum Operators {
         case (.not, .number(let x)): return .bool(x == 0)
         case (.not, .none): return .bool(true)
         default: break
+        }
+        if case .record(var r) = v, op != .not {
+            for (i, n) in r.names.enumerated() {
+                do { r.setValue(at: i, try unary(op, r.values[i])) } catch let e as CoreError {
+                    throw CoreError("in field '\(n)': \(e.message)", hint: e.hint)
+                }
+            }
+            return .record(r)
         }
         guard let t = v.asTensor else { throw CoreError("'\(op.rawValue)' needs a number or tensor, got \(v.typeName)") }
         switch op {

@@ -207,8 +207,18 @@ public struct Parser {
                 return .assign(n, ns, rhs, full)
             case .index(.name(let n, let ns), let items, _):
                 return .indexAssign(n, ns, items, rhs, full)
-            case .index:
-                throw LangError(.syntax, "can only assign to an index of a variable, like x[i] = v", e.span)
+            case .field, .index:
+                var steps: [PathStep] = []
+                var cur = e
+                while true {
+                    if case .field(let base, let f, let fs, _) = cur { steps.append(.field(f, fs)); cur = base; continue }
+                    if case .index(let base, let items, let sp) = cur { steps.append(.index(items, sp)); cur = base; continue }
+                    break
+                }
+                guard case .name(let n, let ns) = cur else {
+                    throw LangError(.syntax, "can only assign to a variable, a field or an index of one, like x[i] = v or r.w = v", e.span)
+                }
+                return .pathAssign(n, ns, steps.reversed(), rhs, full)
             default:
                 throw LangError(.syntax, "cannot assign to this expression", e.span,
                                 hint: opTok.kind == .assign ? "to compare, use '=='" : nil)
@@ -424,6 +434,13 @@ public struct Parser {
             case .quote:
                 let q = advance()
                 e = .transpose(e, e.span.to(q.span))
+            case .dot:
+                _ = advance()
+                guard case .ident(let f) = kind else {
+                    throw error("expected a field name after '.', found \(describe(cur))")
+                }
+                let fs = advance().span
+                e = .field(e, f, fs, e.span.to(fs))
             default:
                 return e
             }
@@ -472,6 +489,7 @@ public struct Parser {
             }
             _ = advance()
             if kind == .rparen { throw error("empty parentheses", hint: "a zero-argument lambda is written () -> value") }
+            if case .ident = kind, peekKind(1) == .colon { return try recordLiteral(t) }
             let e = try expression()
             _ = try expect(.rparen, "')'", opener: t)
             return e
@@ -493,6 +511,25 @@ public struct Parser {
             if t.kind == .rparen || t.kind == .rbracket || t.kind == .rbrace { hint = "unmatched '\(t.kind.text)'" }
             throw error("expected an expression, found \(describe(t))", hint: hint)
         }
+    }
+
+    /// `(name: expr, …)` after its `(`: fields in order, a trailing comma allowed.
+    mutating func recordLiteral(_ open: Token) throws -> Expr {
+        try enter(); defer { depth -= 1 }
+        var fields: [FieldInit] = []
+        while kind != .rparen {
+            guard case .ident(let n) = kind, peekKind(1) == .colon else {
+                throw error("expected a field 'name: value' in the record, found \(describe(cur))",
+                            hint: "a record is written (w: 1, b: 2); every field has a name")
+            }
+            let ns = advance().span
+            _ = advance()
+            if fields.contains(where: { $0.name == n }) { throw LangError(.syntax, "field '\(n)' appears twice in the record", ns) }
+            fields.append(FieldInit(name: n, nameSpan: ns, value: try expression()))
+            if !accept(.comma) { break }
+        }
+        let close = try expect(.rparen, "')' or ','", opener: open)
+        return .record(fields, open.span.to(close.span))
     }
 
     func bodySpan(_ b: Body, _ fallback: SourceSpan) -> SourceSpan {

@@ -15,6 +15,7 @@ public enum BuiltinGroup: String, CaseIterable {
     case math = "Math (element-wise)"
     case reductions = "Reductions"
     case tensor = "Tensors"
+    case records = "Records"
     case random = "Random"
     case higherOrder = "Higher-order"
     case activations = "Activations"
@@ -64,6 +65,16 @@ public final class Builtin {
     /// them to the parameter's shape. nil: the built-in is not differentiable.
     public private(set) var backward: ((Args, Tensor, Tensor) throws -> [String: Tensor])? = nil
 
+    /// Takes keyword arguments beyond its parameters (`with(r, c: 1)`), passed in `Args.extra`.
+    public private(set) var extraKeywords = false
+
+    /// Lets the built-in take any keyword (`Builtin(...) { … }.withExtraKeywords()`).
+    @discardableResult
+    public func withExtraKeywords() -> Builtin {
+        extraKeywords = true
+        return self
+    }
+
     /// Sets the gradient rule (`Builtin(...) { … }.withBackward { args, out, g in … }`).
     @discardableResult
     public func withBackward(_ rule: @escaping (Args, Tensor, Tensor) throws -> [String: Tensor]) -> Builtin {
@@ -104,10 +115,12 @@ public struct Args {
     public let given: [Bool]
     /// Extra positional arguments of a variadic built-in.
     public let rest: [Value]
+    /// Keyword arguments that name no parameter, in order (built-ins with `extraKeywords`).
+    public let extra: [(name: String, value: Value)]
     public unowned let caller: FunctionCaller
 
-    public init(builtin: Builtin, values: [Value], given: [Bool], rest: [Value], caller: FunctionCaller) {
-        self.builtin = builtin; self.values = values; self.given = given; self.rest = rest; self.caller = caller
+    public init(builtin: Builtin, values: [Value], given: [Bool], rest: [Value], extra: [(name: String, value: Value)] = [], caller: FunctionCaller) {
+        self.builtin = builtin; self.values = values; self.given = given; self.rest = rest; self.extra = extra; self.caller = caller
     }
 
     public var name: String { builtin.name }
@@ -249,7 +262,7 @@ public final class Registry {
          installActivationBuiltins, installRandomBuiltins, installIOBuiltins, installHigherOrderBuiltins,
          installInformationLosses, installClassificationLosses, installEmbeddingLosses,
          installSegmentationLosses, installRegressionLosses, installPlotBuiltins, installGradBuiltins,
-         installCoreGradients]
+         installRecordBuiltins, installValueAndGrad, installCoreGradients]
     }
 }
 
@@ -271,8 +284,10 @@ extension Builtin {
                 throw BindError(message: "\(name) takes at most \(params.count) argument\(params.count == 1 ? "" : "s") (\(paramList)), got \(positional.count)", keyword: nil, hint: nil)
             }
         }
+        var extra: [(name: String, value: Value)] = []
         for (k, kw) in keywords.enumerated() {
             guard let i = params.firstIndex(where: { $0.name == kw.name }) else {
+                if extraKeywords { extra.append(kw); continue }
                 let s = Diagnostics.suggest(kw.name, among: params.map(\.name))
                 throw BindError(message: "\(name) has no parameter '\(kw.name)'; its parameters are \(paramList)", keyword: k,
                                 hint: s.map { "did you mean '\($0)'?" })
@@ -292,7 +307,7 @@ extension Builtin {
                 throw BindError(message: "\(name) is missing argument '\(p.name)'; its parameters are \(paramList)", keyword: nil, hint: "usage: \(signature)")
             }
         }
-        return Args(builtin: self, values: filled, given: given, rest: rest, caller: caller)
+        return Args(builtin: self, values: filled, given: given, rest: rest, extra: extra, caller: caller)
     }
 }
 

@@ -116,7 +116,20 @@ public final class Session {
     public func completions(line: String, cursor: Int) -> [String] {
         completionCandidates(line: line, cursor: cursor, names: interp.visibleNames(), parameters: { [weak self] name in
             self?.parameterNames(of: name)
+        }, fields: { [weak self] path in
+            self?.fieldNames(at: path)
         })
+    }
+
+    /// The fields of the record held by `path` (`["fit", "x"]` is `fit.x`), or nil.
+    func fieldNames(at path: [String]) -> [String]? {
+        guard let first = path.first, let i = interp.globalIndex[first], var v = interp.globals[i] else { return nil }
+        for name in path.dropFirst() {
+            guard case .record(let r) = v, let next = r[name] else { return nil }
+            v = next
+        }
+        if case .record(let r) = v { return r.names }
+        return nil
     }
 
     /// Parameter names of a built-in or of a user function bound to `name`.
@@ -149,6 +162,7 @@ public final class Session {
             if case .user(let u) = f.kind { return "function \(u.signatureText)" }
             return "built-in \(f.name)"
         case .string(let s): return "string \(Display.quote(s.count > 40 ? String(s.prefix(40)) + "…" : s))"
+        case .record(let r): return "record (\(r.names.joined(separator: ", ")))"
         default:
             let t = format(v)
             return "\(v.typeName) \(t.count > 50 ? String(t.prefix(50)) + "…" : t)"

@@ -11,6 +11,8 @@ public enum Value {
     indirect case plot(Plot)
     /// A list of non-numeric values, from a literal like `[f, g]` or `["a", "b"]`.
     case list([Value])
+    /// Named fields in order (docs/reference.md §2.8): `(w: zeros([2]), b: 0)`.
+    indirect case record(Record)
 
     public var typeName: String {
         switch self {
@@ -22,6 +24,7 @@ public enum Value {
         case .function: return "function"
         case .plot: return "plot"
         case .list(let xs): return "list of \(xs.count)"
+        case .record(let r): return "record (\(r.names.joined(separator: ", ")))"
         }
     }
 
@@ -44,6 +47,11 @@ public enum Value {
     /// A tensor tracked by the current gradient tape.
     public var isTracked: Bool {
         if case .tensor(let t) = self { return t.node >= 0 }
+        return false
+    }
+
+    public var isString: Bool {
+        if case .string = self { return true }
         return false
     }
 
@@ -90,5 +98,48 @@ public struct Plot: Equatable, Sendable {
     public var ylabel: String?
     public init(series: [PlotSeries], title: String? = nil, xlabel: String? = nil, ylabel: String? = nil) {
         self.series = series; self.title = title; self.xlabel = xlabel; self.ylabel = ylabel
+    }
+}
+
+/// A record: an ordered list of named fields. A value, like a tensor: copies are
+/// independent (the arrays underneath are copy-on-write).
+public struct Record {
+    public private(set) var names: [String]
+    public private(set) var values: [Value]
+
+    public init() { names = []; values = [] }
+    /// Fields in this order; the names must be distinct (the parser and `with` check).
+    public init(names: [String], values: [Value]) {
+        precondition(names.count == values.count)
+        self.names = names; self.values = values
+    }
+    public init(_ fields: [(String, Value)]) {
+        names = fields.map(\.0); values = fields.map(\.1)
+    }
+
+    public var count: Int { names.count }
+    public var fields: [(name: String, value: Value)] { Array(zip(names, values)).map { (name: $0.0, value: $0.1) } }
+    public func index(of name: String) -> Int? { names.firstIndex(of: name) }
+    public subscript(_ name: String) -> Value? {
+        guard let i = index(of: name) else { return nil }
+        return values[i]
+    }
+
+    /// Replaces a field, or appends it when the record has no field of that name.
+    public mutating func set(_ name: String, _ v: Value) {
+        if let i = index(of: name) { values[i] = v } else { names.append(name); values.append(v) }
+    }
+    public mutating func setValue(at i: Int, _ v: Value) { values[i] = v }
+
+    /// The same fields (names, in any order) as `other`.
+    public func sameFields(as other: Record) -> Bool {
+        names.count == other.names.count && Set(names) == Set(other.names)
+    }
+
+    /// The error for an unknown field: lists the fields, with did-you-mean.
+    public func unknownField(_ name: String) -> CoreError {
+        let list = names.isEmpty ? "it has no fields" : "its fields are " + names.joined(separator: ", ")
+        return CoreError("the record has no field '\(name)'; \(list)",
+                         hint: Diagnostics.suggest(name, among: names).map { "did you mean '\($0)'?" })
     }
 }

@@ -72,6 +72,8 @@ func sexpr(_ e: Expr) -> String {
         if case .expr(let b) = body { return "(-> (\(ps.map(\.name).joined(separator: " "))) \(sexpr(b)))" }
         return "(-> block)"
     case .ifExpr(let c, let a, let b, _): return "(if \(sexpr(c)) \(sexpr(a)) \(sexpr(b)))"
+    case .record(let fs, _): return "(record" + fs.map { " \($0.name):" + sexpr($0.value) }.joined() + ")"
+    case .field(let b, let n, _, _): return "(. \(sexpr(b)) \(n))"
     }
 }
 

@@ -11,7 +11,7 @@ func installCoreBuiltins(_ r: Registry) {
         I?.session?.emitPrint(text)
         return .none
     })
-    r.add(Builtin("help", group: .help, params: [Param("f", default: .none, "a built-in (or its name as a string); none lists every built-in")],
+    r.add(Builtin("help", group: .help, params: [Param("f", default: .none, "a built-in (or its name as a string), or a record to list its fields; none lists every built-in")],
                   summary: "Shows a built-in's signature, formula, parameters, paper and an example; help() lists every built-in by group.",
                   example: "help(\"sigmoid\") == help(sigmoid)", output: "true") { args in
         switch args["f"] {
@@ -24,6 +24,10 @@ func installCoreBuiltins(_ r: Registry) {
             case .builtin(let b): return .string(Help.text(for: b))
             case .user(let u): return .string("\(u.signatureText)\n  a function you defined")
             }
+        case .record(let rec):
+            let w = rec.names.map(\.count).max() ?? 0
+            let lines = rec.fields.map { "  \($0.name.padding(toLength: w, withPad: " ", startingAt: 0))  \($0.value.typeName)" }
+            return .string((["a record with \(rec.count) field\(rec.count == 1 ? "" : "s") (read one with r.name; fields(r), with(r, name: v)):"] + lines).joined(separator: "\n"))
         default: throw args.fail("f must be a function or a name, got \(args["f"].typeName)")
         }
     })
