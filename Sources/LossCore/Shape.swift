@@ -190,23 +190,13 @@ extension Tensor {
     /// Values from a (inclusive) to b (exclusive) in steps of `step`, as numpy.arange:
     /// ⌈(b − a)/step⌉ values a + i·((a + step) − a).
     public static func arange(_ a: Double, _ b: Double, step: Double = 1, what: String = "range") throws -> Tensor {
-        guard a.isFinite, b.isFinite, step.isFinite else {
-            throw CoreError("\(what): start, stop and step must be finite numbers, got \(messageNumber(a)), \(messageNumber(b)), \(messageNumber(step))")
+        let r = try RangeSpec(a, b, step: step, what: what)
+        guard r.count <= maxTensorElements else {
+            throw CoreError("\(what): the range would have more than \(maxTensorElements) elements",
+                            hint: "a for loop walks a range lazily: for i in range(a, b, step) { … }")
         }
-        guard step != 0 else { throw CoreError("\(what): step must not be 0") }
-        let len = ((b - a) / step).rounded(.up)
-        guard len.isFinite, len <= Double(maxTensorElements) else {
-            throw CoreError("\(what): the range would have more than \(maxTensorElements) elements")
-        }
-        let n = len > 0 ? Int(len) : 0
-        var out = [Double](repeating: 0, count: n)
-        if n > 0 { out[0] = a }
-        if n > 1 {
-            out[1] = a + step
-            let delta = out[1] - a
-            var i = 2
-            while i < n { out[i] = a + Double(i) * delta; i += 1 }
-        }
+        var out = [Double](repeating: 0, count: r.count)
+        for i in 0..<r.count { out[i] = r[i] }
         return Tensor(out)
     }
 
@@ -377,5 +367,35 @@ extension Tensor {
             }
         }
         return Tensor(shape: outShape, data: out)
+    }
+}
+
+/// The values of `range(a, b, step)` without storing them (NumPy's arange: ⌈(b − a)/step⌉
+/// values a, a + δ, a + 2δ, … with δ = (a + step) − a), so that a for loop can walk
+/// `range(0, 1e12, 1)` lazily.
+public struct RangeSpec: Sendable {
+    public let start: Double
+    public let step: Double
+    public let delta: Double
+    public let count: Int
+
+    public init(_ a: Double, _ b: Double, step: Double = 1, what: String = "range") throws {
+        guard a.isFinite, b.isFinite, step.isFinite else {
+            throw CoreError("\(what): start, stop and step must be finite numbers, got \(messageNumber(a)), \(messageNumber(b)), \(messageNumber(step))")
+        }
+        guard step != 0 else { throw CoreError("\(what): step must not be 0") }
+        let len = ((b - a) / step).rounded(.up)
+        guard len.isFinite, len < 9.0e18 else {
+            throw CoreError("\(what): the range would have more than 9e18 elements")
+        }
+        start = a
+        self.step = step
+        delta = (a + step) - a
+        count = len > 0 ? Int(len) : 0
+    }
+
+    /// The i-th value (0 ≤ i < count).
+    @inline(__always) public subscript(_ i: Int) -> Double {
+        i >= 2 ? start + Double(i) * delta : (i == 0 ? start : start + step)
     }
 }

@@ -36,6 +36,29 @@ public struct LangError: Error, Equatable, CustomStringConvertible {
     /// The text the span points into (a function defined in an earlier REPL entry
     /// fails in that entry's text); nil means the text being run.
     public var sourceText: String? = nil
+    /// The user-function calls the error passed through, innermost first (at most
+    /// `maxCallChain`; `omittedCalls` counts the rest).
+    public var callChain: [CallSite] = []
+    public var omittedCalls = 0
+
+    /// Where a user function was called: the calling function (nil: the top level) and the call's position.
+    public struct CallSite: Equatable, Sendable {
+        public var caller: String?
+        public var file: String
+        public var line: Int
+        public var col: Int
+    }
+
+    public static let maxCallChain = 10
+
+    /// Records that the error left a function called at `span` in `file` from `caller`.
+    public mutating func addCall(from caller: String?, file: String, span: SourceSpan) {
+        if callChain.count < LangError.maxCallChain {
+            callChain.append(CallSite(caller: caller, file: file, line: span.line, col: span.col))
+        } else {
+            omittedCalls += 1
+        }
+    }
 
     public init(_ kind: Kind, _ message: String, _ span: SourceSpan = .unknown, hint: String? = nil) {
         self.kind = kind; self.message = message; self.span = span; self.hint = hint
@@ -95,6 +118,10 @@ public enum Diagnostics {
         }
         out += "\(pad) \(blue)|\(reset) \(lead)\(red)\(String(repeating: "^", count: width))\(reset)\n"
         if let h = e.hint { out += "\(pad) \(blue)=\(reset) hint: \(h)\n" }
+        for c in e.callChain {
+            out += "\(pad) \(blue)=\(reset) called from \(c.caller ?? "the top level") at \(c.file.isEmpty ? "<input>" : c.file):\(c.line):\(c.col)\n"
+        }
+        if e.omittedCalls > 0 { out += "\(pad) \(blue)=\(reset) … \(e.omittedCalls) more call\(e.omittedCalls == 1 ? "" : "s")\n" }
         return out
     }
 

@@ -72,22 +72,15 @@ public final class Interpreter: FunctionCaller {
     /// the gradient would be lost, so that is an error.
     var trackedCallback = false
 
+    /// The built-in `range`, which for loops walk lazily.
+    static let rangeBuiltin = Registry.standard["range"]
+
     func callFunction(_ f: Function, positional: [Value], keywords: [(name: String, value: Value)], at node: CallNode?) throws -> Value {
         switch f.kind {
         case .user(let u):
             return try callUser(u, positional: positional, keywords: keywords, at: node)
         case .builtin(let b):
-            let args: Args
-            do {
-                args = try b.bind(positional: positional, keywords: keywords, caller: self)
-            } catch let e as BindError {
-                if let node = node {
-                    var sp = node.span
-                    if let k = e.keyword, k < node.keywordSpans.count { sp = node.keywordSpans[k] }
-                    throw LangError(.arity, e.message, sp, hint: e.hint).located(node.unit)
-                }
-                throw CoreError(e.message, hint: e.hint)
-            }
+            let args = try bind(b, positional: positional, keywords: keywords, at: node)
             do {
                 if !AD.active { return try b.impl(args) }
                 let saved = trackedCallback
@@ -106,6 +99,20 @@ public final class Interpreter: FunctionCaller {
                 if let node = node { e.span = node.span; e = e.located(node.unit) }
                 throw e
             }
+        }
+    }
+
+    /// Matches a built-in's arguments; a mismatch is an error at the call (or at the keyword).
+    func bind(_ b: Builtin, positional: [Value], keywords: [(name: String, value: Value)], at node: CallNode?) throws -> Args {
+        do {
+            return try b.bind(positional: positional, keywords: keywords, caller: self)
+        } catch let e as BindError {
+            if let node = node {
+                var sp = node.span
+                if let k = e.keyword, k < node.keywordSpans.count { sp = node.keywordSpans[k] }
+                throw LangError(.arity, e.message, sp, hint: e.hint).located(node.unit)
+            }
+            throw CoreError(e.message, hint: e.hint)
         }
     }
 
@@ -157,7 +164,12 @@ public final class Interpreter: FunctionCaller {
             for j in base..<top { stack[j] = nil }
             fp = savedFp; sp = savedSp; closure = savedClosure
         }
-        return try u.body.eval(self)
+        do {
+            return try u.body.eval(self)
+        } catch var e as LangError {
+            if let node = node { e.addCall(from: savedClosure?.name, file: node.unit.file, span: node.span) }
+            throw e
+        }
     }
 }
 

@@ -255,6 +255,22 @@ final class CallNode: Node {
         return try I.callFunction(fn, positional: pos, keywords: kws, at: self)
     }
 
+    /// `range(a, b, step)` as a for loop's sequence: its values without the tensor, or nil
+    /// when the callee is not the built-in range (then the call runs as usual).
+    func lazyRange(_ I: Interpreter) throws -> RangeSpec? {
+        guard case .function(let fn)? = try? callee.eval(I), case .builtin(let b) = fn.kind, b === Interpreter.rangeBuiltin else { return nil }
+        var pos: [Value] = []
+        for i in 0..<positionalCount { pos.append(try args[i].eval(I)) }
+        var kws: [(name: String, value: Value)] = []
+        for (k, name) in keywordNames.enumerated() { kws.append((name, try args[positionalCount + k].eval(I))) }
+        let a = try I.bind(b, positional: pos, keywords: kws, at: self)
+        return try at {
+            let first = try a.double("a"), step = try a.double("step")
+            if let stop = try a.optionalDouble("b") { return try RangeSpec(first, stop, step: step) }
+            return try RangeSpec(0, first, step: step)
+        }
+    }
+
     @inline(__always)
     func callUserFast(_ u: UserFunction, _ I: Interpreter) throws -> Value {
         let n = args.count
@@ -298,7 +314,12 @@ final class CallNode: Node {
             for j in base..<top { I.stack[j] = nil }
             I.fp = savedFp; I.sp = savedSp; I.closure = savedClosure
         }
-        return try u.body.eval(I)
+        do {
+            return try u.body.eval(I)
+        } catch var e as LangError {
+            e.addCall(from: savedClosure?.name, file: unit.file, span: span)
+            throw e
+        }
     }
 }
 
@@ -613,7 +634,9 @@ final class ForNode: Node {
     let body: BlockNode
     init(_ t: Target, _ seq: Node, _ b: BlockNode, _ s: SourceSpan, _ u: SourceUnit) { target = t; self.seq = seq; body = b; super.init(s, u) }
     override func exec(_ I: Interpreter) throws -> Flow {
-        let v = try seq.eval(I)
+        // `for i in range(…)` walks the range without building it
+        let lazy = try (seq as? CallNode)?.lazyRange(I)
+        let v = lazy == nil ? try seq.eval(I) : .none
         @inline(__always) func assign(_ x: Value) {
             switch target {
             case .global(let i, _): I.globals[i] = x
@@ -627,6 +650,17 @@ final class ForNode: Node {
             if f == .breakLoop { return false }
             if f == .returned { returned = true; return false }
             return true
+        }
+        if let r = lazy {
+            var i = 0
+            while i < r.count {
+                assign(.number(r[i]))
+                if try !step() { break }
+                i += 1
+            }
+            if returned { return .returned }
+            I.lastValue = .none
+            return .normal
         }
         switch v {
         case .tensor(let t) where t.node >= 0:

@@ -314,3 +314,47 @@ final class DisplayTests: XCTestCase {
         XCTAssertTrue(text.contains("   |     ^^^^^^^^^^^^^^^^^^^^^\n"), text)
     }
 }
+
+/// Errors inside functions show the chain of calls (docs/reference.md §6); for loops walk
+/// ranges lazily (§2.4).
+final class CallChainAndLazyRangeTests: XCTestCase {
+    func testErrorInsideFunctionsShowsTheCallChainInnermostFirst() throws {
+        let src = "fn inner(p) {\n  focal(p, [1, 0, 1], gamma: 2)\n}\nfn middle(x) = inner(x * 0.5)\nfn top(x) = middle(x)\ntop([0.9, 0.2])"
+        let e = try XCTUnwrap(runLoss(src).error)
+        XCTAssertEqual(e.span.line, 2)
+        XCTAssertEqual(e.callChain.map { "\($0.caller ?? "-") \($0.line):\($0.col)" }, ["middle 4:16", "top 5:13", "- 6:1"])
+        let text = Diagnostics.render(e, source: src)
+        XCTAssertTrue(text.hasSuffix("""
+               = called from middle at test.loss:4:16
+               = called from top at test.loss:5:13
+               = called from the top level at test.loss:6:1
+
+            """), text)
+    }
+
+    func testDeepRecursionElidesTheChain() throws {
+        let e = try XCTUnwrap(runLoss("fn f(n) = if n == 0 then nope else f(n - 1)\nf(30)").error)
+        XCTAssertEqual(e.callChain.count, LangError.maxCallChain)
+        XCTAssertEqual(e.omittedCalls, 31 - LangError.maxCallChain)
+        XCTAssertTrue(Diagnostics.render(e, source: "").contains("= … 21 more calls"))
+    }
+
+    func testErrorsAtTheTopLevelHaveNoChain() throws {
+        XCTAssertEqual(try XCTUnwrap(runLoss("focal([1], [1, 2])").error).callChain, [])
+    }
+
+    func testForWalksARangeLazily() {
+        // 10^12 values would pass the 2^28-element cap as a tensor; the loop starts at once
+        XCTAssertEqual(runLoss("s = 0\nfor i in range(0, 1e12, 1) { if i >= 1000 { break }; s = s + i }\ns").out, "499500")
+        XCTAssertEqual(runLoss("for i in range(1, 2, 0.25) { print(i) }").out, "1\n1.25\n1.5\n1.75")
+        XCTAssertEqual(runLoss("for i in range(3) { print(i) }").out, "0\n1\n2")
+        XCTAssertEqual(runLoss("for i in range(3, 0, -1) { print(i) }").out, "3\n2\n1")
+        XCTAssertEqual(runLoss("for i in range(5, 0) { print(i) }\n1").out, "1")
+        XCTAssertEqual(runLoss("for i in range(0, 1, 0) {}").error?.message, "range: step must not be 0")
+        // a range used as a value stays a tensor, with its size cap
+        XCTAssertEqual(runLoss("type(range(3))").out, "tensor")
+        XCTAssertTrue(runLoss("x = range(0, 1e12, 1)").error?.message.contains("more than") ?? false)
+        // a user's own range is called as usual
+        XCTAssertEqual(runLoss("range = n -> [7, 8]\nfor i in range(1) { print(i) }").out, "7\n8")
+    }
+}
