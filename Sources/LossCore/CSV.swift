@@ -154,6 +154,128 @@ public enum CSV {
         }
     }
 
+    // MARK: tables with a header
+
+    /// A column of a CSV file with a header: numbers, or text when a cell is not a number.
+    public enum Column: Equatable {
+        case numbers([Double])
+        case strings([String])
+    }
+
+    /// A CSV file whose first line is a header, as named columns; nil when the file has no
+    /// header (then `decode` reads it as a vector or matrix). Column names are the header's
+    /// cells made into names (`sepal length (cm)` → `sepal_length_cm`, see `fieldName`).
+    /// A column whose cells are all numbers (empty cells are nan) is `.numbers`; any other
+    /// column is `.strings`. Ragged rows are errors that name the line.
+    public static func decodeTable(_ bytes: [UInt8], name: String = "the file") throws -> [(name: String, column: Column)]? {
+        var text = bytes
+        if text.count >= 3, text[0] == 0xEF, text[1] == 0xBB, text[2] == 0xBF { text.removeFirst(3) }
+        if text.contains(0) { throw CoreError("\(name) is not a text file (it contains NUL bytes)") }
+        var lines: [(no: Int, cells: [String])] = []
+        var lineNo = 0
+        for raw in text.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            lineNo += 1
+            var line = String(decoding: raw, as: UTF8.self)
+            if line.hasSuffix("\r") { line.removeLast() }
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+            lines.append((lineNo, line.split(separator: ",", omittingEmptySubsequences: false).map { unquote(String($0)) }))
+        }
+        guard let header = lines.first else { return nil }
+        // the same rule as `decode`: no cell is a number, and there are letters
+        let isHeader = header.cells.allSatisfy { cell in Array(cell.utf8).withUnsafeBufferPointer { number($0, 0..<$0.count) == nil } }
+            && header.cells.contains { $0.unicodeScalars.contains { $0.properties.isAlphabetic } }
+        guard isHeader else { return nil }
+        let n = header.cells.count
+        var cols = [[String]](repeating: [], count: n)
+        for (no, cells) in lines.dropFirst() {
+            guard cells.count == n else {
+                throw CoreError("\(name), line \(no): expected \(n) value\(n == 1 ? "" : "s") like the header, got \(cells.count)")
+            }
+            for j in 0..<n { cols[j].append(cells[j]) }
+            if cols[0].count * n > maxTensorElements { throw CoreError("\(name) has more than \(maxTensorElements) values") }
+        }
+        var names: [String] = []
+        for (j, h) in header.cells.enumerated() {
+            var f = fieldName(h, index: j)
+            var k = 2
+            while names.contains(f) { f = fieldName(h, index: j) + "_\(k)"; k += 1 }
+            names.append(f)
+        }
+        return zip(names, cols).map { name, cells in
+            var xs: [Double] = []
+            xs.reserveCapacity(cells.count)
+            for c in cells {
+                if c.isEmpty { xs.append(.nan); continue }
+                let x = Array(c.utf8).withUnsafeBufferPointer { number($0, 0..<$0.count) }
+                guard let v = x else { return (name, Column.strings(cells)) }
+                xs.append(v)
+            }
+            return (name, Column.numbers(xs))
+        }
+    }
+
+    /// A header cell as a name the language can read with `r.name`: runs of characters that
+    /// are not letters, digits or `_` become one `_`, trimmed; a leading digit gets a `_`;
+    /// an empty name is `column_K` (1-based).
+    public static func fieldName(_ header: String, index: Int) -> String {
+        var out = ""
+        for u in header.unicodeScalars {
+            if u == "_" || u.properties.isAlphabetic || ("0"..."9").contains(u) { out.unicodeScalars.append(u) }
+            else if !out.isEmpty && !out.hasSuffix("_") { out += "_" }
+        }
+        while out.hasSuffix("_") { out.removeLast() }
+        if out.isEmpty { return "column_\(index + 1)" }
+        if let f = out.unicodeScalars.first, ("0"..."9").contains(f) { out = "_" + out }
+        return out
+    }
+
+    static func unquote(_ cell: String) -> String {
+        let t = cell.trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+        if t.count >= 2, t.hasPrefix("\""), t.hasSuffix("\"") { return String(t.dropFirst().dropLast()) }
+        return t
+    }
+
+    /// Named columns as CSV with a header line (`save(record, "out.csv")`). Every column has
+    /// the same length; text cells may not hold commas, quotes or line breaks.
+    public static func encodeTable(_ columns: [(name: String, column: Column)]) throws -> [UInt8] {
+        func count(_ c: Column) -> Int {
+            switch c { case .numbers(let xs): return xs.count; case .strings(let ss): return ss.count }
+        }
+        let rows = columns.first.map { count($0.column) } ?? 0
+        for c in columns where count(c.column) != rows {
+            throw CoreError("every column of a .csv needs the same length: \(columns[0].name) has \(rows) values, \(c.name) has \(count(c.column))")
+        }
+        func check(_ s: String, _ what: String) throws {
+            if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+                throw CoreError("\(what) \"\(s)\" holds a comma, quote or line break, which a .csv cell cannot")
+            }
+        }
+        var out = ""
+        for (k, c) in columns.enumerated() {
+            try check(c.name, "the column name")
+            out += (k == 0 ? "" : ",") + c.name
+        }
+        out += "\n"
+        for i in 0..<rows {
+            for (k, c) in columns.enumerated() {
+                if k > 0 { out += "," }
+                switch c.column {
+                case .numbers(let xs): out += shortest(xs[i])
+                case .strings(let ss): try check(ss[i], "the cell"); out += ss[i]
+                }
+            }
+            out += "\n"
+        }
+        return Array(out.utf8)
+    }
+
+    /// The shortest text that reads back as the same double (`0.1`, `3`, `1e-300`, `nan`, `-inf`).
+    static func shortest(_ x: Double) -> String {
+        var t = x.description
+        if t.hasSuffix(".0") { t.removeLast(2) }
+        return t
+    }
+
     /// The text of `t` as CSV (see the type's notes).
     public static func encode(_ t: Tensor) throws -> String {
         String(decoding: try encodeBytes(t), as: UTF8.self)
@@ -176,12 +298,7 @@ public enum CSV {
             for i in 0..<src.count {
                 // Swift's shortest round-trip form ("0.1", "1e-300", "nan", "-inf"), without
                 // the ".0" of integral values: exact like %.17g, shorter, and 7× faster than printf
-                let text = src[i].description
-                let start = out.count
-                out.append(contentsOf: text.utf8)
-                if out.count - start >= 2, out[out.count - 1] == 0x30, out[out.count - 2] == 0x2E {
-                    out.removeLast(2)
-                }
+                out.append(contentsOf: shortest(src[i]).utf8)
                 out.append(i % cols == cols - 1 ? 0x0A : 0x2C)
             }
         }

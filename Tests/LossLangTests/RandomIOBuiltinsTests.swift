@@ -251,7 +251,7 @@ final class RandomIOBuiltinsTests: XCTestCase {
 
         let csv = tmp.appendingPathComponent("bad.csv").path
         try Data("a,b\n1,2\n3\n".utf8).write(to: URL(fileURLWithPath: csv))
-        assertFails("load", [.string(csv)], "load: \"\(csv)\", line 3: expected 2 values like the rows before it, got 1")
+        assertFails("load", [.string(csv)], "load: \"\(csv)\", line 3: expected 2 values like the header, got 1")
 
         let cube = Tensor(shape: [2, 2, 2], data: [Double](repeating: 1, count: 8))
         assertFails("save", [.tensor(cube), .string(tmp.appendingPathComponent("c.csv").path)],

@@ -1,4 +1,5 @@
 import XCTest
+import Foundation
 @testable import LossLang
 import LossCore
 
@@ -110,5 +111,34 @@ final class RecordTests: XCTestCase {
         XCTAssertEqual(s.completions(line: "print(fit.x.b", cursor: 13), ["bias"])
         XCTAssertEqual(s.completions(line: "nothing.", cursor: 8), [])
         XCTAssertEqual(s.completions(line: "1.5", cursor: 3), [])
+    }
+}
+
+/// `load`/`save` of CSV files with a header as records of columns.
+final class CSVRecordTests: XCTestCase {
+    func testLoadAndSaveARecordOfColumns() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loss-csv-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("iris.csv").path
+        try "sepal_length,sepal width,species\n5.1,3.5,setosa\n4.9,3,setosa\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out.csv").path
+        let r = runLoss("""
+            d = load("\(path)")
+            d.sepal_length
+            d.species
+            fields(d)
+            save(with(d, ratio: d.sepal_length / d.sepal_width), "\(out)")
+            load("\(out)").ratio == d.sepal_length / d.sepal_width
+            """)
+        XCTAssertNil(r.error)
+        XCTAssertEqual(r.out, "[5.1, 4.9]\n[\"setosa\", \"setosa\"]\n[\"sepal_length\", \"sepal_width\", \"species\"]\n[1, 1]")
+        XCTAssertEqual(try String(contentsOfFile: out, encoding: .utf8),
+                       "sepal_length,sepal_width,species,ratio\n5.1,3.5,setosa,1.457142857142857\n4.9,3,setosa,1.6333333333333335\n")
+        // a headerless file is still a matrix
+        try "1,2\n3,4\n".write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertEqual(runLoss("load(\"\(path)\")").out, "2×2 tensor\n 1  2\n 3  4")
+        XCTAssertEqual(runLoss("save((a: [1, 2]), \"\(dir.path)/x.npy\")").error?.message,
+                       "save: a record is saved as a .csv of named columns; use a path ending in .csv")
     }
 }
