@@ -327,6 +327,15 @@ final class OptimTests: XCTestCase {
         }
     }
 
+    func testNoParameters() throws {
+        for m in OptimMethod.allCases {
+            let r = try minimizeFlat(x0: [], options: OptimOptions(method: m), steps: 3, objective: { _, _ in (2.5, []) })
+            XCTAssertEqual(r.x, [], m.rawValue)
+            XCTAssertEqual(r.loss, 2.5, m.rawValue)
+            XCTAssertEqual(r.steps, m == .lbfgs ? 0 : 3, m.rawValue)
+        }
+    }
+
     func testLBFGSOptimalAtStart() throws {
         let r = try minimizeFlat(x0: [1, 1], options: OptimOptions(method: .lbfgs), steps: 10,
                                  objective: { x, _ in OptimTests.objectives["rosenbrock"]!.eval(x) })
