@@ -16,7 +16,7 @@ let package = Package(
         .target(name: "LossLang", dependencies: ["LossCore"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "LossNotebook", dependencies: ["LossLang", "LossCore"]),
         .executableTarget(name: "loss", dependencies: ["LossLang", "LossNotebook", "CReadline"]),
-        .testTarget(name: "LossCoreTests", dependencies: ["LossCore"]),
+        .testTarget(name: "LossCoreTests", dependencies: ["LossCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LossLangTests", dependencies: ["LossLang", "LossCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LossNotebookTests", dependencies: ["LossNotebook", "LossLang"]),
         .testTarget(name: "CLITests", dependencies: ["loss"]),
