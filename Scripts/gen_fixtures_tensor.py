@@ -55,7 +55,7 @@ def enc(x):
     return {"shape": list(a.shape), "data": [num(v) for v in a.ravel()]}
 
 
-def add(name, fn, args, kwargs=None, expected=None, error=None, rtol=None):
+def add(name, fn, args, kwargs=None, expected=None, error=None, rtol=None, grads=None, grad_rtol=None, grad_error=None):
     assert name not in names, name
     names.add(name)
     c = {"name": name, "fn": fn, "args": [enc(a) for a in args], "kwargs": {k: enc(v) for k, v in (kwargs or {}).items()}}
@@ -65,7 +65,26 @@ def add(name, fn, args, kwargs=None, expected=None, error=None, rtol=None):
         c["expected"] = enc(expected)
     if rtol is not None:
         c["rtol"] = rtol
+    if grads:
+        c["grads"] = {str(i): enc(g) for i, g in grads.items()}
+    if grad_rtol is not None:
+        c["grad_rtol"] = grad_rtol
+    if grad_error:
+        c["grad_error"] = {str(i): e for i, e in grad_error.items()}
     cases.append(c)
+
+
+def tgrad(f, args, wrt=(0,), check=None):
+    """torch.autograd (float64) gradient of f(*args).sum() with respect to the positional arguments
+    `wrt`, as {index: array}; None without torch. `check` is the NumPy value f must reproduce."""
+    if torch is None:
+        return None
+    ts = [torch.tensor(np.asarray(a, dtype=np.float64), requires_grad=(i in wrt)) for i, a in enumerate(args)]
+    out = f(*ts)
+    if check is not None:
+        assert np.allclose(out.detach().numpy(), check, rtol=1e-8, atol=1e-12, equal_nan=True), (f, args)
+    out.sum().backward()
+    return {i: ts[i].grad.numpy() for i in wrt}
 
 
 def ints(shape, lo=0, hi=4):
@@ -95,9 +114,13 @@ for key, x in sort_inputs.items():
         kw = {} if axis is None else {"axis": axis}
         ax = -1 if axis is None else axis
         tag = f"{key}/axis{'-default' if axis is None else axis}"
-        add(f"sort/{tag}", "sort", [x], kw, np.sort(x, axis=ax, kind="stable"))
+        sv = np.sort(x, axis=ax, kind="stable")
+        add(f"sort/{tag}", "sort", [x], kw, sv,
+            grads=tgrad(lambda t: torch.sort(t, dim=ax, stable=True).values, [x], check=sv))
         add(f"argsort/{tag}", "argsort", [x], kw, np.argsort(x, axis=ax, kind="stable"))
-        add(f"sort/{tag}/desc", "sort", [x], {**kw, "descending": True}, -np.sort(-x, axis=ax, kind="stable"))
+        sd = -np.sort(-x, axis=ax, kind="stable")
+        add(f"sort/{tag}/desc", "sort", [x], {**kw, "descending": True}, sd,
+            grads=tgrad(lambda t: torch.sort(t, dim=ax, descending=True, stable=True).values, [x], check=sd))
         add(f"argsort/{tag}/desc", "argsort", [x], {**kw, "descending": True}, desc_argsort(x, ax))
 nanvec = np.array([2., np.nan, -1., 5., np.nan, 0.])
 add("sort/nan", "sort", [nanvec], {}, np.sort(nanvec, kind="stable"))
@@ -124,7 +147,9 @@ for key, x in topk_inputs.items():
             if torch is not None:
                 tv = torch.topk(torch.tensor(x), k, dim=axis).values.numpy()
                 assert np.array_equal(tv, vals), (key, axis, k)
-            add(f"topk/{key}/axis{axis}/k{k}", "topk", [x, k], {"axis": axis}, vals)
+            tie_free = key == "cube" or k in (0, n)
+            g = tgrad(lambda t, kk: torch.topk(t, int(kk), dim=axis).values, [x, k], check=vals) if tie_free else None
+            add(f"topk/{key}/axis{axis}/k{k}", "topk", [x, k], {"axis": axis}, vals, grads=g)
             add(f"argtopk/{key}/axis{axis}/k{k}", "argtopk", [x, k], {"axis": axis}, idx)
 add("topk/k-too-large", "topk", [np.array([1., 2., 3.]), 4], {}, error="k must be between 0 and 3")
 add("topk/k-negative", "topk", [np.array([1., 2., 3.]), -1], {}, error="k must be between 0 and 3")
@@ -133,9 +158,11 @@ add("topk/empty", "topk", [np.zeros(0), 0], {}, np.zeros(0))
 
 # --- cumsum --------------------------------------------------------------------------------
 for key, x in {"vec": normal(7, 10), "mat": normal((3, 4)), "cube": normal((2, 3, 4), 100)}.items():
-    add(f"cumsum/{key}/flat", "cumsum", [x], {}, np.cumsum(x))
+    add(f"cumsum/{key}/flat", "cumsum", [x], {}, np.cumsum(x),
+        grads=tgrad(lambda t: torch.cumsum(t.flatten(), 0), [x], check=np.cumsum(x)))
     for axis in range(-x.ndim, x.ndim):
-        add(f"cumsum/{key}/axis{axis}", "cumsum", [x], {"axis": axis}, np.cumsum(x, axis=axis))
+        add(f"cumsum/{key}/axis{axis}", "cumsum", [x], {"axis": axis}, np.cumsum(x, axis=axis),
+            grads=tgrad(lambda t: torch.cumsum(t, axis), [x], check=np.cumsum(x, axis=axis)))
 add("cumsum/scalar", "cumsum", [4.0], {}, np.cumsum(4.0))
 add("cumsum/empty", "cumsum", [np.zeros((0, 3))], {"axis": 0}, np.cumsum(np.zeros((0, 3)), axis=0))
 add("cumsum/empty-flat", "cumsum", [np.zeros((0, 3))], {}, np.cumsum(np.zeros((0, 3))))
@@ -144,11 +171,12 @@ add("cumsum/axis-out-of-range", "cumsum", [np.zeros((2, 3))], {"axis": 2}, error
 # --- where ---------------------------------------------------------------------------------
 c = ints((3, 4), 0, 2)
 a, b = normal((3, 4)), normal((3, 4))
-add("where/same-shape", "where", [c, a, b], {}, np.where(c != 0, a, b))
+tw = lambda cc, aa, bb: torch.where(cc != 0, aa, bb)
+add("where/same-shape", "where", [c, a, b], {}, np.where(c != 0, a, b), grads=tgrad(tw, [c, a, b], (1, 2)))
 c2, a2 = ints((3, 1), 0, 2), normal((1, 4))
-add("where/broadcast", "where", [c2, a2, -1.0], {}, np.where(c2 != 0, a2, -1.0))
+add("where/broadcast", "where", [c2, a2, -1.0], {}, np.where(c2 != 0, a2, -1.0), grads=tgrad(tw, [c2, a2, -1.0], (1, 2)))
 c3, a3, b3 = np.array([1., 0., 1., 0.]), normal((3, 4)), normal((3, 1))
-add("where/broadcast-cond", "where", [c3, a3, b3], {}, np.where(c3 != 0, a3, b3))
+add("where/broadcast-cond", "where", [c3, a3, b3], {}, np.where(c3 != 0, a3, b3), grads=tgrad(tw, [c3, a3, b3], (1, 2)))
 c4 = np.array([np.nan, 0., 2., -0.5])
 add("where/nan-is-true", "where", [c4, 1.0, 0.0], {}, np.where(c4 != 0, 1.0, 0.0))
 add("where/scalars", "where", [0.0, 1.0, 2.0], {}, 2.0)
@@ -174,11 +202,21 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     med_inputs = {"odd": normal(7), "even-ties": np.array([3., 1., 4., 1., 5., 9., 2., 6.]),
                   "mat": normal((4, 5)), "cube": ints((2, 3, 4), 0, 10)}
+    # torch.median takes the lower middle value; torch.quantile(x, 0.5) is NumPy's median, and its
+    # gradient splits between the two middle values (given where the values are tie-free)
+    tmed = lambda t, axis=None, keepdim=False: (torch.quantile(t.flatten(), 0.5) if axis is None
+                                                 else torch.quantile(t, 0.5, dim=axis, keepdim=keepdim))
     for key, x in med_inputs.items():
-        add(f"median/{key}/all", "median", [x], {}, np.median(x))
+        tie_free = key in ("odd", "mat")
+        g = lambda f, v: tgrad(f, [x], check=v) if tie_free else None
+        v = np.median(x)
+        add(f"median/{key}/all", "median", [x], {}, v, grads=g(tmed, v))
         for axis in range(-x.ndim, x.ndim):
-            add(f"median/{key}/axis{axis}", "median", [x], {"axis": axis}, np.median(x, axis=axis))
-        add(f"median/{key}/keepdims", "median", [x], {"axis": 0, "keepdims": True}, np.median(x, axis=0, keepdims=True))
+            v = np.median(x, axis=axis)
+            add(f"median/{key}/axis{axis}", "median", [x], {"axis": axis}, v, grads=g(lambda t: tmed(t, axis), v))
+        v = np.median(x, axis=0, keepdims=True)
+        add(f"median/{key}/keepdims", "median", [x], {"axis": 0, "keepdims": True}, v,
+            grads=g(lambda t: tmed(t, 0, True), v))
     mn = np.array([[1., np.nan, 3.], [4., 5., 6.]])
     add("median/nan", "median", [mn], {}, np.median(mn))
     add("median/nan-axis", "median", [mn], {"axis": 1}, np.median(mn, axis=1))
@@ -187,17 +225,27 @@ with warnings.catch_warnings():
     add("median/scalar", "median", [7.0], {}, np.median(7.0))
     add("median/inf", "median", [np.array([1., np.inf])], {}, np.median(np.array([1., np.inf])))
 
+    # torch.quantile (interpolation "linear") has NumPy's values; its gradient for x is the reference
+    tq = lambda t, q, axis=None, keepdim=False: (torch.quantile(t.flatten(), q) if axis is None
+                                                  else torch.quantile(t, q, dim=axis, keepdim=keepdim))
     for key, x in {"vec": normal(9), "small": np.array([1., 2., 3., 4.]), "mat": normal((5, 6)),
                    "cube": normal((3, 4, 2))}.items():
         for q in (0.0, 0.1, 0.25, 0.5, 0.75, 1.0, 1 / 3):
-            add(f"quantile/{key}/q{q:.4f}", "quantile", [x, q], {}, np.quantile(x, q))
+            v = np.quantile(x, q)
+            add(f"quantile/{key}/q{q:.4f}", "quantile", [x, q], {}, v, grads=tgrad(tq, [x, q], check=v))
         qv = np.array([0.0, 0.2, 0.5, 0.9, 1.0])
-        add(f"quantile/{key}/qvec", "quantile", [x, qv], {}, np.quantile(x, qv))
+        v = np.quantile(x, qv)
+        add(f"quantile/{key}/qvec", "quantile", [x, qv], {}, v, grads=tgrad(tq, [x, qv], check=v))
         for axis in range(-x.ndim, x.ndim):
-            add(f"quantile/{key}/axis{axis}", "quantile", [x, 0.3], {"axis": axis}, np.quantile(x, 0.3, axis=axis))
-            add(f"quantile/{key}/axis{axis}/qvec", "quantile", [x, qv], {"axis": axis}, np.quantile(x, qv, axis=axis))
-        add(f"quantile/{key}/keepdims", "quantile", [x, qv], {"axis": 0, "keepdims": True},
-            np.quantile(x, qv, axis=0, keepdims=True))
+            v = np.quantile(x, 0.3, axis=axis)
+            add(f"quantile/{key}/axis{axis}", "quantile", [x, 0.3], {"axis": axis}, v,
+                grads=tgrad(lambda t, q: tq(t, q, axis), [x, 0.3], check=v))
+            v = np.quantile(x, qv, axis=axis)
+            add(f"quantile/{key}/axis{axis}/qvec", "quantile", [x, qv], {"axis": axis}, v,
+                grads=tgrad(lambda t, q: tq(t, q, axis), [x, qv], check=v))
+        v = np.quantile(x, qv, axis=0, keepdims=True)
+        add(f"quantile/{key}/keepdims", "quantile", [x, qv], {"axis": 0, "keepdims": True}, v,
+            grads=tgrad(lambda t, q: tq(t, q, 0, True), [x, qv], check=v))
     qm = np.array([[0.1, 0.9], [0.5, 0.25]])
     xq = normal(6)
     add("quantile/qmatrix", "quantile", [xq, qm], {}, np.quantile(xq, qm))
@@ -220,10 +268,11 @@ add("unique/scalar", "unique", [4.0], {}, np.unique(4.0))
 
 # --- squeeze, unsqueeze, tile --------------------------------------------------------------
 x = normal((1, 3, 1, 2))
-add("squeeze/all", "squeeze", [x], {}, np.squeeze(x))
+add("squeeze/all", "squeeze", [x], {}, np.squeeze(x), grads=tgrad(torch.squeeze, [x]) if torch else None)
 add("squeeze/axis0", "squeeze", [x], {"axis": 0}, np.squeeze(x, axis=0))
 add("squeeze/axis-2", "squeeze", [x], {"axis": -2}, np.squeeze(x, axis=-2))
-add("squeeze/axes", "squeeze", [x], {"axis": np.array([0, 2])}, np.squeeze(x, axis=(0, 2)))
+add("squeeze/axes", "squeeze", [x], {"axis": np.array([0, 2])}, np.squeeze(x, axis=(0, 2)),
+    grads=tgrad(lambda t: torch.squeeze(t, (0, 2)), [x]))
 add("squeeze/to-scalar", "squeeze", [np.array([[2.5]])], {}, np.squeeze(np.array([[2.5]])))
 x2 = normal((2, 3))
 add("squeeze/nothing", "squeeze", [x2], {}, np.squeeze(x2))
@@ -231,13 +280,15 @@ add("squeeze/not-one", "squeeze", [x], {"axis": 1}, error="axis 1 has length 3, 
 add("squeeze/out-of-range", "squeeze", [x], {"axis": 4}, error="axis 4 is out of range")
 y = normal((2, 3))
 for axis in (0, 1, 2, -1, -2, -3):
-    add(f"unsqueeze/axis{axis}", "unsqueeze", [y, axis], {}, np.expand_dims(y, axis))
+    add(f"unsqueeze/axis{axis}", "unsqueeze", [y, axis], {}, np.expand_dims(y, axis),
+        grads=tgrad(lambda t: torch.unsqueeze(t, axis), [y], check=np.expand_dims(y, axis)))
 add("unsqueeze/scalar", "unsqueeze", [1.5, 0], {}, np.expand_dims(1.5, 0))
 add("unsqueeze/out-of-range", "unsqueeze", [y, 3], {}, error="axis 3 is out of range")
 add("unsqueeze/out-of-range-neg", "unsqueeze", [y, -4], {}, error="axis -4 is out of range")
 t = normal((2, 3))
 for key, reps in {"number": 2, "vec1": [3], "vec2": [2, 2], "vec3": [2, 1, 2], "zero": [0, 2], "ones": [1, 1]}.items():
-    add(f"tile/{key}", "tile", [t, np.array(reps, dtype=float)], {}, np.tile(t, reps))
+    add(f"tile/{key}", "tile", [t, np.array(reps, dtype=float)], {}, np.tile(t, reps),
+        grads=tgrad(lambda tt: torch.tile(tt, tuple(np.atleast_1d(reps))), [t], check=np.tile(t, reps)))
 add("tile/vector", "tile", [np.array([1., 2.]), 3], {}, np.tile(np.array([1., 2.]), 3))
 add("tile/scalar", "tile", [1.5, np.array([2., 3.])], {}, np.tile(1.5, (2, 3)))
 add("tile/negative", "tile", [t, -1], {}, error="reps must be ≥ 0")
@@ -245,12 +296,14 @@ add("tile/negative", "tile", [t, -1], {}, error="reps must be ≥ 0")
 # --- triu, tril, trace ---------------------------------------------------------------------
 for key, x in {"square": normal((4, 4)), "wide": normal((3, 5)), "tall": normal((5, 2)), "batch": normal((2, 3, 3))}.items():
     for k in (0, 1, -1, 2, -3):
-        add(f"triu/{key}/k{k}", "triu", [x], {"k": k}, np.triu(x, k))
-        add(f"tril/{key}/k{k}", "tril", [x], {"k": k}, np.tril(x, k))
+        add(f"triu/{key}/k{k}", "triu", [x], {"k": k}, np.triu(x, k),
+            grads=tgrad(lambda t: torch.triu(t, k), [x], check=np.triu(x, k)))
+        add(f"tril/{key}/k{k}", "tril", [x], {"k": k}, np.tril(x, k),
+            grads=tgrad(lambda t: torch.tril(t, k), [x], check=np.tril(x, k)))
 add("triu/vector", "triu", [np.array([1., 2.])], {}, error="expects a matrix")
 add("tril/scalar", "tril", [1.0], {}, error="expects a matrix")
 for key, x in {"square": normal((4, 4)), "wide": normal((2, 5)), "tall": normal((5, 3)), "empty": np.zeros((0, 3))}.items():
-    add(f"trace/{key}", "trace", [x], {}, np.trace(x))
+    add(f"trace/{key}", "trace", [x], {}, np.trace(x), grads=tgrad(torch.trace, [x], check=np.trace(x)) if torch else None)
 add("trace/vector", "trace", [np.array([1., 2.])], {}, error="expects a matrix")
 add("trace/cube", "trace", [np.zeros((2, 2, 2))], {}, error="expects a matrix")
 
@@ -259,26 +312,61 @@ def well_conditioned(n):
     return np.round(rng.normal(size=(n, n)) + n * np.eye(n) * 0.5, 6)
 
 
+LG = 1e-8  # gradient tolerance of the linear-algebra cases (condition numbers up to ~10)
+
+
+def tsolve(a, b):
+    return torch.linalg.solve(a, b)
+
+
+def tlstsq(a, b):
+    if b.dim() == 1:
+        return torch.linalg.lstsq(a, b[:, None]).solution[:, 0]
+    return torch.linalg.lstsq(a, b).solution
+
+
+def cofactors(a):
+    """adj(a)ᵀ from the minors (NumPy): the gradient of det, also where a is singular. torch's det
+    backward gives 0 at a singular matrix of rank n − 1, where the true gradient is not 0."""
+    n = a.shape[0]
+    c = np.zeros_like(a)
+    for i in range(n):
+        for j in range(n):
+            c[i, j] = (-1) ** (i + j) * np.linalg.det(np.delete(np.delete(a, i, 0), j, 1))
+    return c
+
+
 for n in (1, 2, 3, 5):
     a = well_conditioned(n)
     bv, bm = normal(n), normal((n, 2))
-    add(f"solve/n{n}/vector", "solve", [a, bv], {}, np.linalg.solve(a, bv), rtol=1e-9)
-    add(f"solve/n{n}/matrix", "solve", [a, bm], {}, np.linalg.solve(a, bm), rtol=1e-9)
-    add(f"inv/n{n}", "inv", [a], {}, np.linalg.inv(a), rtol=1e-9)
-    add(f"det/n{n}", "det", [a], {}, np.linalg.det(a), rtol=1e-9)
+    for key, b in (("vector", bv), ("matrix", bm)):
+        v = np.linalg.solve(a, b)
+        add(f"solve/n{n}/{key}", "solve", [a, b], {}, v, rtol=1e-9, grads=tgrad(tsolve, [a, b], (0, 1), check=v), grad_rtol=LG)
+    v = np.linalg.inv(a)
+    add(f"inv/n{n}", "inv", [a], {}, v, rtol=1e-9, grads=tgrad(torch.linalg.inv, [a], check=v) if torch else None, grad_rtol=LG)
+    v = np.linalg.det(a)
+    add(f"det/n{n}", "det", [a], {}, v, rtol=1e-9, grads=tgrad(torch.linalg.det, [a], check=v) if torch else None, grad_rtol=LG)
 pivot = np.array([[0., 2., 1.], [1., 1., 0.], [3., 0., 1.]])  # needs row swaps
-add("solve/pivoting", "solve", [pivot, np.array([1., 2., 3.])], {}, np.linalg.solve(pivot, np.array([1., 2., 3.])), rtol=1e-9)
-add("inv/pivoting", "inv", [pivot], {}, np.linalg.inv(pivot), rtol=1e-9)
-add("det/pivoting", "det", [pivot], {}, np.linalg.det(pivot), rtol=1e-9)
-add("det/permutation", "det", [np.array([[0., 1.], [1., 0.]])], {}, np.linalg.det(np.array([[0., 1.], [1., 0.]])))
+pb = np.array([1., 2., 3.])
+v = np.linalg.solve(pivot, pb)
+add("solve/pivoting", "solve", [pivot, pb], {}, v, rtol=1e-9, grads=tgrad(tsolve, [pivot, pb], (0, 1), check=v), grad_rtol=LG)
+add("inv/pivoting", "inv", [pivot], {}, np.linalg.inv(pivot), rtol=1e-9,
+    grads=tgrad(torch.linalg.inv, [pivot]) if torch else None, grad_rtol=LG)
+add("det/pivoting", "det", [pivot], {}, np.linalg.det(pivot), rtol=1e-9, grads={0: cofactors(pivot)}, grad_rtol=LG)
+perm = np.array([[0., 1.], [1., 0.]])
+add("det/permutation", "det", [perm], {}, np.linalg.det(perm), grads={0: cofactors(perm)})
 ab = np.round(rng.normal(size=(2, 3, 3)) + 2 * np.eye(3), 6)
-add("inv/batch", "inv", [ab], {}, np.linalg.inv(ab), rtol=1e-9)
-add("det/batch", "det", [ab], {}, np.linalg.det(ab), rtol=1e-9)
+add("inv/batch", "inv", [ab], {}, np.linalg.inv(ab), rtol=1e-9,
+    grads=tgrad(torch.linalg.inv, [ab]) if torch else None, grad_rtol=LG)
+add("det/batch", "det", [ab], {}, np.linalg.det(ab), rtol=1e-9,
+    grads=tgrad(torch.linalg.det, [ab]) if torch else None, grad_rtol=LG)
 add("det/empty", "det", [np.zeros((0, 0))], {}, np.linalg.det(np.zeros((0, 0))))
 add("solve/empty", "solve", [np.zeros((0, 0)), np.zeros(0)], {}, np.linalg.solve(np.zeros((0, 0)), np.zeros(0)))
 sing = np.array([[1., 2.], [2., 4.]])
-add("det/singular", "det", [sing], {}, np.linalg.det(sing))
-add("det/singular3", "det", [np.zeros((3, 3))], {}, np.linalg.det(np.zeros((3, 3))))
+add("det/singular", "det", [sing], {}, np.linalg.det(sing), grads={0: cofactors(sing)})
+sing3 = np.array([[1., 2., 3.], [4., 5., 6.], [7., 8., 9.]])  # rank 2: LU leaves a pivot of about 1e-16
+add("det/singular-rank2", "det", [sing3], {}, np.linalg.det(sing3), grads={0: cofactors(sing3)}, grad_rtol=1e-6)
+add("det/singular3", "det", [np.zeros((3, 3))], {}, np.linalg.det(np.zeros((3, 3))), grads={0: np.zeros((3, 3))})
 add("solve/singular", "solve", [sing, np.array([1., 1.])], {}, error="solve: the matrix is singular")
 add("solve/singular-zero", "solve", [np.zeros((3, 3)), np.ones((3, 2))], {}, error="solve: the matrix is singular")
 add("inv/singular", "inv", [sing], {}, error="inv: the matrix is singular")
@@ -293,11 +381,14 @@ add("det/not-square", "det", [np.ones((3, 2))], {}, error="a must be a square ma
 for key, (m_, n_) in {"tall": (6, 3), "square": (4, 4), "wide": (2, 5)}.items():
     a = normal((m_, n_))
     bv, bm = normal(m_), normal((m_, 3))
-    add(f"lstsq/{key}/vector", "lstsq", [a, bv], {}, np.linalg.lstsq(a, bv)[0], rtol=1e-8)
-    add(f"lstsq/{key}/matrix", "lstsq", [a, bm], {}, np.linalg.lstsq(a, bm)[0], rtol=1e-8)
+    for kind, b in (("vector", bv), ("matrix", bm)):
+        v = np.linalg.lstsq(a, b)[0]
+        add(f"lstsq/{key}/{kind}", "lstsq", [a, b], {}, v, rtol=1e-8,
+            grads=tgrad(tlstsq, [a, b], (0, 1), check=v), grad_rtol=LG)
 rd = np.array([[1., 2., 3.], [2., 4., 6.], [1., 0., 1.], [0., 1., 1.]])  # rank 2 (column 3 = 1 + 2)
 bd = np.array([1., 2., 3., 4.])
-add("lstsq/rank-deficient", "lstsq", [rd, bd], {}, np.linalg.lstsq(rd, bd)[0], rtol=1e-8)
+add("lstsq/rank-deficient", "lstsq", [rd, bd], {}, np.linalg.lstsq(rd, bd)[0], rtol=1e-8,
+    grad_error={0: "the gradient needs a matrix of full rank"})
 X = np.array([[0., 1.], [1., 1.], [2., 1.], [3., 1.]])
 add("lstsq/line-fit", "lstsq", [X, np.array([-1., 0.2, 0.9, 2.1])], {}, np.linalg.lstsq(X, np.array([-1., 0.2, 0.9, 2.1]))[0], rtol=1e-9)
 add("lstsq/empty-rows", "lstsq", [np.zeros((0, 2)), np.zeros(0)], {}, np.linalg.lstsq(np.zeros((0, 2)), np.zeros(0))[0])
