@@ -12,7 +12,8 @@ np.mean(np.argmax(p, -1) == y) or np.mean((p > 0.5) == y). NumPy has no topk: to
 of the stable descending order, -np.sort(-x) and np.argsort(-x, kind="stable") (torch.topk gives
 the same values; the order of its tied indices is unspecified, checked below for values only).
 Descending sorts with nan use torch.sort(descending=True, stable=True), which puts nan first.
-Error cases hold a substring of our message. Fixed seeds; run by hand:
+Error cases hold a substring of our message; nan and inf in the inputs of solve, inv and lstsq are
+errors (NumPy raises LinAlgError for them). Fixed seeds; run by hand:
 
     python3 Scripts/gen_fixtures_tensor.py
 """
@@ -155,6 +156,9 @@ add("topk/k-too-large", "topk", [np.array([1., 2., 3.]), 4], {}, error="k must b
 add("topk/k-negative", "topk", [np.array([1., 2., 3.]), -1], {}, error="k must be between 0 and 3")
 add("argtopk/k-fraction", "argtopk", [np.array([1., 2., 3.]), 1.5], {}, error="must be an integer")
 add("topk/empty", "topk", [np.zeros(0), 0], {}, np.zeros(0))
+add("topk/scalar", "topk", [5.0, 1], {}, 5.0)
+add("topk/scalar-k0", "topk", [5.0, 0], {}, np.zeros(0))  # no values (torch.topk returns the number itself)
+add("argtopk/scalar", "argtopk", [5.0, 1], {}, 0.0)
 
 # --- cumsum --------------------------------------------------------------------------------
 for key, x in {"vec": normal(7, 10), "mat": normal((3, 4)), "cube": normal((2, 3, 4), 100)}.items():
@@ -393,6 +397,17 @@ X = np.array([[0., 1.], [1., 1.], [2., 1.], [3., 1.]])
 add("lstsq/line-fit", "lstsq", [X, np.array([-1., 0.2, 0.9, 2.1])], {}, np.linalg.lstsq(X, np.array([-1., 0.2, 0.9, 2.1]))[0], rtol=1e-9)
 add("lstsq/empty-rows", "lstsq", [np.zeros((0, 2)), np.zeros(0)], {}, np.linalg.lstsq(np.zeros((0, 2)), np.zeros(0))[0])
 add("lstsq/b-mismatch", "lstsq", [np.ones((3, 2)), np.ones(4)], {}, error="b must be a vector of length 3 or a matrix with 3 rows")
+add("lstsq/nan", "lstsq", [np.array([[np.nan, 1.], [1., 1.], [2., 2.]]), np.ones(3)], {}, error="a must hold finite numbers, got nan at flat index 0")
+add("lstsq/inf-b", "lstsq", [np.ones((3, 2)), np.array([1., np.inf, 2.])], {}, error="b must hold finite numbers, got inf at flat index 1")
+add("solve/nan", "solve", [np.array([[1., 1.], [np.nan, 1.]]), np.ones(2)], {}, error="a must hold finite numbers, got nan at flat index 2")
+add("inv/inf", "inv", [np.array([[1., -np.inf], [1., 1.]])], {}, error="a must hold finite numbers, got -inf at flat index 1")
+# a nan gives nan, as torch.linalg.det does; NumPy returns 0 when the nan is the first pivot candidate
+# (its slogdet reads the nan pivot as a zero sign) and nan elsewhere
+add("det/nan", "det", [np.array([[np.nan, 1.], [1., 1.]])], {}, np.nan)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    nanm = np.array([[1., 1.], [np.nan, 1.]])
+    add("det/nan-second-row", "det", [nanm], {}, np.linalg.det(nanm))
 add("lstsq/vector-a", "lstsq", [np.ones(3), np.ones(3)], {}, error="a must be a matrix, got shape [3]")
 
 # --- len, accuracy -------------------------------------------------------------------------

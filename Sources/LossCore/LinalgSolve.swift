@@ -7,8 +7,10 @@ import COpenBLAS
 // LAPACK is column-major; our tensors are row-major. A row-major buffer read as column-major is
 // the transpose, so inv and det work on the buffer as it is (inv(Aᵀ) = inv(A)ᵀ, det(Aᵀ) = det(A)),
 // and solve and lstsq transpose their inputs. A singular matrix (an exactly zero pivot, as NumPy's
-// LinAlgError) is an error for solve and inv, and gives 0 for det. inv and det take batches of
-// matrices ([..., n, n]); solve and lstsq take one matrix.
+// LinAlgError) is an error for solve and inv, and gives 0 for det. nan and inf in the inputs of
+// solve, inv and lstsq are errors too (NumPy raises LinAlgError for them; LAPACK's scaling routines
+// reject them), while det returns nan or inf. inv and det take batches of matrices ([..., n, n]);
+// solve and lstsq take one matrix.
 
 extension Linalg {
     /// a [r, c] row-major (at `offset`) as a column-major buffer of at least one element.
@@ -51,6 +53,14 @@ extension Linalg {
         return (n == 0 ? Tensor.count(of: Array(a.shape.dropLast(2))) : a.count / (n * n), n)
     }
 
+    /// LAPACK's scaling routines reject nan and inf (printing to the terminal), and NumPy raises
+    /// LinAlgError for them in solve, inv and lstsq: here they are an error that names the argument.
+    static func checkFinite(_ t: Tensor, _ name: String, _ what: String) throws {
+        if let i = t.data.firstIndex(where: { !$0.isFinite }) {
+            throw CoreError("\(what): \(name) must hold finite numbers, got \(messageNumber(t.data[i])) at flat index \(i)")
+        }
+    }
+
     static func singular(_ what: String) -> CoreError {
         CoreError("\(what): the matrix is singular",
                   hint: what == "solve" ? "lstsq(a, b) gives a least-squares solution" : "a singular matrix has no inverse; lstsq(a, b) solves in the least-squares sense")
@@ -86,6 +96,8 @@ extension Linalg {
             }
             throw CoreError("\(what): b must be a vector of length \(n) or a matrix with \(n) rows (a is \(formatShape(a.shape))), got shape \(formatShape(b.shape))")
         }
+        try checkFinite(a, "a", what)
+        try checkFinite(b, "b", what)
         let k = b.rank == 1 ? 1 : b.shape[1]
         var A = transposed ? (a.data.isEmpty ? [0] : a.data) : columnMajor(a.data, n, n)
         var B = columnMajor(b.data, n, k)
@@ -113,6 +125,7 @@ extension Linalg {
     /// The inverse of a square matrix, or of each matrix of a batch [..., n, n] (numpy.linalg.inv).
     public static func inv(_ a: Tensor, what: String = "inv") throws -> Tensor {
         let (batches, n) = try squareMatrices(a, what, batched: true)
+        try checkFinite(a, "a", what)
         var out = a.data
         if n == 0 { return a }
         var N = Int32(n), info: Int32 = 0
@@ -185,6 +198,7 @@ extension Linalg {
     /// column-major) = U·Σ·Vᵀ, adj(M) = det(U)·det(V)·V·adj(Σ)·Uᵀ, and adj(A)ᵀ = adj(M), whose
     /// row-major buffer is the column-major buffer of adj(M)ᵀ = det(U)·det(V)·U·adj(Σ)·Vᵀ.
     static func cofactors(_ a: [Double], _ n: Int, _ what: String) throws -> [Double] {
+        if a.contains(where: { !$0.isFinite }) { return [Double](repeating: .nan, count: n * n) }
         var m = a
         var N = Int32(n), info: Int32 = 0, lwork: Int32 = -1
         var s = [Double](repeating: 0, count: n), u = [Double](repeating: 0, count: n * n), vt = u
@@ -230,6 +244,8 @@ extension Linalg {
         guard (b.rank == 1 || b.rank == 2), b.shape[0] == m else {
             throw CoreError("\(what): b must be a vector of length \(m) or a matrix with \(m) rows (a is \(formatShape(a.shape))), got shape \(formatShape(b.shape))")
         }
+        try checkFinite(a, "a", what)
+        try checkFinite(b, "b", what)
         let k = b.rank == 1 ? 1 : b.shape[1]
         let xShape = b.rank == 1 ? [n] : [n, k]
         if m == 0 || n == 0 || k == 0 { return (try Tensor.zeros(xShape), 0) }

@@ -44,6 +44,7 @@ extension Tensor {
         guard keep >= 0 && keep <= n else {
             throw CoreError("\(what): k must be between 0 and \(n) (the length of axis \(L.axis ?? 0) in shape \(formatShape(shape))), got \(keep)")
         }
+        if rank == 0 && keep == 0 { return (Tensor([]), Tensor([])) }   // none of a number's one value
         var outShape = shape
         if rank > 0 { outShape[L.axis ?? 0] = keep }
         let total = Tensor.count(of: outShape)

@@ -122,26 +122,32 @@ extension Tensor {
         return ([Int](repeating: 1, count: d - shape.count) + shape, [Int](repeating: 1, count: d - reps.count) + reps)
     }
 
-    /// For every element of the tiled result, the flat index of its source in x.
-    static func tileSources(_ shape: [Int], _ outShape: [Int]) -> [Int] {
+    /// Calls body(i, source) for every element i of the tiled result (shape `outShape`), with the
+    /// flat index of its source in x (shape `shape`, padded to the same rank).
+    @inline(__always)
+    static func eachTileSource(_ shape: [Int], _ outShape: [Int], _ body: (Int, Int) -> Void) {
         let n = Tensor.count(of: outShape)
-        var src = [Int](repeating: 0, count: n)
+        if n == 0 { return }
         let st = Tensor.strides(of: shape)
         let r = outShape.count
+        if r == 0 { body(0, 0); return }
         var idx = [Int](repeating: 0, count: r)
+        var src = [Int](repeating: 0, count: r)   // idx[d] % shape[d]
+        var off = 0
         for i in 0..<n {
-            var o = 0
-            for d in 0..<r { o += (idx[d] % shape[d]) * st[d] }
-            src[i] = o
+            body(i, off)
             var d = r - 1
             while d >= 0 {
                 idx[d] += 1
+                src[d] += 1
+                off += st[d]
+                if src[d] == shape[d] { src[d] = 0; off -= st[d] * shape[d] }
                 if idx[d] < outShape[d] { break }
-                idx[d] = 0
+                off -= src[d] * st[d]
+                idx[d] = 0; src[d] = 0
                 d -= 1
             }
         }
-        return src
     }
 
     /// x repeated `reps[i]` times along each axis (np.tile): reps shorter than x's rank repeat
@@ -158,15 +164,18 @@ extension Tensor {
         do { _ = try Tensor.checkedCount(outShape) } catch {
             throw CoreError("\(what): tiling shape \(formatShape(shape)) by \(formatShape(reps)) gives shape \(formatShape(outShape)), more than \(maxTensorElements) elements")
         }
-        let src = Tensor.tileSources(s, outShape)
-        return Tensor(shape: outShape, data: src.map { data[$0] })
+        var out = [Double](repeating: 0, count: Tensor.count(of: outShape))
+        data.withUnsafeBufferPointer { p in
+            Tensor.eachTileSource(s, outShape) { i, o in out[i] = p[o] }
+        }
+        return Tensor(shape: outShape, data: out)
     }
 
     /// Gradient of `tile`: the sum over the copies, in x's shape.
     public static func tileBackward(_ x: Tensor, _ reps: [Int], _ g: Tensor) -> Tensor {
         let (s, _) = tileShapes(x.shape, reps)
         var out = [Double](repeating: 0, count: x.count)
-        for (i, o) in tileSources(s, g.shape).enumerated() { out[o] += g.data[i] }
+        eachTileSource(s, g.shape) { i, o in out[o] += g.data[i] }
         return Tensor(shape: x.shape, data: out)
     }
 

@@ -257,7 +257,7 @@ func installMoreTensorBuiltins(_ r: Registry) {
               summary: "The solution x of the linear system a·x = b.",
               formula: "solve(a, b) = a⁻¹·b",
               reference: "numpy.linalg.solve, torch.linalg.solve (LAPACK dgesv: LU with partial pivoting).",
-              notes: "A singular matrix is an error, not nan; lstsq(a, b) solves singular or non-square systems in the least-squares sense. One matrix at a time (no batches). Differentiable in a and b.",
+              notes: "A singular matrix is an error, not nan, and so are nan and inf in a or b (NumPy raises LinAlgError); lstsq(a, b) solves singular or non-square systems in the least-squares sense. One matrix at a time (no batches). Differentiable in a and b.",
               example: "solve([3, 1; 1, 2], [9, 8])", output: "[2, 3]",
               backward: { args, out, g in
                   let (ga, gb) = try Linalg.solveBackward(try args.tensor("a"), out, g)
@@ -269,7 +269,7 @@ func installMoreTensorBuiltins(_ r: Registry) {
               summary: "The inverse of a square matrix.",
               formula: "inv(a)·a = a·inv(a) = I",
               reference: "numpy.linalg.inv, torch.linalg.inv (LAPACK dgetrf + dgetri).",
-              notes: "A singular matrix is an error. To solve a·x = b, solve(a, b) is faster and more accurate than inv(a) @ b.",
+              notes: "A singular matrix is an error, and so are nan and inf. To solve a·x = b, solve(a, b) is faster and more accurate than inv(a) @ b.",
               example: "inv([2, 0; 0, 4])", output: "2×2 tensor\n 0.5  0\n 0    0.25",
               backward: { _, out, g in ["a": try Linalg.invBackward(out, g)] }) { a in
             .tensor(try Linalg.inv(try a.tensor("a")))
@@ -278,7 +278,7 @@ func installMoreTensorBuiltins(_ r: Registry) {
               summary: "The determinant of a square matrix (0 for a singular one).",
               formula: "det(a) = Π diag(U) · (−1)^(row swaps),  P·a = L·U",
               reference: "numpy.linalg.det, torch.linalg.det (LU factorisation, LAPACK dgetrf).",
-              notes: "The gradient is adj(a)ᵀ (det(a)·a⁻ᵀ when a is invertible), also at singular matrices.",
+              notes: "A nan gives nan (as torch; NumPy may return 0). The gradient is adj(a)ᵀ (det(a)·a⁻ᵀ when a is invertible), also at singular matrices, where torch gives 0.",
               example: "det([1, 2; 3, 4])", output: "-2",
               backward: { args, out, g in ["a": try Linalg.detBackward(try args.tensor("a"), out, g)] }) { a in
             Value.from(try Linalg.det(try a.tensor("a")))
@@ -287,7 +287,7 @@ func installMoreTensorBuiltins(_ r: Registry) {
               summary: "The least-squares solution x minimising ‖a·x − b‖₂ (of minimum norm when a is rank-deficient).",
               formula: "lstsq(a, b) = argminₓ ‖a·x − b‖₂ = (aᵀa)⁻¹aᵀb for a of full column rank",
               reference: "numpy.linalg.lstsq(a, b)[0] (identical: LAPACK dgelsd with rcond = eps·max(m, n)); torch.linalg.lstsq(a, b, driver=\"gelsd\").solution.",
-              notes: "The closed-form linear regression of the textbooks: with a column of ones in a for the intercept, lstsq(a, y) gives the weights. Differentiable in a and b when a has full rank.",
+              notes: "The closed-form linear regression of the textbooks: with a column of ones in a for the intercept, lstsq(a, y) gives the weights. nan and inf in a or b are errors (NumPy raises LinAlgError). Differentiable in a and b when a has full rank.",
               example: "X = [0, 1; 1, 1; 2, 1; 3, 1]; lstsq(X, [-1, 0.2, 0.9, 2.1])", output: "[1, -0.95]",
               backward: { args, out, g in
                   let (ga, gb) = try Linalg.lstsqBackward(try args.tensor("a"), try args.tensor("b"), out, g)
