@@ -152,6 +152,19 @@ for key, x in topk_inputs.items():
             g = tgrad(lambda t, kk: torch.topk(t, int(kk), dim=axis).values, [x, k], check=vals) if tie_free else None
             add(f"topk/{key}/axis{axis}/k{k}", "topk", [x, k], {"axis": axis}, vals, grads=g)
             add(f"argtopk/{key}/axis{axis}/k{k}", "argtopk", [x, k], {"axis": axis}, idx)
+# long lanes with few values taken (k·16 < n: the bounded-heap selection), with many ties
+for key, x, axis in (("long-ties", ints(50, 0, 5), -1), ("long-mat", ints((40, 3), 0, 4), 0), ("long-normal", normal((2, 70)), 1)):
+    for k in (1, 2, 3):
+        idx = np.take(desc_argsort(x, axis), np.arange(k), axis=axis)
+        vals = np.take_along_axis(x, idx, axis=axis)
+        g = tgrad(lambda t, kk: torch.topk(t, int(kk), dim=axis).values, [x, k], check=vals) if key == "long-normal" else None
+        add(f"topk/{key}/k{k}", "topk", [x, k], {"axis": axis}, vals, grads=g)
+        add(f"argtopk/{key}/k{k}", "argtopk", [x, k], {"axis": axis}, idx)
+if torch is not None:
+    xn = np.array([1., np.nan, 3., 2., np.nan] + [0.] * 40)
+    tk = torch.topk(torch.tensor(xn), 3)  # nan counts as the largest value
+    add("topk/nan", "topk", [xn, 3], {}, tk.values.numpy())
+    add("argtopk/nan", "argtopk", [xn, 3], {}, tk.indices.numpy())
 add("topk/k-too-large", "topk", [np.array([1., 2., 3.]), 4], {}, error="k must be between 0 and 3")
 add("topk/k-negative", "topk", [np.array([1., 2., 3.]), -1], {}, error="k must be between 0 and 3")
 add("argtopk/k-fraction", "argtopk", [np.array([1., 2., 3.]), 1.5], {}, error="must be an integer")

@@ -15,24 +15,63 @@ import Foundation
 //   (a permutation for sort and topk; one or two order statistics for median and quantile).
 
 extension Tensor {
-    /// Stable ascending (nan last) or descending (nan first) order of `n` values `stride` apart.
+    /// Whether value a at index i comes before value b at index j in the stable order:
+    /// ascending with nan last, or descending with nan first; ties by index.
     @inline(__always)
-    static func laneOrder(_ base: UnsafePointer<Double>, _ n: Int, _ stride: Int, descending: Bool, into idx: inout [Int]) {
+    static func precedes(_ a: Double, _ i: Int, _ b: Double, _ j: Int, _ descending: Bool) -> Bool {
+        if a.isNaN || b.isNaN {
+            return descending ? a.isNaN && (!b.isNaN || i < j) : !a.isNaN || (b.isNaN && i < j)
+        }
+        if a == b { return i < j }
+        return descending ? a > b : a < b
+    }
+
+    /// The stable order (ascending with nan last, or descending with nan first) of `n` values
+    /// `stride` apart: `idx` receives the first `first` indices of it (all when nil), in order.
+    /// A few of many (topk) are selected with a bounded heap, O(n log k); otherwise the
+    /// (value, index) pairs are copied together and sorted.
+    static func laneOrder(_ base: UnsafePointer<Double>, _ n: Int, _ stride: Int, descending: Bool, first: Int? = nil,
+                          into idx: inout [Int], scratch keys: inout [(v: Double, i: Int)]) {
         idx.removeAll(keepingCapacity: true)
-        idx.append(contentsOf: 0..<n)
-        if descending {
-            idx.sort { i, j in
-                let a = base[i * stride], b = base[j * stride]
-                if a.isNaN || b.isNaN { return a.isNaN && (!b.isNaN || i < j) }
-                return a > b || (a == b && i < j)
+        keys.removeAll(keepingCapacity: true)
+        let k = Swift.min(first ?? n, n)
+        if k == 0 { return }
+        if k * 16 < n {
+            // keys is a heap whose root is the last of the k best so far
+            @inline(__always) func worse(_ x: Int, _ y: Int) -> Bool {
+                precedes(keys[y].v, keys[y].i, keys[x].v, keys[x].i, descending)
+            }
+            func siftDown(_ start: Int) {
+                var p = start
+                while true {
+                    let l = 2 * p + 1, r = l + 1
+                    var m = p
+                    if l < keys.count && worse(l, m) { m = l }
+                    if r < keys.count && worse(r, m) { m = r }
+                    if m == p { return }
+                    keys.swapAt(p, m); p = m
+                }
+            }
+            for i in 0..<n {
+                let v = base[i * stride]
+                if keys.count < k {
+                    keys.append((v, i))
+                    var c = keys.count - 1
+                    while c > 0 {
+                        let p = (c - 1) / 2
+                        if !worse(c, p) { break }
+                        keys.swapAt(c, p); c = p
+                    }
+                } else if precedes(v, i, keys[0].v, keys[0].i, descending) {
+                    keys[0] = (v, i)
+                    siftDown(0)
+                }
             }
         } else {
-            idx.sort { i, j in
-                let a = base[i * stride], b = base[j * stride]
-                if a.isNaN || b.isNaN { return !a.isNaN || (b.isNaN && i < j) }
-                return a < b || (a == b && i < j)
-            }
+            for i in 0..<n { keys.append((base[i * stride], i)) }
         }
+        keys.sort { precedes($0.v, $0.i, $1.v, $1.i, descending) }
+        for r in 0..<k { idx.append(keys[r].i) }
     }
 
     /// The sorted values along `axis` and the indices they came from (as numbers), stable.
@@ -50,15 +89,14 @@ extension Tensor {
         let total = Tensor.count(of: outShape)
         var values = [Double](repeating: 0, count: total)
         var indices = [Double](repeating: 0, count: total)
-        var idx: [Int] = []
-        idx.reserveCapacity(n)
+        var idx: [Int] = [], keys: [(v: Double, i: Int)] = []
         data.withUnsafeBufferPointer { src in
             guard let p = src.baseAddress else { return }
             for l in 0..<L.lanes {
                 // lane l of the input starts at laneStart(l); of the output, with `keep` in place of n
                 let inStart = L.laneStart(l)
                 let outStart = (l / L.inner) * keep * L.inner + l % L.inner
-                Tensor.laneOrder(p + inStart, n, L.inner, descending: descending, into: &idx)
+                Tensor.laneOrder(p + inStart, n, L.inner, descending: descending, first: keep, into: &idx, scratch: &keys)
                 for r in 0..<keep {
                     let o = outStart + r * L.inner
                     values[o] = p[inStart + idx[r] * L.inner]
@@ -119,13 +157,12 @@ extension Tensor {
     static func quantilePoints(_ x: Tensor, _ L: AxisLayout, _ qs: [Double],
                                _ body: (Int, Int, Int, Int, Double, Bool) -> Void) {
         let n = L.n
-        var idx: [Int] = []
-        idx.reserveCapacity(n)
+        var idx: [Int] = [], keys: [(v: Double, i: Int)] = []
         x.data.withUnsafeBufferPointer { src in
             guard let p = src.baseAddress else { return }
             for l in 0..<L.lanes {
                 let start = L.laneStart(l)
-                Tensor.laneOrder(p + start, n, L.inner, descending: false, into: &idx)
+                Tensor.laneOrder(p + start, n, L.inner, descending: false, into: &idx, scratch: &keys)
                 let hasNaN = p[start + idx[n - 1] * L.inner].isNaN
                 for (qi, q) in qs.enumerated() {
                     // numpy/lib/_function_base_impl.py: _compute_virtual_index, _get_indexes, _get_gamma
@@ -209,13 +246,12 @@ extension Tensor {
     /// Calls body(lane, lower middle flat index, upper middle flat index, lane has nan); L.n > 0.
     static func medianPoints(_ x: Tensor, _ L: AxisLayout, _ body: (Int, Int, Int, Bool) -> Void) {
         let n = L.n
-        var idx: [Int] = []
-        idx.reserveCapacity(n)
+        var idx: [Int] = [], keys: [(v: Double, i: Int)] = []
         x.data.withUnsafeBufferPointer { src in
             guard let p = src.baseAddress else { return }
             for l in 0..<L.lanes {
                 let start = L.laneStart(l)
-                Tensor.laneOrder(p + start, n, L.inner, descending: false, into: &idx)
+                Tensor.laneOrder(p + start, n, L.inner, descending: false, into: &idx, scratch: &keys)
                 let hasNaN = p[start + idx[n - 1] * L.inner].isNaN
                 let lo = start + idx[(n - 1) / 2] * L.inner, hi = start + idx[n / 2] * L.inner
                 body(l, lo, hi, hasNaN)
@@ -236,11 +272,11 @@ extension Tensor {
 
     /// The sorted distinct values of every element (NumPy np.unique: flattened; nan kept once, last).
     public func unique() -> Tensor {
-        var idx: [Int] = []
+        var idx: [Int] = [], keys: [(v: Double, i: Int)] = []
         var out: [Double] = []
         data.withUnsafeBufferPointer { src in
             guard let p = src.baseAddress else { return }
-            Tensor.laneOrder(p, count, 1, descending: false, into: &idx)
+            Tensor.laneOrder(p, count, 1, descending: false, into: &idx, scratch: &keys)
             for i in idx {
                 let v = p[i]
                 if let last = out.last, last == v || (last.isNaN && v.isNaN) { continue }
