@@ -259,6 +259,7 @@ public final class Registry {
     /// Each Builtins/*.swift file adds its entries through one installer listed here.
     static var installers: [(Registry) -> Void] {
         [installCoreBuiltins, installMathBuiltins, installReductionBuiltins, installTensorBuiltins,
+         installMoreTensorBuiltins,
          installActivationBuiltins, installRandomBuiltins, installIOBuiltins, installHigherOrderBuiltins,
          installInformationLosses, installClassificationLosses, installEmbeddingLosses,
          installSegmentationLosses, installRegressionLosses, installPlotBuiltins, installGradBuiltins,
