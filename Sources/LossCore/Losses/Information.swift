@@ -11,9 +11,9 @@ extension Losses {
         guard p.rank >= 1 else {
             throw CoreError("entropy: p must be a distribution (a vector, or a tensor with the distributions along axis), got a number")
         }
-        let a = try ClsKernel.axis(axis, rank: p.rank, fn)
-        try ClsKernel.checkProbabilities(p, fn, "p", logitsHint: false)
-        return p.data.withUnsafeBufferPointer { x in ClsKernel.alongAxis(p.shape, a, EntropyTerms(p: x)) }
+        let a = try TermKernel.axis(axis, rank: p.rank, fn)
+        try TermKernel.checkProbabilities(p, fn, "p", logitsHint: false)
+        return p.data.withUnsafeBufferPointer { x in TermKernel.alongAxis(p.shape, a, EntropyTerms(p: x)) }
     }
 
     /// Kullback–Leibler divergence D_KL(P‖Q) = Σ p·log(p/q) along `axis`, in math order:
@@ -34,18 +34,18 @@ extension Losses {
         guard p.rank >= 1 else {
             throw CoreError("kl: p and q must be distributions (vectors, or tensors with the distributions along axis), got numbers")
         }
-        let a = try ClsKernel.axis(axis, rank: p.rank, fn)
-        try ClsKernel.checkProbabilities(p, fn, "p", logitsHint: false)
-        try ClsKernel.checkProbabilities(q, fn, "q", logitsHint: false)
+        let a = try TermKernel.axis(axis, rank: p.rank, fn)
+        try TermKernel.checkProbabilities(p, fn, "p", logitsHint: false)
+        try TermKernel.checkProbabilities(q, fn, "q", logitsHint: false)
         return p.data.withUnsafeBufferPointer { pp in
             q.data.withUnsafeBufferPointer { qp in
-                ClsKernel.alongAxis(p.shape, a, KLTerms(p: pp, q: qp))
+                TermKernel.alongAxis(p.shape, a, KLTerms(p: pp, q: qp))
             }
         }
     }
 
     /// −p·log p with 0·log 0 = 0.
-    struct EntropyTerms: ClsTerms {
+    struct EntropyTerms: IndexedTerms {
         let p: UnsafeBufferPointer<Double>
         @inline(__always) func term(_ i: Int) -> Double {
             let v = p[i]
@@ -54,7 +54,7 @@ extension Losses {
     }
 
     /// p·log(p/q) with 0 for p = 0 and ∞ for q = 0 < p (scipy `rel_entr`), nan propagating.
-    struct KLTerms: ClsTerms {
+    struct KLTerms: IndexedTerms {
         let p, q: UnsafeBufferPointer<Double>
         @inline(__always) func term(_ i: Int) -> Double {
             let a = p[i], b = q[i]
@@ -68,11 +68,11 @@ extension Losses {
     }
 }
 
-extension ClsKernel {
+extension TermKernel {
     /// out[o, i] = pairwise Σ_k term(flat index of [o, k, i]) over `axis` of `shape`;
     /// the result has `shape` without that axis (a number for a vector).
     @inline(__always)
-    static func alongAxis<K: ClsTerms>(_ shape: [Int], _ axis: Int, _ terms: K) -> Tensor {
+    static func alongAxis<K: IndexedTerms>(_ shape: [Int], _ axis: Int, _ terms: K) -> Tensor {
         let len = shape[axis]
         let outer = Tensor.count(of: Array(shape[..<axis]))
         let inner = Tensor.count(of: Array(shape[(axis + 1)...]))
@@ -85,18 +85,18 @@ extension ClsKernel {
 }
 
 /// One sum along an axis per output element: out[o, i] = Σ_k terms[o, k, i].
-struct AxisSums<K: ClsTerms>: ClsTerms {
+struct AxisSums<K: IndexedTerms>: IndexedTerms {
     let terms: K
     let len: Int
     let inner: Int
     @inline(__always) func term(_ j: Int) -> Double {
-        if inner == 1 { return ClsKernel.sum(j * len, len, terms) }
+        if inner == 1 { return TermKernel.sum(j * len, len, terms) }
         let o = j / inner, i = j - o * inner
-        return ClsKernel.sum(0, len, Strided(terms: terms, base: o * len * inner + i, stride: inner))
+        return TermKernel.sum(0, len, Strided(terms: terms, base: o * len * inner + i, stride: inner))
     }
 }
 
-struct Strided<K: ClsTerms>: ClsTerms {
+struct Strided<K: IndexedTerms>: IndexedTerms {
     let terms: K
     let base: Int
     let stride: Int
