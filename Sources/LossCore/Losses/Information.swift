@@ -7,12 +7,7 @@ extension Losses {
     /// Shannon entropy −Σ p·log p (nats) along `axis`, with 0·log 0 = 0; one value per
     /// distribution (the axis is removed). Values outside [0, 1] are errors.
     public static func entropy(_ p: Tensor, axis: Int = -1) throws -> Tensor {
-        let fn = "entropy"
-        guard p.rank >= 1 else {
-            throw CoreError("entropy: p must be a distribution (a vector, or a tensor with the distributions along axis), got a number")
-        }
-        let a = try TermKernel.axis(axis, rank: p.rank, fn)
-        try TermKernel.checkProbabilities(p, fn, "p", logitsHint: false)
+        let a = try entropyAxis(p, axis: axis)
         return p.data.withUnsafeBufferPointer { x in TermKernel.alongAxis(p.shape, a, EntropyTerms(p: x)) }
     }
 
@@ -21,26 +16,54 @@ extension Losses {
     /// and ∞ where q = 0 < p. One value per distribution; p and q broadcast together.
     /// kl(p, q) == cross_entropy(q, p, reduction: "none") − entropy(p) (up to the −100 clamp).
     public static func kl(_ p: Tensor, _ q: Tensor, axis: Int = -1) throws -> Tensor {
-        let fn = "kl"
-        var p = p, q = q
-        if p.shape != q.shape {
-            guard let s = Broadcast.shape(p.shape, q.shape) else {
-                throw CoreError("kl: p and q must have the same shape (or shapes that broadcast), got \(formatShape(p.shape)) and \(formatShape(q.shape))")
+        let a = try KLInputs(p, q, axis: axis)
+        return a.p.data.withUnsafeBufferPointer { pp in
+            a.q.data.withUnsafeBufferPointer { qp in
+                TermKernel.alongAxis(a.p.shape, a.axis, KLTerms(p: pp, q: qp))
             }
-            _ = try Tensor.checkedCount(s)
-            p = p.broadcast(to: s)
-            q = q.broadcast(to: s)
         }
+    }
+
+    /// entropy's checked arguments: the axis (non-negative) of a tensor of probabilities.
+    static func entropyAxis(_ p: Tensor, axis: Int) throws -> Int {
+        let fn = "entropy"
         guard p.rank >= 1 else {
-            throw CoreError("kl: p and q must be distributions (vectors, or tensors with the distributions along axis), got numbers")
+            throw CoreError("entropy: p must be a distribution (a vector, or a tensor with the distributions along axis), got a number")
         }
         let a = try TermKernel.axis(axis, rank: p.rank, fn)
         try TermKernel.checkProbabilities(p, fn, "p", logitsHint: false)
-        try TermKernel.checkProbabilities(q, fn, "q", logitsHint: false)
-        return p.data.withUnsafeBufferPointer { pp in
-            q.data.withUnsafeBufferPointer { qp in
-                TermKernel.alongAxis(p.shape, a, KLTerms(p: pp, q: qp))
+        return a
+    }
+
+    /// kl's checked arguments: p and q broadcast to one shape, the axis (non-negative).
+    struct KLInputs {
+        /// p and q broadcast together.
+        let p, q: Tensor
+        /// The shapes p and q were given in.
+        let pShape, qShape: [Int]
+        let axis: Int
+
+        init(_ p: Tensor, _ q: Tensor, axis: Int) throws {
+            let fn = "kl"
+            pShape = p.shape
+            qShape = q.shape
+            var p = p, q = q
+            if p.shape != q.shape {
+                guard let s = Broadcast.shape(p.shape, q.shape) else {
+                    throw CoreError("kl: p and q must have the same shape (or shapes that broadcast), got \(formatShape(p.shape)) and \(formatShape(q.shape))")
+                }
+                _ = try Tensor.checkedCount(s)
+                p = p.broadcast(to: s)
+                q = q.broadcast(to: s)
             }
+            guard p.rank >= 1 else {
+                throw CoreError("kl: p and q must be distributions (vectors, or tensors with the distributions along axis), got numbers")
+            }
+            self.axis = try TermKernel.axis(axis, rank: p.rank, fn)
+            try TermKernel.checkProbabilities(p, fn, "p", logitsHint: false)
+            try TermKernel.checkProbabilities(q, fn, "q", logitsHint: false)
+            self.p = p
+            self.q = q
         }
     }
 
