@@ -159,16 +159,17 @@ extension Losses {
 }
 
 extension EmbKernels {
-    /// f(i, row i of a, row i of b, scratch) for the n rows of two [n, d] tensors, with a
-    /// scratch buffer of d values (for d = 0 the rows are empty: any pointer will do).
-    static func pairRows(_ a: Tensor, _ b: Tensor, _ n: Int, _ d: Int,
+    /// f(i, row i of a, row `row(i)` of b, scratch) for the n rows of a, where a and b hold rows
+    /// of d values, with a scratch buffer of d values (for d = 0 the rows are empty: any pointer
+    /// will do).
+    static func pairRows(_ a: Tensor, _ b: Tensor, _ n: Int, _ d: Int, row: (Int) -> Int = { $0 },
                          _ f: (Int, UnsafePointer<Double>, UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Double) -> [Double] {
         let scratch = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(d, 1))
         defer { scratch.deallocate() }
         return a.data.withUnsafeBufferPointer { pa in
             b.data.withUnsafeBufferPointer { pb in
                 let ra = pa.baseAddress ?? UnsafePointer(scratch), rb = pb.baseAddress ?? UnsafePointer(scratch)
-                return (0..<n).map { i in f(i, ra + i * d, rb + i * d, scratch) }
+                return (0..<n).map { i in f(i, ra + i * d, rb + row(i) * d, scratch) }
             }
         }
     }

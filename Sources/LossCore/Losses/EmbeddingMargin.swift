@@ -121,17 +121,8 @@ extension Losses {
     /// "sum" gives the paper's L_C = ½ Σ_i ‖x_i − c_{y_i}‖².
     public static func centerLoss(_ x: Tensor, _ centers: Tensor, _ y: Tensor, reduction: Reduction = .mean) throws -> Tensor {
         let a = try ClassRowsInputs("center_loss", x, centers, "centers", y, logits: false)
-        let (n, d, labels) = (a.n, a.d, a.labels)
-        var per = [Double](repeating: 0, count: n)
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(d, 1))
-        defer { scratch.deallocate() }
-        x.data.withUnsafeBufferPointer { px in
-            centers.data.withUnsafeBufferPointer { pc in
-                guard let bx = px.baseAddress, let bc = pc.baseAddress else { return }
-                for i in 0..<n {
-                    per[i] = 0.5 * EmbKernels.squaredDistance(bx + i * d, bc + labels[i] * d, d, scratch)
-                }
-            }
+        let per = EmbKernels.pairRows(x, centers, a.n, a.d, row: { a.labels[$0] }) { _, xi, c, scratch in
+            0.5 * EmbKernels.squaredDistance(xi, c, a.d, scratch)
         }
         return EmbKernels.reduce(per, vector: a.vector, reduction)
     }
