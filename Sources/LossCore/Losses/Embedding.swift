@@ -162,6 +162,7 @@ extension EmbKernels {
     /// f(i, row i of a, row `row(i)` of b, scratch) for the n rows of a, where a and b hold rows
     /// of d values, with a scratch buffer of d values (for d = 0 the rows are empty: any pointer
     /// will do).
+    @inline(__always)
     static func pairRows(_ a: Tensor, _ b: Tensor, _ n: Int, _ d: Int, row: (Int) -> Int = { $0 },
                          _ f: (Int, UnsafePointer<Double>, UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Double) -> [Double] {
         let scratch = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(d, 1))
