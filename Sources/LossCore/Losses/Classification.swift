@@ -14,13 +14,8 @@ import Foundation
 // order of the one-core pairwise sum, so results do not depend on the threads. The argument
 // checks of the element-wise losses ride along in the loss pass (ClsDomainGuard).
 //
-// The namespace `Losses` is declared here; other families extend it. Analytic backward
-// passes (for `grad`) are in ClassificationBackward.swift.
-
-/// The losses of docs/reference.md §4 as plain functions over `Tensor`, with their analytic backward
-/// passes; each family adds its own in an extension (Classification, Information,
-/// Embedding, Segmentation, Regression).
-public enum Losses {}
+// Each loss checks its arguments once, in a `…Inputs` value shared with its backward pass
+// (ClassificationBackward.swift), which checks them the same way.
 
 /// The two multi-class hinge losses of `multiclass_hinge`.
 public enum MulticlassHingeVariant: String, CaseIterable, Sendable {
@@ -41,74 +36,82 @@ extension Losses {
     /// "mean" divides by the number of elements (as torch, not by Σw).
     public static func bce(_ p: Tensor, _ y: Tensor, weight: Tensor? = nil, posWeight: Tensor? = nil,
                            logits: Bool = false, reduction: Reduction = .mean) throws -> Tensor {
-        let fn = "bce"
-        guard p.shape == y.shape else {
-            throw CoreError("bce: p and y must have the same shape, got \(formatShape(p.shape)) and \(formatShape(y.shape))",
-                            hint: y.rank + 1 == p.rank ? "for class-index targets, use cross_entropy" : nil)
-        }
-        // p and y are checked in the loss pass itself (ClsDomainGuard); the checks run on
-        // their own only when a nan comes out, or before another argument's error, so that
-        // the first error reported is the same as with the checks up front
-        let check = {
-            if !logits { try ClsKernel.checkProbabilities(p, fn, "p") }
-            try ClsKernel.checkUnitTargets(y, fn, "y")
-        }
-        let w: ClsOperand, pw: ClsOperand
-        do {
-            w = try ClsOperand.make(weight, default: 1, to: p.shape, fn, "weight", "p")
-            pw = try ClsOperand.make(posWeight, default: 1, to: p.shape, fn, "pos_weight", "p")
-        } catch {
-            try check()
-            throw error
-        }
+        let a = try BCEInputs(p, y, weight: weight, posWeight: posWeight, logits: logits)
+        let (w, pw) = (a.w, a.pw)
         let (out, nan) = p.data.withUnsafeBufferPointer { pp in
             y.data.withUnsafeBufferPointer { yp in
-                if weight == nil && posWeight == nil {
+                if !a.weighted {
                     let u = ClsUnit()
                     return logits
-                        ? ClsKernel.reduceElementwiseFlagged(p.shape, reduction, ClsDomainGuard(
+                        ? TermKernel.reduceElementwiseFlagged(p.shape, reduction, ClsDomainGuard(
                             p: pp, y: yp, probabilities: false, k: BCELogitTerms(x: pp, y: yp, w: u, pw: u)))
-                        : ClsKernel.reduceElementwiseFlagged(p.shape, reduction, ClsDomainGuard(
+                        : TermKernel.reduceElementwiseFlagged(p.shape, reduction, ClsDomainGuard(
                             p: pp, y: yp, probabilities: true, k: BCEProbTerms(p: pp, y: yp, w: u, pw: u)))
                 }
                 return w.with { wp in
                     pw.with { pwp in
                         logits
-                            ? ClsKernel.reduceElementwiseFlagged(p.shape, reduction, ClsDomainGuard(
+                            ? TermKernel.reduceElementwiseFlagged(p.shape, reduction, ClsDomainGuard(
                                 p: pp, y: yp, probabilities: false, k: BCELogitTerms(x: pp, y: yp, w: wp, pw: pwp)))
-                            : ClsKernel.reduceElementwiseFlagged(p.shape, reduction, ClsDomainGuard(
+                            : TermKernel.reduceElementwiseFlagged(p.shape, reduction, ClsDomainGuard(
                                 p: pp, y: yp, probabilities: true, k: BCEProbTerms(p: pp, y: yp, w: wp, pw: pwp)))
                     }
                 }
             }
         }
-        if nan { try check() }
+        if nan { try a.domain.check() }
         return out
+    }
+
+    /// The checked arguments of bce: shapes and broadcasts up front; the ranges of p and y
+    /// in the loss pass itself (ClsDomainGuard), with `domain` to run them on their own.
+    struct BCEInputs {
+        let domain: UnitDomain
+        let w, pw: ClsOperand
+        /// weight or pos_weight is given.
+        let weighted: Bool
+        let unitPosWeight: Bool
+
+        init(_ p: Tensor, _ y: Tensor, weight: Tensor?, posWeight: Tensor?, logits: Bool) throws {
+            let fn = "bce"
+            guard p.shape == y.shape else {
+                throw CoreError("bce: p and y must have the same shape, got \(formatShape(p.shape)) and \(formatShape(y.shape))",
+                                hint: y.rank + 1 == p.rank ? "for class-index targets, use cross_entropy" : nil)
+            }
+            let domain = UnitDomain(fn: fn, p: p, y: y, probabilities: !logits)
+            self.domain = domain
+            (w, pw) = try domain.first {
+                (try ClsOperand.make(weight, default: 1, to: p.shape, fn, "weight", "p"),
+                 try ClsOperand.make(posWeight, default: 1, to: p.shape, fn, "pos_weight", "p"))
+            }
+            weighted = weight != nil || posWeight != nil
+            unitPosWeight = posWeight == nil
+        }
     }
 
     /// −w·[pw·y·log p + (1−y)·log(1−p)], logs clamped at −100. For a hard label only the
     /// log that is not multiplied by 0 is computed (the other term is a signed zero that
     /// leaves the sum unchanged, bit for bit; with y = 0 this needs 0 < pw < ∞, else
     /// pw·0·log p is not +0·log p).
-    struct BCEProbTerms<W: ClsOperandAccess>: ClsTerms {
+    struct BCEProbTerms<W: ClsOperandAccess>: IndexedTerms {
         let p, y: UnsafeBufferPointer<Double>
         let w, pw: W
         @inline(__always) func term(_ i: Int) -> Double {
             let q = p[i], t = y[i], c = pw[i]
-            if t == 1 { return -w[i] * (c * ClsKernel.clampedLog(q)) }
-            if t == 0 && c > 0 && c < .infinity { return -w[i] * ClsKernel.clampedLog1m(q) }
-            return -w[i] * (c * t * ClsKernel.clampedLog(q) + (1 - t) * ClsKernel.clampedLog1m(q))
+            if t == 1 { return -w[i] * (c * TermKernel.clampedLog(q)) }
+            if t == 0 && c > 0 && c < .infinity { return -w[i] * TermKernel.clampedLog1m(q) }
+            return -w[i] * (c * t * TermKernel.clampedLog(q) + (1 - t) * TermKernel.clampedLog1m(q))
         }
     }
 
     /// torch's stable form: w·[(1−y)·x − (1 + (pw−1)·y)·log σ(x)].
-    struct BCELogitTerms<W: ClsOperandAccess>: ClsTerms {
+    struct BCELogitTerms<W: ClsOperandAccess>: IndexedTerms {
         let x, y: UnsafeBufferPointer<Double>
         let w, pw: W
         @inline(__always) func term(_ i: Int) -> Double {
             let v = x[i], t = y[i]
             let logWeight = (pw[i] - 1) * t + 1
-            return w[i] * ((1 - t) * v - logWeight * ClsKernel.logSigmoid(v))
+            return w[i] * ((1 - t) * v - logWeight * TermKernel.logSigmoid(v))
         }
     }
 
@@ -129,33 +132,15 @@ extension Losses {
     public static func crossEntropy(_ p: Tensor, _ y: Tensor, weight: Tensor? = nil, ignoreIndex: Int? = nil,
                                     labelSmoothing: Double = 0, logits: Bool = false,
                                     reduction: Reduction = .mean) throws -> Tensor {
-        let fn = "cross_entropy"
-        guard p.rank >= 1 else {
-            throw CoreError("cross_entropy: p must have a class axis (shape [C] or [N, C]), got a number",
-                            hint: "for one binary probability, use bce")
-        }
-        let kind = try ClsKernel.target(fn, p, y, "p", "y", sameMeaning: "class probabilities")
-        guard labelSmoothing >= 0, labelSmoothing <= 1 else {
-            throw CoreError("cross_entropy: label_smoothing must be in [0, 1], got \(ClsKernel.fmt(labelSmoothing))")
-        }
-        if !logits { try ClsKernel.checkProbabilities(p, fn, "p") }
-        let c = p.shape[p.rank - 1]
-        let rowsShape = Array(p.shape.dropLast())
-        let w = try weight.map { try ClsKernel.perClass($0, classes: c, fn, "weight", allowScalar: false) }
-        let input: RowInput = logits ? .logits : .probabilities
-        switch kind {
-        case .indices:
-            let idx = try ClsKernel.classIndices(y, classes: c, ignoreIndex: ignoreIndex, fn, "y")
-            return indexedRows(p, classes: c, rowsShape: rowsShape, idx, weight: w, smoothing: labelSmoothing,
-                               input: input, reduction: reduction)
-        case .sameShape:
-            if let ig = ignoreIndex {
-                throw CoreError("cross_entropy: ignore_index (\(ig)) applies to class-index targets, but y has p's shape \(formatShape(p.shape)) (class probabilities)",
-                                hint: "drop ignore_index, or pass y as class indices of shape \(formatShape(rowsShape))")
-            }
-            try ClsKernel.checkUnitTargets(y, fn, "y", what: "class probabilities in [0, 1]")
-            return distributionRows(p, y, classes: c, rowsShape: rowsShape, weight: w, smoothing: labelSmoothing,
-                                    input: input, reduction: reduction)
+        let a = try ClassRowInputs.crossEntropy(p, y, weight: weight, ignoreIndex: ignoreIndex,
+                                                labelSmoothing: labelSmoothing, logits: logits)
+        switch a.target {
+        case .indices(let idx):
+            return indexedRows(p, classes: a.c, rowsShape: a.rowsShape, idx, weight: a.weight, smoothing: a.smoothing,
+                               input: a.input, reduction: reduction)
+        case .distribution:
+            return distributionRows(p, y, classes: a.c, rowsShape: a.rowsShape, weight: a.weight, smoothing: a.smoothing,
+                                    input: a.input, reduction: reduction)
         }
     }
 
@@ -164,14 +149,74 @@ extension Losses {
     /// by Σ w[y_i]; `ignoreIndex` samples give 0 and leave the mean.
     public static func nll(_ logp: Tensor, _ y: Tensor, weight: Tensor? = nil, ignoreIndex: Int? = nil,
                            reduction: Reduction = .mean) throws -> Tensor {
-        let fn = "nll"
-        try ClsKernel.requireIndices(fn, logp, y, "logp", "y",
-                                     sameShapeHint: "for class probabilities as targets, use cross_entropy(p, y)")
-        let c = logp.shape[logp.rank - 1]
-        let w = try weight.map { try ClsKernel.perClass($0, classes: c, fn, "weight", allowScalar: false) }
-        let idx = try ClsKernel.classIndices(y, classes: c, ignoreIndex: ignoreIndex, fn, "y")
-        return indexedRows(logp, classes: c, rowsShape: Array(logp.shape.dropLast()), idx, weight: w, smoothing: 0,
+        let a = try ClassRowInputs.nll(logp, y, weight: weight, ignoreIndex: ignoreIndex)
+        return indexedRows(logp, classes: a.c, rowsShape: a.rowsShape, a.indices, weight: a.weight, smoothing: 0,
                            input: .logProbabilities, reduction: reduction)
+    }
+
+    /// The checked arguments of the row losses over the last (class) axis, cross_entropy and nll.
+    struct ClassRowInputs {
+        enum Target {
+            /// Class indices, `TermKernel.ignored` for ignore_index.
+            case indices([Int])
+            /// Class probabilities of the prediction's shape.
+            case distribution
+        }
+        let c: Int
+        let rowsShape: [Int]
+        /// One weight per class, or nil (all 1).
+        let weight: [Double]?
+        let smoothing: Double
+        let input: RowInput
+        let target: Target
+
+        /// The class indices (nll's targets are always indices).
+        var indices: [Int] {
+            if case .indices(let idx) = target { return idx }
+            return []
+        }
+
+        static func crossEntropy(_ p: Tensor, _ y: Tensor, weight: Tensor?, ignoreIndex: Int?, labelSmoothing: Double,
+                                 logits: Bool) throws -> ClassRowInputs {
+            let fn = "cross_entropy"
+            guard p.rank >= 1 else {
+                throw CoreError("cross_entropy: p must have a class axis (shape [C] or [N, C]), got a number",
+                                hint: "for one binary probability, use bce")
+            }
+            let kind = try TermKernel.target(fn, p, y, "p", "y", sameMeaning: "class probabilities")
+            guard labelSmoothing >= 0, labelSmoothing <= 1 else {
+                throw CoreError("cross_entropy: label_smoothing must be in [0, 1], got \(TermKernel.fmt(labelSmoothing))")
+            }
+            if !logits { try TermKernel.checkProbabilities(p, fn, "p") }
+            let c = p.shape[p.rank - 1]
+            let rowsShape = Array(p.shape.dropLast())
+            let w = try weight.map { try TermKernel.perClass($0, classes: c, fn, "weight", allowScalar: false) }
+            let target: Target
+            switch kind {
+            case .indices:
+                target = .indices(try TermKernel.classIndices(y, classes: c, ignoreIndex: ignoreIndex, fn, "y"))
+            case .sameShape:
+                if let ig = ignoreIndex {
+                    throw CoreError("cross_entropy: ignore_index (\(ig)) applies to class-index targets, but y has p's shape \(formatShape(p.shape)) (class probabilities)",
+                                    hint: "drop ignore_index, or pass y as class indices of shape \(formatShape(rowsShape))")
+                }
+                try TermKernel.checkUnitTargets(y, fn, "y", what: "class probabilities in [0, 1]")
+                target = .distribution
+            }
+            return ClassRowInputs(c: c, rowsShape: rowsShape, weight: w, smoothing: labelSmoothing,
+                                  input: logits ? .logits : .probabilities, target: target)
+        }
+
+        static func nll(_ logp: Tensor, _ y: Tensor, weight: Tensor?, ignoreIndex: Int?) throws -> ClassRowInputs {
+            let fn = "nll"
+            try TermKernel.requireIndices(fn, logp, y, "logp", "y",
+                                          sameShapeHint: "for class probabilities as targets, use cross_entropy(p, y)")
+            let c = logp.shape[logp.rank - 1]
+            let w = try weight.map { try TermKernel.perClass($0, classes: c, fn, "weight", allowScalar: false) }
+            let idx = try TermKernel.classIndices(y, classes: c, ignoreIndex: ignoreIndex, fn, "y")
+            return ClassRowInputs(c: c, rowsShape: Array(logp.shape.dropLast()), weight: w, smoothing: 0,
+                                  input: .logProbabilities, target: .indices(idx))
+        }
     }
 
     /// The shift of one row: log p_c = rowLog(x_c) with log-softmax x_c − logsumexp(x)
@@ -179,7 +224,7 @@ extension Losses {
     @inline(__always)
     static func rowShift(_ x: UnsafeBufferPointer<Double>, _ base: Int, _ c: Int, _ input: RowInput) -> Double {
         guard input == .logits, let p = x.baseAddress else { return 0 }
-        let m = ClsKernel.rowMax(p + base, c)
+        let m = TermKernel.rowMax(p + base, c)
         if m.isInfinite { return m }   // all −inf (or a +inf): nan follows, as in torch
         return m + log(VecExp.sum(p + base, minus: m, c))
     }
@@ -187,14 +232,14 @@ extension Losses {
     @inline(__always)
     static func rowLog(_ v: Double, _ shift: Double, _ input: RowInput) -> Double {
         switch input {
-        case .probabilities: return ClsKernel.clampedLog(v)
+        case .probabilities: return TermKernel.clampedLog(v)
         case .logits: return v - shift
         case .logProbabilities: return v
         }
     }
 
     /// w_c·log p_c over one row (the label-smoothing term).
-    struct WeightedLogTerms<W: ClsOperandAccess>: ClsTerms {
+    struct WeightedLogTerms<W: ClsOperandAccess>: IndexedTerms {
         let x: UnsafeBufferPointer<Double>
         let base: Int, shift: Double, input: RowInput
         let w: W
@@ -203,30 +248,30 @@ extension Losses {
 
     /// One sample of torch `cross_entropy`/`nll_loss` with a class-index target:
     /// (1−ε)·(−w[y]·log p_y) + ε/C·(−Σ_c w_c·log p_c); 0 when ignored.
-    struct IndexedRowTerms<W: ClsOperandAccess>: ClsTerms {
+    struct IndexedRowTerms<W: ClsOperandAccess>: IndexedTerms {
         let x: UnsafeBufferPointer<Double>
         let ix: UnsafeBufferPointer<Int>
         let c: Int, eps: Double, input: RowInput
         let w: W
         @inline(__always) func term(_ r: Int) -> Double {
             let k = ix[r]
-            if k == ClsKernel.ignored { return 0 }
+            if k == TermKernel.ignored { return 0 }
             let base = r * c
             let shift = rowShift(x, base, c, input)
             let loss = -w[k] * rowLog(x[base + k], shift, input)
             if eps == 0 { return loss }
-            let smooth = -ClsKernel.sum(0, c, WeightedLogTerms(x: x, base: base, shift: shift, input: input, w: w))
+            let smooth = -TermKernel.sum(0, c, WeightedLogTerms(x: x, base: base, shift: shift, input: input, w: w))
             return (1 - eps) * loss + (eps / Double(c)) * smooth
         }
     }
 
     /// w[y_r] for the samples not ignored (the weighted mean's denominator).
-    struct TargetWeights<W: ClsOperandAccess>: ClsTerms {
+    struct TargetWeights<W: ClsOperandAccess>: IndexedTerms {
         let ix: UnsafeBufferPointer<Int>
         let w: W
         @inline(__always) func term(_ r: Int) -> Double {
             let k = ix[r]
-            return k == ClsKernel.ignored ? 0 : w[k]
+            return k == TermKernel.ignored ? 0 : w[k]
         }
     }
 
@@ -237,14 +282,14 @@ extension Losses {
         let (losses, denom): ([Double], Double) = p.data.withUnsafeBufferPointer { x in
             idx.withUnsafeBufferPointer { ix in
                 guard let weight = weight else {
-                    let l = ClsKernel.fill(rows, work: rows * c,
+                    let l = TermKernel.fill(rows, work: rows * c,
                                            IndexedRowTerms(x: x, ix: ix, c: c, eps: eps, input: input, w: ClsUnit()))
-                    return (l, reduction == .mean ? ClsKernel.sum(0, rows, TargetWeights(ix: ix, w: ClsUnit())) : 0)
+                    return (l, reduction == .mean ? TermKernel.sum(0, rows, TargetWeights(ix: ix, w: ClsUnit())) : 0)
                 }
                 return weight.withUnsafeBufferPointer { wb in
                     let w = ClsVec(buf: wb)
-                    let l = ClsKernel.fill(rows, work: rows * c, IndexedRowTerms(x: x, ix: ix, c: c, eps: eps, input: input, w: w))
-                    return (l, reduction == .mean ? ClsKernel.sum(0, rows, TargetWeights(ix: ix, w: w)) : 0)
+                    let l = TermKernel.fill(rows, work: rows * c, IndexedRowTerms(x: x, ix: ix, c: c, eps: eps, input: input, w: w))
+                    return (l, reduction == .mean ? TermKernel.sum(0, rows, TargetWeights(ix: ix, w: w)) : 0)
                 }
             }
         }
@@ -258,7 +303,7 @@ extension Losses {
     }
 
     /// w_c·y'_c·log p_c over one row, y' = (1−ε)·y + ε/C.
-    struct DistributionTerms<W: ClsOperandAccess>: ClsTerms {
+    struct DistributionTerms<W: ClsOperandAccess>: IndexedTerms {
         let x, t: UnsafeBufferPointer<Double>
         let base: Int, shift: Double, input: RowInput
         let keep: Double, spread: Double
@@ -269,7 +314,7 @@ extension Losses {
         }
     }
 
-    struct DistributionRowTerms<W: ClsOperandAccess>: ClsTerms {
+    struct DistributionRowTerms<W: ClsOperandAccess>: IndexedTerms {
         let x, t: UnsafeBufferPointer<Double>
         let c: Int, input: RowInput
         let keep: Double, spread: Double
@@ -277,7 +322,7 @@ extension Losses {
         @inline(__always) func term(_ r: Int) -> Double {
             let base = r * c
             let shift = rowShift(x, base, c, input)
-            return -ClsKernel.sum(0, c, DistributionTerms(x: x, t: t, base: base, shift: shift, input: input,
+            return -TermKernel.sum(0, c, DistributionTerms(x: x, t: t, base: base, shift: shift, input: input,
                                                           keep: keep, spread: spread, w: w))
         }
     }
@@ -291,16 +336,16 @@ extension Losses {
         let losses: [Double] = p.data.withUnsafeBufferPointer { x in
             y.data.withUnsafeBufferPointer { t in
                 guard let weight = weight else {
-                    return ClsKernel.fill(rows, work: rows * c, DistributionRowTerms(x: x, t: t, c: c, input: input,
+                    return TermKernel.fill(rows, work: rows * c, DistributionRowTerms(x: x, t: t, c: c, input: input,
                                                                                       keep: keep, spread: spread, w: ClsUnit()))
                 }
                 return weight.withUnsafeBufferPointer { wb in
-                    ClsKernel.fill(rows, work: rows * c, DistributionRowTerms(x: x, t: t, c: c, input: input,
+                    TermKernel.fill(rows, work: rows * c, DistributionRowTerms(x: x, t: t, c: c, input: input,
                                                                               keep: keep, spread: spread, w: ClsVec(buf: wb)))
                 }
             }
         }
-        return ClsKernel.reduceSamples(losses, shape: rowsShape, reduction)
+        return TermKernel.reduceSamples(losses, shape: rowsShape, reduction)
     }
 
     // MARK: - Hinge losses
@@ -319,25 +364,30 @@ extension Losses {
     @inline(__always) static func positivePart(_ h: Double) -> Double { h > 0 || h.isNaN ? h : 0 }
 
     static func binaryHinge(_ fn: String, _ s: Tensor, _ t: Tensor, margin: Double, squared: Bool, reduction: Reduction) throws -> Tensor {
-        guard s.shape == t.shape else {
-            throw CoreError("\(fn): s and t must have the same shape, got \(formatShape(s.shape)) and \(formatShape(t.shape))",
-                            hint: t.rank + 1 == s.rank ? "for class indices, use multiclass_hinge" : nil)
-        }
-        guard margin.isFinite else { throw CoreError("\(fn): margin must be a finite number, got \(ClsKernel.fmt(margin))") }
-        if let i = t.data.firstIndex(where: { $0 != 1 && $0 != -1 }) {
-            let v = t.data[i]
-            let zeroOne = t.data.allSatisfy { $0 == 0 || $0 == 1 }
-            throw CoreError("\(fn): t must hold labels -1 or +1, got \(ClsKernel.fmt(v))\(ClsKernel.position(i, t.shape))",
-                            hint: zeroOne ? "for 0/1 labels y, pass 2*y - 1" : "map the two classes to -1 and +1, e.g. 2*y - 1 for 0/1 labels")
-        }
+        try checkBinaryHinge(fn, s, t, margin: margin)
         return s.data.withUnsafeBufferPointer { sp in
             t.data.withUnsafeBufferPointer { tp in
-                ClsKernel.reduceElementwise(s.shape, reduction, HingeTerms(s: sp, t: tp, margin: margin, squared: squared))
+                TermKernel.reduceElementwise(s.shape, reduction, HingeTerms(s: sp, t: tp, margin: margin, squared: squared))
             }
         }
     }
 
-    struct HingeTerms: ClsTerms {
+    /// The checks of hinge and squared_hinge: s and t of one shape, t's labels ±1, a finite margin.
+    static func checkBinaryHinge(_ fn: String, _ s: Tensor, _ t: Tensor, margin: Double) throws {
+        guard s.shape == t.shape else {
+            throw CoreError("\(fn): s and t must have the same shape, got \(formatShape(s.shape)) and \(formatShape(t.shape))",
+                            hint: t.rank + 1 == s.rank ? "for class indices, use multiclass_hinge" : nil)
+        }
+        guard margin.isFinite else { throw CoreError("\(fn): margin must be a finite number, got \(TermKernel.fmt(margin))") }
+        if let i = t.data.firstIndex(where: { $0 != 1 && $0 != -1 }) {
+            let v = t.data[i]
+            let zeroOne = t.data.allSatisfy { $0 == 0 || $0 == 1 }
+            throw CoreError("\(fn): t must hold labels -1 or +1, got \(TermKernel.fmt(v))\(TermKernel.position(i, t.shape))",
+                            hint: zeroOne ? "for 0/1 labels y, pass 2*y - 1" : "map the two classes to -1 and +1, e.g. 2*y - 1 for 0/1 labels")
+        }
+    }
+
+    struct HingeTerms: IndexedTerms {
         let s, t: UnsafeBufferPointer<Double>
         let margin: Double
         let squared: Bool
@@ -353,23 +403,27 @@ extension Losses {
     public static func multiclassHinge(_ s: Tensor, _ y: Tensor, margin: Double = 1, p: Double = 1,
                                        variant: MulticlassHingeVariant = .westonWatkins,
                                        reduction: Reduction = .mean) throws -> Tensor {
-        let fn = "multiclass_hinge"
-        try ClsKernel.requireIndices(fn, s, y, "s", "y", sameShapeHint: "for one-hot targets, pass argmax(y, axis: -1)")
-        guard margin.isFinite else { throw CoreError("\(fn): margin must be a finite number, got \(ClsKernel.fmt(margin))") }
-        guard p > 0, p.isFinite else { throw CoreError("\(fn): p must be a positive number (1: hinge, 2: squared hinge), got \(ClsKernel.fmt(p))") }
-        let c = s.shape[s.rank - 1]
-        let rowsShape = Array(s.shape.dropLast())
-        let idx = try ClsKernel.classIndices(y, classes: c, ignoreIndex: nil, fn, "y")
+        let (c, idx) = try multiclassHingeInputs(s, y, margin: margin, p: p)
         let losses: [Double] = s.data.withUnsafeBufferPointer { x in
             idx.withUnsafeBufferPointer { ix in
-                ClsKernel.fill(ix.count, work: ix.count * c,
+                TermKernel.fill(ix.count, work: ix.count * c,
                                MulticlassHingeRowTerms(x: x, ix: ix, c: c, margin: margin, p: p, variant: variant))
             }
         }
-        return ClsKernel.reduceSamples(losses, shape: rowsShape, reduction)
+        return TermKernel.reduceSamples(losses, shape: Array(s.shape.dropLast()), reduction)
     }
 
-    struct MulticlassHingeRowTerms: ClsTerms {
+    /// The checked arguments of multiclass_hinge: the number of classes and the class indices.
+    static func multiclassHingeInputs(_ s: Tensor, _ y: Tensor, margin: Double, p: Double) throws -> (c: Int, indices: [Int]) {
+        let fn = "multiclass_hinge"
+        try TermKernel.requireIndices(fn, s, y, "s", "y", sameShapeHint: "for one-hot targets, pass argmax(y, axis: -1)")
+        guard margin.isFinite else { throw CoreError("\(fn): margin must be a finite number, got \(TermKernel.fmt(margin))") }
+        guard p > 0, p.isFinite else { throw CoreError("\(fn): p must be a positive number (1: hinge, 2: squared hinge), got \(TermKernel.fmt(p))") }
+        let c = s.shape[s.rank - 1]
+        return (c, try TermKernel.classIndices(y, classes: c, ignoreIndex: nil, fn, "y"))
+    }
+
+    struct MulticlassHingeRowTerms: IndexedTerms {
         let x: UnsafeBufferPointer<Double>
         let ix: UnsafeBufferPointer<Int>
         let c: Int, margin: Double, p: Double
@@ -379,25 +433,31 @@ extension Losses {
             let sy = x[base + k]
             switch variant {
             case .westonWatkins:
-                return ClsKernel.sum(0, c, WestonWatkinsTerms(x: x, base: base, k: k, offset: margin - sy, p: p))
+                return TermKernel.sum(0, c, WestonWatkinsTerms(x: x, base: base, k: k, offset: margin - sy, p: p))
             case .crammerSinger:
-                var m = -Double.infinity
-                for j in 0..<c where j != k {
-                    let v = x[base + j]
-                    if v > m || v.isNaN { m = v }
-                    if m.isNaN { break }
-                }
-                return ClsKernel.power(positivePart(margin - sy + m), p)
+                return TermKernel.power(positivePart(margin - sy + wrongClassMax(x, base, c, k)), p)
             }
         }
     }
 
+    /// max_{j≠k} x[base + j] (Crammer–Singer's worst wrong class): nan when one is nan, −inf for one class.
+    @inline(__always)
+    static func wrongClassMax(_ x: UnsafeBufferPointer<Double>, _ base: Int, _ c: Int, _ k: Int) -> Double {
+        var m = -Double.infinity
+        for j in 0..<c where j != k {
+            let v = x[base + j]
+            if v > m || v.isNaN { m = v }
+            if m.isNaN { break }
+        }
+        return m
+    }
+
     /// max(0, margin − s_y + s_j)^p for j ≠ y.
-    struct WestonWatkinsTerms: ClsTerms {
+    struct WestonWatkinsTerms: IndexedTerms {
         let x: UnsafeBufferPointer<Double>
         let base: Int, k: Int, offset: Double, p: Double
         @inline(__always) func term(_ j: Int) -> Double {
-            j == k ? 0 : ClsKernel.power(positivePart(offset + x[base + j]), p)
+            j == k ? 0 : TermKernel.power(positivePart(offset + x[base + j]), p)
         }
     }
 
@@ -419,16 +479,92 @@ extension Losses {
             switch kind {
             case .focal:
                 // q = 0 only where ce = 0 (and ce = ∞ only where q = 1): no 0·∞
-                return ClsKernel.power(q, gamma) * ce
+                return TermKernel.power(q, gamma) * ce
             case .poly1:
                 if gamma == 0 { return ce + epsilon * q }
-                let m = ClsKernel.power(q, gamma)
+                let m = TermKernel.power(q, gamma)
                 return m * ce + epsilon * m * q
             case .poly:
                 var acc = 0.0
                 var j = coefficients.count - 1
                 while j >= 0 { acc = (acc + coefficients[j]) * q; j -= 1 }
                 return ce + acc
+            }
+        }
+    }
+
+    /// The checked hyperparameters of focal, poly1 and poly (γ, ε, ε1…εN): the loss F(ce, q).
+    struct PtSpec {
+        let fn: String
+        let kind: PtKind
+        var gamma = 0.0
+        var epsilon = 0.0
+        var coefficients: [Double] = []
+
+        static func focal(gamma: Double) throws -> PtSpec {
+            guard gamma >= 0, gamma.isFinite else {
+                throw CoreError("focal: gamma must be a non-negative number, got \(TermKernel.fmt(gamma))")
+            }
+            return PtSpec(fn: "focal", kind: .focal, gamma: gamma)
+        }
+
+        static func poly1(epsilon: Double, gamma: Double) throws -> PtSpec {
+            guard epsilon.isFinite else { throw CoreError("poly1: epsilon must be a finite number, got \(TermKernel.fmt(epsilon))") }
+            guard gamma >= 0, gamma.isFinite else {
+                throw CoreError("poly1: gamma must be a non-negative number, got \(TermKernel.fmt(gamma))")
+            }
+            return PtSpec(fn: "poly1", kind: .poly1, gamma: gamma, epsilon: epsilon)
+        }
+
+        static func poly(epsilon: Tensor) throws -> PtSpec {
+            guard epsilon.rank <= 1 else {
+                throw CoreError("poly: epsilon must be a vector [ε1, …, εN] (or a number), got shape \(formatShape(epsilon.shape))")
+            }
+            if let bad = epsilon.data.first(where: { !$0.isFinite }) {
+                throw CoreError("poly: epsilon must hold finite numbers, got \(TermKernel.fmt(bad))")
+            }
+            return PtSpec(fn: "poly", kind: .poly, coefficients: epsilon.data)
+        }
+
+        func withForm<R>(_ body: (PtForm) throws -> R) rethrows -> R {
+            try coefficients.withUnsafeBufferPointer { cs in
+                try body(PtForm(kind: kind, gamma: gamma, epsilon: epsilon, coefficients: cs))
+            }
+        }
+    }
+
+    /// The checked arguments of focal, poly1 and poly: how y is read, and alpha.
+    struct PtInputs {
+        enum Target {
+            /// Binary labels of p's shape (ranges checked in the loss pass, see `UnitDomain`);
+            /// alpha broadcast to p's shape, `weighted` when given.
+            case binary(alpha: ClsOperand, weighted: Bool, domain: UnitDomain)
+            /// Class indices; alpha one weight per class, or nil.
+            case indices(c: Int, indices: [Int], alpha: [Double]?)
+        }
+        let target: Target
+
+        init(_ fn: String, _ p: Tensor, _ y: Tensor, alpha: Tensor?, logits: Bool) throws {
+            switch try TermKernel.target(fn, p, y, "p", "y", sameMeaning: "binary labels") {
+            case .sameShape:
+                let domain = UnitDomain(fn: fn, p: p, y: y, probabilities: !logits)
+                let a: ClsOperand = try domain.first {
+                    let a = try ClsOperand.make(alpha, default: 1, to: p.shape, fn, "alpha", "p")
+                    if alpha != nil, let bad = a.firstViolation({ $0 >= 0 && $0 <= 1 }) {
+                        throw CoreError("\(fn): alpha must be in [0, 1] for binary labels (the weight of the positives), got \(TermKernel.fmt(bad))")
+                    }
+                    return a
+                }
+                target = .binary(alpha: a, weighted: alpha != nil, domain: domain)
+            case .indices:
+                if !logits { try TermKernel.checkProbabilities(p, fn, "p") }
+                let c = p.shape[p.rank - 1]
+                let idx = try TermKernel.classIndices(y, classes: c, ignoreIndex: nil, fn, "y")
+                let al = try alpha.map { try TermKernel.perClass($0, classes: c, fn, "alpha", allowScalar: true) }
+                if let bad = al?.first(where: { !($0 >= 0) || !$0.isFinite }) {
+                    throw CoreError("\(fn): alpha must hold non-negative class weights, got \(TermKernel.fmt(bad))")
+                }
+                target = .indices(c: c, indices: idx, alpha: al)
             }
         }
     }
@@ -441,104 +577,69 @@ extension Losses {
     /// cancellation (σ(−x) for logits), so saturated inputs and γ < 1 stay finite.
     public static func focal(_ p: Tensor, _ y: Tensor, gamma: Double = 2, alpha: Tensor? = nil, logits: Bool = false,
                              reduction: Reduction = .mean) throws -> Tensor {
-        let fn = "focal"
-        guard gamma >= 0, gamma.isFinite else {
-            throw CoreError("focal: gamma must be a non-negative number, got \(ClsKernel.fmt(gamma))")
-        }
-        return try ptLoss(fn, p, y, PtForm(kind: .focal, gamma: gamma), alpha: alpha, logits: logits, reduction: reduction)
+        try ptLoss(p, y, .focal(gamma: gamma), alpha: alpha, logits: logits, reduction: reduction)
     }
 
     /// Poly-1 loss (Leng et al. 2022): CE + ε·(1 − p_t); with γ > 0 the Poly-1 focal form
     /// −(1 − p_t)^γ·log p_t + ε·(1 − p_t)^{γ+1}. Targets as for `focal`.
     public static func poly1(_ p: Tensor, _ y: Tensor, epsilon: Double = 1, gamma: Double = 0, logits: Bool = false,
                              reduction: Reduction = .mean) throws -> Tensor {
-        guard epsilon.isFinite else { throw CoreError("poly1: epsilon must be a finite number, got \(ClsKernel.fmt(epsilon))") }
-        guard gamma >= 0, gamma.isFinite else {
-            throw CoreError("poly1: gamma must be a non-negative number, got \(ClsKernel.fmt(gamma))")
-        }
-        return try ptLoss("poly1", p, y, PtForm(kind: .poly1, gamma: gamma, epsilon: epsilon), alpha: nil, logits: logits,
-                          reduction: reduction)
+        try ptLoss(p, y, .poly1(epsilon: epsilon, gamma: gamma), alpha: nil, logits: logits, reduction: reduction)
     }
 
     /// Poly-N loss (Leng et al. 2022): −log p_t + Σ_j ε_j·(1 − p_t)^j, j = 1…N.
     /// Targets as for `focal`.
     public static func poly(_ p: Tensor, _ y: Tensor, epsilon: Tensor = Tensor([1]), logits: Bool = false,
                             reduction: Reduction = .mean) throws -> Tensor {
-        guard epsilon.rank <= 1 else {
-            throw CoreError("poly: epsilon must be a vector [ε1, …, εN] (or a number), got shape \(formatShape(epsilon.shape))")
-        }
-        if let bad = epsilon.data.first(where: { !$0.isFinite }) {
-            throw CoreError("poly: epsilon must hold finite numbers, got \(ClsKernel.fmt(bad))")
-        }
-        return try epsilon.data.withUnsafeBufferPointer { es in
-            try ptLoss("poly", p, y, PtForm(kind: .poly, coefficients: es), alpha: nil, logits: logits, reduction: reduction)
-        }
+        try ptLoss(p, y, .poly(epsilon: epsilon), alpha: nil, logits: logits, reduction: reduction)
     }
 
-    static func ptLoss(_ fn: String, _ p: Tensor, _ y: Tensor, _ form: PtForm, alpha: Tensor?, logits: Bool,
+    static func ptLoss(_ p: Tensor, _ y: Tensor, _ spec: PtSpec, alpha: Tensor?, logits: Bool,
                        reduction: Reduction) throws -> Tensor {
-        let kind = try ClsKernel.target(fn, p, y, "p", "y", sameMeaning: "binary labels")
-        switch kind {
-        case .sameShape:
-            // p and y are checked in the loss pass (ClsDomainGuard), as in bce
-            let check = {
-                if !logits { try ClsKernel.checkProbabilities(p, fn, "p") }
-                try ClsKernel.checkUnitTargets(y, fn, "y")
-            }
-            let a: ClsOperand
-            do {
-                a = try ClsOperand.make(alpha, default: 1, to: p.shape, fn, "alpha", "p")
-                if alpha != nil, let bad = a.firstViolation({ $0 >= 0 && $0 <= 1 }) {
-                    throw CoreError("\(fn): alpha must be in [0, 1] for binary labels (the weight of the positives), got \(ClsKernel.fmt(bad))")
-                }
-            } catch {
-                try check()
-                throw error
-            }
+        let a = try PtInputs(spec.fn, p, y, alpha: alpha, logits: logits)
+        return try spec.withForm { form in try ptLoss(p, y, a, form, logits: logits, reduction: reduction) }
+    }
+
+    static func ptLoss(_ p: Tensor, _ y: Tensor, _ inputs: PtInputs, _ form: PtForm, logits: Bool,
+                       reduction: Reduction) throws -> Tensor {
+        switch inputs.target {
+        case .binary(let a, let weighted, let domain):
             let (out, nan) = p.data.withUnsafeBufferPointer { pp in
                 y.data.withUnsafeBufferPointer { yp in
-                    if alpha == nil {
-                        return ClsKernel.reduceElementwiseFlagged(p.shape, reduction, ClsDomainGuard(
+                    if !weighted {
+                        return TermKernel.reduceElementwiseFlagged(p.shape, reduction, ClsDomainGuard(
                             p: pp, y: yp, probabilities: !logits,
                             k: PtBinaryTerms(p: pp, y: yp, alpha: ClsUnit(), weighted: false, logits: logits, form: form)))
                     }
                     return a.with { ap in
-                        ClsKernel.reduceElementwiseFlagged(p.shape, reduction, ClsDomainGuard(
+                        TermKernel.reduceElementwiseFlagged(p.shape, reduction, ClsDomainGuard(
                             p: pp, y: yp, probabilities: !logits,
                             k: PtBinaryTerms(p: pp, y: yp, alpha: ap, weighted: true, logits: logits, form: form)))
                     }
                 }
             }
-            if nan { try check() }
+            if nan { try domain.check() }
             return out
-        case .indices:
-            if !logits { try ClsKernel.checkProbabilities(p, fn, "p") }
-            let c = p.shape[p.rank - 1]
-            let rowsShape = Array(p.shape.dropLast())
-            let idx = try ClsKernel.classIndices(y, classes: c, ignoreIndex: nil, fn, "y")
-            let al = try alpha.map { try ClsKernel.perClass($0, classes: c, fn, "alpha", allowScalar: true) }
-            if let bad = al?.first(where: { !($0 >= 0) || !$0.isFinite }) {
-                throw CoreError("\(fn): alpha must hold non-negative class weights, got \(ClsKernel.fmt(bad))")
-            }
+        case .indices(let c, let idx, let al):
             let losses: [Double] = p.data.withUnsafeBufferPointer { x in
                 idx.withUnsafeBufferPointer { ix in
                     guard let al = al else {
-                        return ClsKernel.fill(ix.count, work: ix.count * c,
+                        return TermKernel.fill(ix.count, work: ix.count * c,
                                               PtIndexRowTerms(x: x, ix: ix, c: c, logits: logits, form: form, alpha: ClsUnit()))
                     }
                     return al.withUnsafeBufferPointer { ab in
-                        ClsKernel.fill(ix.count, work: ix.count * c,
+                        TermKernel.fill(ix.count, work: ix.count * c,
                                        PtIndexRowTerms(x: x, ix: ix, c: c, logits: logits, form: form, alpha: ClsVec(buf: ab)))
                     }
                 }
             }
-            return ClsKernel.reduceSamples(losses, shape: rowsShape, reduction)
+            return TermKernel.reduceSamples(losses, shape: Array(p.shape.dropLast()), reduction)
         }
     }
 
     /// Class indices, softmax-style: log p_t = log p[y] (clamped) or x_y − logsumexp(x);
     /// q = 1 − p[y] or −expm1(log p_t).
-    struct PtIndexRowTerms<A: ClsOperandAccess>: ClsTerms {
+    struct PtIndexRowTerms<A: ClsOperandAccess>: IndexedTerms {
         let x: UnsafeBufferPointer<Double>
         let ix: UnsafeBufferPointer<Int>
         let c: Int, logits: Bool
@@ -551,7 +652,7 @@ extension Losses {
                 lp = x[base + k] - rowShift(x, base, c, .logits)
                 q = -expm1(lp)
             } else {
-                lp = ClsKernel.clampedLog(x[base + k])
+                lp = TermKernel.clampedLog(x[base + k])
                 q = 1 - x[base + k]
             }
             return alpha[k] * form.value(-lp, q)
@@ -560,7 +661,7 @@ extension Losses {
 
     /// Binary labels per element: ce is the binary cross-entropy, q = 1 − p_t = y·(1−p) + (1−y)·p
     /// (σ(−x)·y + σ(x)·(1−y) for logits, without cancellation).
-    struct PtBinaryTerms<A: ClsOperandAccess>: ClsTerms {
+    struct PtBinaryTerms<A: ClsOperandAccess>: IndexedTerms {
         let p, y: UnsafeBufferPointer<Double>
         let alpha: A
         let weighted: Bool
@@ -570,17 +671,17 @@ extension Losses {
             let v = p[i], t = y[i]
             let ce: Double, q: Double
             if logits {
-                let s = ClsKernel.sigmoidParts(v)
+                let s = TermKernel.sigmoidParts(v)
                 ce = (1 - t) * v - s.logSigmoid
                 q = t * s.sigmoidNeg + (1 - t) * s.sigmoid
             } else {
                 // a hard label needs one log only (as in bce: the other term is a signed zero)
                 if t == 1 {
-                    ce = -ClsKernel.clampedLog(v)
+                    ce = -TermKernel.clampedLog(v)
                 } else if t == 0 {
-                    ce = -ClsKernel.clampedLog1m(v)
+                    ce = -TermKernel.clampedLog1m(v)
                 } else {
-                    ce = -(t * ClsKernel.clampedLog(v) + (1 - t) * ClsKernel.clampedLog1m(v))
+                    ce = -(t * TermKernel.clampedLog(v) + (1 - t) * TermKernel.clampedLog1m(v))
                 }
                 q = t * (1 - v) + (1 - t) * v
             }
@@ -588,6 +689,32 @@ extension Losses {
             if !weighted { return loss }
             let a = alpha[i]
             return (a * t + (1 - a) * (1 - t)) * loss
+        }
+    }
+}
+
+/// The range checks of an element-wise loss on probabilities p (when `probabilities`) and
+/// labels or probabilities y, all in [0, 1]. They ride along in the loss pass (ClsDomainGuard
+/// gives nan for an element out of range) and run on their own only when a nan came out, or
+/// before another argument's error (`first`), so that the first error reported is the same as
+/// with the checks up front.
+struct UnitDomain {
+    let fn: String
+    let p, y: Tensor
+    let probabilities: Bool
+
+    func check() throws {
+        if probabilities { try TermKernel.checkProbabilities(p, fn, "p") }
+        try TermKernel.checkUnitTargets(y, fn, "y")
+    }
+
+    /// `body`'s value; when it throws, these checks run first.
+    func first<R>(_ body: () throws -> R) throws -> R {
+        do {
+            return try body()
+        } catch {
+            try check()
+            throw error
         }
     }
 }

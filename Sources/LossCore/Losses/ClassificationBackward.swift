@@ -2,11 +2,9 @@ import Foundation
 
 // Analytic backward passes of the classification losses (docs/reference.md §4.2), for `grad`.
 //
-// Each `…Backward` takes the forward pass's arguments, the gradient `upstream` of the final
-// result with respect to the loss's output (a number for "mean" and "sum", the per-sample
-// shape for "none") and `wrt`, the names of the arguments to differentiate (documented parameter
-// names; only those are computed). It returns those gradients keyed by name, each in its
-// argument's shape, and checks its inputs as the forward pass does.
+// Each `…Backward` keeps the convention of Losses.swift (the forward arguments, `upstream`,
+// `wrt`) and checks its arguments with the forward pass's own step (`BCEInputs`,
+// `ClassRowInputs`, `checkBinaryHinge`, `multiclassHingeInputs`, `PtSpec` and `PtInputs`).
 //
 // Conventions are torch autograd's:
 // - bce on probabilities: torch's binary_cross_entropy_backward, g·w·(p − y)/max((1 − p)·p, ε)
@@ -25,7 +23,7 @@ import Foundation
 //   (1 − y)·x − log σ(x), so that the ratio stays exact (it matters for ∂/∂y).
 // Class indices and ±1 labels have no gradient: asking for one is an error.
 // Element-wise passes are one fused kernel; row losses fill one row at a time; both split
-// across the cores above ClsKernel.parallelThreshold elements, as the forward kernels do.
+// across the cores above TermKernel.parallelThreshold elements, as the forward kernels do.
 
 extension Losses {
     // MARK: - Binary cross-entropy
@@ -34,27 +32,14 @@ extension Losses {
     /// `weight` and `posWeight` are constants.
     public static func bceBackward(_ p: Tensor, _ y: Tensor, weight: Tensor? = nil, posWeight: Tensor? = nil,
                                    logits: Bool = false, reduction: Reduction = .mean, upstream g: Tensor,
-                                   wrt: Set<String> = ["p"]) throws -> [String: Tensor] {
+                                   wrt: Set<String> = ["p", "y"]) throws -> [String: Tensor] {
         let fn = "bce"
-        guard p.shape == y.shape else {
-            throw CoreError("bce: p and y must have the same shape, got \(formatShape(p.shape)) and \(formatShape(y.shape))",
-                            hint: y.rank + 1 == p.rank ? "for class-index targets, use cross_entropy" : nil)
-        }
         // p and y are checked in the gradient pass (ClsDomainGuard), as in the forward pass
-        let check = {
-            if !logits { try ClsKernel.checkProbabilities(p, fn, "p") }
-            try ClsKernel.checkUnitTargets(y, fn, "y")
+        let a = try BCEInputs(p, y, weight: weight, posWeight: posWeight, logits: logits)
+        let up = try a.domain.first {
+            try ClsGrad.upstream(g, fn, output: reduction == .none ? p.shape : [], reduction, denominator: Double(p.count))
         }
-        let w: ClsOperand, pw: ClsOperand, up: ClsOperand
-        do {
-            w = try ClsOperand.make(weight, default: 1, to: p.shape, fn, "weight", "p")
-            pw = try ClsOperand.make(posWeight, default: 1, to: p.shape, fn, "pos_weight", "p")
-            up = try ClsGrad.upstream(g, fn, output: reduction == .none ? p.shape : [], reduction, denominator: Double(p.count))
-        } catch {
-            try check()
-            throw error
-        }
-        let plain = weight == nil && posWeight == nil && reduction != .none
+        let plain = !a.weighted && reduction != .none
         var out: [String: Tensor] = [:]
         var nan = false
         p.data.withUnsafeBufferPointer { pp in
@@ -62,17 +47,17 @@ extension Losses {
                 for (name, target) in [("p", false), ("y", true)] where wrt.contains(name) {
                     let data: [Double], bad: Bool
                     if plain {
-                        (data, bad) = ClsKernel.fillFlagged(p.count, ClsDomainGuard(
+                        (data, bad) = TermKernel.fillFlagged(p.count, ClsDomainGuard(
                             p: pp, y: yp, probabilities: !logits,
                             k: BCEGrad(p: pp, y: yp, g: ClsConst(v: up.data[0]), w: ClsUnit(), pw: ClsUnit(),
                                        unitPosWeight: true, logits: logits, target: target)))
                     } else {
                         (data, bad) = up.with { gp in
-                            w.with { wp in
-                                pw.with { pwp in
-                                    ClsKernel.fillFlagged(p.count, ClsDomainGuard(
+                            a.w.with { wp in
+                                a.pw.with { pwp in
+                                    TermKernel.fillFlagged(p.count, ClsDomainGuard(
                                         p: pp, y: yp, probabilities: !logits,
-                                        k: BCEGrad(p: pp, y: yp, g: gp, w: wp, pw: pwp, unitPosWeight: posWeight == nil,
+                                        k: BCEGrad(p: pp, y: yp, g: gp, w: wp, pw: pwp, unitPosWeight: a.unitPosWeight,
                                                    logits: logits, target: target)))
                                 }
                             }
@@ -83,12 +68,12 @@ extension Losses {
                 }
             }
         }
-        if nan || out.isEmpty { try check() }
+        if nan || out.isEmpty { try a.domain.check() }
         return out
     }
 
     /// ∂ℓ/∂p or ∂ℓ/∂y of one element of bce, times the upstream gradient (see the file header).
-    struct BCEGrad<G: ClsOperandAccess, W: ClsOperandAccess>: ClsTerms {
+    struct BCEGrad<G: ClsOperandAccess, W: ClsOperandAccess>: IndexedTerms {
         let p, y: UnsafeBufferPointer<Double>
         let g: G
         let w, pw: W
@@ -101,7 +86,7 @@ extension Losses {
             if logits {
                 if target {
                     // torch: −x, or log σ(−x) − pw·log σ(x)
-                    d = unitPosWeight ? -v : ClsKernel.logSigmoid(-v) - c * ClsKernel.logSigmoid(v)
+                    d = unitPosWeight ? -v : TermKernel.logSigmoid(-v) - c * TermKernel.logSigmoid(v)
                 } else {
                     let e = exp(-Swift.abs(v))
                     let r = 1 / (1 + e)
@@ -128,29 +113,17 @@ extension Losses {
                                             labelSmoothing: Double = 0, logits: Bool = false, reduction: Reduction = .mean,
                                             upstream g: Tensor, wrt: Set<String> = ["p"]) throws -> [String: Tensor] {
         let fn = "cross_entropy"
-        guard p.rank >= 1 else {
-            throw CoreError("cross_entropy: p must have a class axis (shape [C] or [N, C]), got a number",
-                            hint: "for one binary probability, use bce")
-        }
-        let kind = try ClsKernel.target(fn, p, y, "p", "y", sameMeaning: "class probabilities")
-        guard labelSmoothing >= 0, labelSmoothing <= 1 else {
-            throw CoreError("cross_entropy: label_smoothing must be in [0, 1], got \(ClsKernel.fmt(labelSmoothing))")
-        }
-        if !logits { try ClsKernel.checkProbabilities(p, fn, "p") }
-        let c = p.shape[p.rank - 1]
-        let rowsShape = Array(p.shape.dropLast())
-        let w = try weight.map { try ClsKernel.perClass($0, classes: c, fn, "weight", allowScalar: false) }
-            ?? [Double](repeating: 1, count: c)
+        let a = try ClassRowInputs.crossEntropy(p, y, weight: weight, ignoreIndex: ignoreIndex,
+                                                labelSmoothing: labelSmoothing, logits: logits)
+        let c = a.c
+        let w = a.weight ?? [Double](repeating: 1, count: c)
         let keep = 1 - labelSmoothing, spread = c > 0 ? labelSmoothing / Double(c) : 0
         var out: [String: Tensor] = [:]
-        switch kind {
-        case .indices:
-            if wrt.contains("y") { throw ClsGrad.indexError(fn, "y") }
-            let idx = try ClsKernel.classIndices(y, classes: c, ignoreIndex: ignoreIndex, fn, "y")
+        switch a.target {
+        case .indices(let idx):
+            if wrt.contains("y") { throw classIndexGradient(fn, "y") }
             guard wrt.contains("p") else { return out }
-            // torch's weighted mean: Σ ℓᵢ / Σ w[yᵢ] over the samples not ignored
-            let denom = reduction == .mean ? idx.reduce(0.0) { $1 == ClsKernel.ignored ? $0 : $0 + w[$1] } : 1
-            let up = try ClsGrad.upstream(g, fn, output: rowsShape, reduction, denominator: denom)
+            let up = try ClsGrad.upstream(g, fn, output: a.rowsShape, reduction, denominator: ClsGrad.weightedCount(idx, w, reduction))
             let sumW = Summation.sum(w)
             let data: [Double] = p.data.withUnsafeBufferPointer { x in
                 idx.withUnsafeBufferPointer { ix in
@@ -163,14 +136,9 @@ extension Losses {
                 }
             }
             out["p"] = Tensor(shape: p.shape, data: data)
-        case .sameShape:
-            if let ig = ignoreIndex {
-                throw CoreError("cross_entropy: ignore_index (\(ig)) applies to class-index targets, but y has p's shape \(formatShape(p.shape)) (class probabilities)",
-                                hint: "drop ignore_index, or pass y as class indices of shape \(formatShape(rowsShape))")
-            }
-            try ClsKernel.checkUnitTargets(y, fn, "y", what: "class probabilities in [0, 1]")
-            let rows = Tensor.count(of: rowsShape)
-            let up = try ClsGrad.upstream(g, fn, output: rowsShape, reduction, denominator: Double(rows))
+        case .distribution:
+            let rows = Tensor.count(of: a.rowsShape)
+            let up = try ClsGrad.upstream(g, fn, output: a.rowsShape, reduction, denominator: Double(rows))
             p.data.withUnsafeBufferPointer { x in
                 y.data.withUnsafeBufferPointer { t in
                     w.withUnsafeBufferPointer { wb in
@@ -195,23 +163,18 @@ extension Losses {
                                    reduction: Reduction = .mean, upstream g: Tensor,
                                    wrt: Set<String> = ["logp"]) throws -> [String: Tensor] {
         let fn = "nll"
-        try ClsKernel.requireIndices(fn, logp, y, "logp", "y",
-                                     sameShapeHint: "for class probabilities as targets, use cross_entropy(p, y)")
-        if wrt.contains("y") { throw ClsGrad.indexError(fn, "y") }
-        let c = logp.shape[logp.rank - 1]
-        let w = try weight.map { try ClsKernel.perClass($0, classes: c, fn, "weight", allowScalar: false) }
-            ?? [Double](repeating: 1, count: c)
-        let idx = try ClsKernel.classIndices(y, classes: c, ignoreIndex: ignoreIndex, fn, "y")
+        let a = try ClassRowInputs.nll(logp, y, weight: weight, ignoreIndex: ignoreIndex)
+        if wrt.contains("y") { throw classIndexGradient(fn, "y") }
         guard wrt.contains("logp") else { return [:] }
-        let denom = reduction == .mean ? idx.reduce(0.0) { $1 == ClsKernel.ignored ? $0 : $0 + w[$1] } : 1
-        let up = try ClsGrad.upstream(g, fn, output: Array(logp.shape.dropLast()), reduction, denominator: denom)
+        let c = a.c, idx = a.indices
+        let w = a.weight ?? [Double](repeating: 1, count: c)
+        let up = try ClsGrad.upstream(g, fn, output: a.rowsShape, reduction, denominator: ClsGrad.weightedCount(idx, w, reduction))
         var data = [Double](repeating: 0, count: logp.count)
         up.with { gp in
-            for (r, k) in idx.enumerated() where k != ClsKernel.ignored { data[r * c + k] = -gp[r] * w[k] }
+            for (r, k) in idx.enumerated() where k != TermKernel.ignored { data[r * c + k] = -gp[r] * w[k] }
         }
         return ["logp": Tensor(shape: logp.shape, data: data)]
     }
-
     /// ∂ℓ/∂x of one row of cross_entropy with a class-index target k:
     /// a_j = (1−ε)·w_k·[j = k] + ε/C·w_j; logits: g·(Σa·softmax_j − a_j); probabilities: −g·a_j/p_j.
     struct CEIndexGrad: ClsRowKernel {
@@ -224,7 +187,7 @@ extension Losses {
         let g: ClsPtr
         @inline(__always) func row(_ r: Int, _ out: UnsafeMutablePointer<Double>) {
             let k = ix[r], base = r * c
-            if k == ClsKernel.ignored { out.initialize(repeating: 0, count: c); return }
+            if k == TermKernel.ignored { out.initialize(repeating: 0, count: c); return }
             let gr = g[r]
             if logits {
                 ClsGrad.softmax(x, base, c, out)
@@ -285,33 +248,22 @@ extension Losses {
 
     static func binaryHingeBackward(_ fn: String, _ s: Tensor, _ t: Tensor, margin: Double, squared: Bool, reduction: Reduction,
                                     upstream g: Tensor, wrt: Set<String>) throws -> [String: Tensor] {
-        guard s.shape == t.shape else {
-            throw CoreError("\(fn): s and t must have the same shape, got \(formatShape(s.shape)) and \(formatShape(t.shape))",
-                            hint: t.rank + 1 == s.rank ? "for class indices, use multiclass_hinge" : nil)
-        }
-        guard margin.isFinite else { throw CoreError("\(fn): margin must be a finite number, got \(ClsKernel.fmt(margin))") }
-        if let i = t.data.firstIndex(where: { $0 != 1 && $0 != -1 }) {
-            throw CoreError("\(fn): t must hold labels -1 or +1, got \(ClsKernel.fmt(t.data[i]))\(ClsKernel.position(i, t.shape))",
-                            hint: "map the two classes to -1 and +1, e.g. 2*y - 1 for 0/1 labels")
-        }
-        if wrt.contains("t") {
-            throw CoreError("\(fn): t holds labels -1 or +1, which have no gradient",
-                            hint: "differentiate with respect to the scores s")
-        }
+        try checkBinaryHinge(fn, s, t, margin: margin)
+        try rejectLabels(fn, wrt, "t", holds: "labels -1 or +1", hint: "differentiate with respect to the scores s")
         guard wrt.contains("s") else { return [:] }
         let up = try ClsGrad.upstream(g, fn, output: reduction == .none ? s.shape : [], reduction, denominator: Double(s.count))
         let data: [Double] = s.data.withUnsafeBufferPointer { sp in
             t.data.withUnsafeBufferPointer { tp in
                 if reduction != .none {
-                    return ClsKernel.fill(s.count, HingeGrad(s: sp, t: tp, margin: margin, squared: squared, g: ClsConst(v: up.data[0])))
+                    return TermKernel.fill(s.count, HingeGrad(s: sp, t: tp, margin: margin, squared: squared, g: ClsConst(v: up.data[0])))
                 }
-                return up.with { gp in ClsKernel.fill(s.count, HingeGrad(s: sp, t: tp, margin: margin, squared: squared, g: gp)) }
+                return up.with { gp in TermKernel.fill(s.count, HingeGrad(s: sp, t: tp, margin: margin, squared: squared, g: gp)) }
             }
         }
         return ["s": Tensor(shape: s.shape, data: data)]
     }
 
-    struct HingeGrad<G: ClsOperandAccess>: ClsTerms {
+    struct HingeGrad<G: ClsOperandAccess>: IndexedTerms {
         let s, t: UnsafeBufferPointer<Double>
         let margin: Double
         let squared: Bool
@@ -331,12 +283,8 @@ extension Losses {
                                                variant: MulticlassHingeVariant = .westonWatkins, reduction: Reduction = .mean,
                                                upstream g: Tensor, wrt: Set<String> = ["s"]) throws -> [String: Tensor] {
         let fn = "multiclass_hinge"
-        try ClsKernel.requireIndices(fn, s, y, "s", "y", sameShapeHint: "for one-hot targets, pass argmax(y, axis: -1)")
-        guard margin.isFinite else { throw CoreError("\(fn): margin must be a finite number, got \(ClsKernel.fmt(margin))") }
-        guard p > 0, p.isFinite else { throw CoreError("\(fn): p must be a positive number (1: hinge, 2: squared hinge), got \(ClsKernel.fmt(p))") }
-        if wrt.contains("y") { throw ClsGrad.indexError(fn, "y") }
-        let c = s.shape[s.rank - 1]
-        let idx = try ClsKernel.classIndices(y, classes: c, ignoreIndex: nil, fn, "y")
+        let (c, idx) = try multiclassHingeInputs(s, y, margin: margin, p: p)
+        if wrt.contains("y") { throw classIndexGradient(fn, "y") }
         guard wrt.contains("s") else { return [:] }
         let up = try ClsGrad.upstream(g, fn, output: Array(s.shape.dropLast()), reduction, denominator: Double(idx.count))
         let data: [Double] = s.data.withUnsafeBufferPointer { x in
@@ -361,7 +309,7 @@ extension Losses {
         @inline(__always) func slope(_ h: Double) -> Double {
             if h.isNaN { return .nan }
             guard h > 0 else { return 0 }
-            return p == 1 ? 1 : p * ClsKernel.power(h, p - 1)
+            return p == 1 ? 1 : p * TermKernel.power(h, p - 1)
         }
 
         @inline(__always) func row(_ r: Int, _ out: UnsafeMutablePointer<Double>) {
@@ -380,12 +328,7 @@ extension Losses {
                 }
                 out[k] = -total
             case .crammerSinger:
-                var m = -Double.infinity
-                for j in 0..<c where j != k {
-                    let v = x[base + j]
-                    if v > m || v.isNaN { m = v }
-                    if m.isNaN { break }
-                }
+                let m = wrongClassMax(x, base, c, k)
                 let d = slope(margin - sy + m)
                 if d == 0 { return }
                 if d.isNaN { out.update(repeating: .nan, count: c); return }
@@ -406,119 +349,86 @@ extension Losses {
     public static func focalBackward(_ p: Tensor, _ y: Tensor, gamma: Double = 2, alpha: Tensor? = nil, logits: Bool = false,
                                      reduction: Reduction = .mean, upstream g: Tensor,
                                      wrt: Set<String> = ["p"]) throws -> [String: Tensor] {
-        guard gamma >= 0, gamma.isFinite else {
-            throw CoreError("focal: gamma must be a non-negative number, got \(ClsKernel.fmt(gamma))")
-        }
-        return try ptBackward("focal", p, y, PtForm(kind: .focal, gamma: gamma), alpha: alpha, logits: logits,
-                              reduction: reduction, upstream: g, wrt: wrt)
+        try ptBackward(p, y, .focal(gamma: gamma), alpha: alpha, logits: logits, reduction: reduction, upstream: g, wrt: wrt)
     }
 
     /// Gradients of `poly1` with respect to `p` and (binary targets) `y`.
     public static func poly1Backward(_ p: Tensor, _ y: Tensor, epsilon: Double = 1, gamma: Double = 0, logits: Bool = false,
                                      reduction: Reduction = .mean, upstream g: Tensor,
                                      wrt: Set<String> = ["p"]) throws -> [String: Tensor] {
-        guard epsilon.isFinite else { throw CoreError("poly1: epsilon must be a finite number, got \(ClsKernel.fmt(epsilon))") }
-        guard gamma >= 0, gamma.isFinite else {
-            throw CoreError("poly1: gamma must be a non-negative number, got \(ClsKernel.fmt(gamma))")
-        }
-        return try ptBackward("poly1", p, y, PtForm(kind: .poly1, gamma: gamma, epsilon: epsilon), alpha: nil, logits: logits,
-                              reduction: reduction, upstream: g, wrt: wrt)
+        try ptBackward(p, y, .poly1(epsilon: epsilon, gamma: gamma), alpha: nil, logits: logits, reduction: reduction,
+                       upstream: g, wrt: wrt)
     }
 
     /// Gradients of `poly` with respect to `p` and (binary targets) `y`. `epsilon` is a constant.
     public static func polyBackward(_ p: Tensor, _ y: Tensor, epsilon: Tensor = Tensor([1]), logits: Bool = false,
                                     reduction: Reduction = .mean, upstream g: Tensor,
                                     wrt: Set<String> = ["p"]) throws -> [String: Tensor] {
-        guard epsilon.rank <= 1 else {
-            throw CoreError("poly: epsilon must be a vector [ε1, …, εN] (or a number), got shape \(formatShape(epsilon.shape))")
-        }
-        if let bad = epsilon.data.first(where: { !$0.isFinite }) {
-            throw CoreError("poly: epsilon must hold finite numbers, got \(ClsKernel.fmt(bad))")
-        }
-        return try epsilon.data.withUnsafeBufferPointer { es in
-            try ptBackward("poly", p, y, PtForm(kind: .poly, coefficients: es), alpha: nil, logits: logits,
-                           reduction: reduction, upstream: g, wrt: wrt)
-        }
+        try ptBackward(p, y, .poly(epsilon: epsilon), alpha: nil, logits: logits, reduction: reduction, upstream: g, wrt: wrt)
     }
 
-    static func ptBackward(_ fn: String, _ p: Tensor, _ y: Tensor, _ form: PtForm, alpha: Tensor?, logits: Bool,
+    static func ptBackward(_ p: Tensor, _ y: Tensor, _ spec: PtSpec, alpha: Tensor?, logits: Bool,
                            reduction: Reduction, upstream g: Tensor, wrt: Set<String>) throws -> [String: Tensor] {
-        let kind = try ClsKernel.target(fn, p, y, "p", "y", sameMeaning: "binary labels")
-        var out: [String: Tensor] = [:]
-        switch kind {
-        case .sameShape:
-            // p and y are checked in the gradient pass (ClsDomainGuard), as in the forward pass
-            let check = {
-                if !logits { try ClsKernel.checkProbabilities(p, fn, "p") }
-                try ClsKernel.checkUnitTargets(y, fn, "y")
-            }
-            let a: ClsOperand, up: ClsOperand
-            do {
-                a = try ClsOperand.make(alpha, default: 1, to: p.shape, fn, "alpha", "p")
-                if alpha != nil, let bad = a.firstViolation({ $0 >= 0 && $0 <= 1 }) {
-                    throw CoreError("\(fn): alpha must be in [0, 1] for binary labels (the weight of the positives), got \(ClsKernel.fmt(bad))")
+        let fn = spec.fn
+        let a = try PtInputs(fn, p, y, alpha: alpha, logits: logits)
+        return try spec.withForm { form -> [String: Tensor] in
+            var out: [String: Tensor] = [:]
+            switch a.target {
+            case .binary(let al, let weighted, let domain):
+                // p and y are checked in the gradient pass (ClsDomainGuard), as in the forward pass
+                let up = try domain.first {
+                    try ClsGrad.upstream(g, fn, output: reduction == .none ? p.shape : [], reduction, denominator: Double(p.count))
                 }
-                up = try ClsGrad.upstream(g, fn, output: reduction == .none ? p.shape : [], reduction, denominator: Double(p.count))
-            } catch {
-                try check()
-                throw error
-            }
-            var nan = false
-            p.data.withUnsafeBufferPointer { pp in
-                y.data.withUnsafeBufferPointer { yp in
-                    for (name, target) in [("p", false), ("y", true)] where wrt.contains(name) {
-                        let data: [Double], bad: Bool
-                        if alpha == nil && reduction != .none {
-                            (data, bad) = ClsKernel.fillFlagged(p.count, ClsDomainGuard(
-                                p: pp, y: yp, probabilities: !logits,
-                                k: PtBinaryGrad(p: pp, y: yp, g: ClsConst(v: up.data[0]), alpha: ClsUnit(),
-                                                weighted: false, logits: logits, target: target, form: form)))
-                        } else {
-                            (data, bad) = up.with { gp in
-                                a.with { ap in
-                                    ClsKernel.fillFlagged(p.count, ClsDomainGuard(
-                                        p: pp, y: yp, probabilities: !logits,
-                                        k: PtBinaryGrad(p: pp, y: yp, g: gp, alpha: ap, weighted: alpha != nil,
-                                                        logits: logits, target: target, form: form)))
+                var nan = false
+                p.data.withUnsafeBufferPointer { pp in
+                    y.data.withUnsafeBufferPointer { yp in
+                        for (name, target) in [("p", false), ("y", true)] where wrt.contains(name) {
+                            let data: [Double], bad: Bool
+                            if !weighted && reduction != .none {
+                                (data, bad) = TermKernel.fillFlagged(p.count, ClsDomainGuard(
+                                    p: pp, y: yp, probabilities: !logits,
+                                    k: PtBinaryGrad(p: pp, y: yp, g: ClsConst(v: up.data[0]), alpha: ClsUnit(),
+                                                    weighted: false, logits: logits, target: target, form: form)))
+                            } else {
+                                (data, bad) = up.with { gp in
+                                    al.with { ap in
+                                        TermKernel.fillFlagged(p.count, ClsDomainGuard(
+                                            p: pp, y: yp, probabilities: !logits,
+                                            k: PtBinaryGrad(p: pp, y: yp, g: gp, alpha: ap, weighted: weighted,
+                                                            logits: logits, target: target, form: form)))
+                                    }
                                 }
                             }
-                        }
-                        nan = nan || bad
-                        out[name] = Tensor(shape: p.shape, data: data)
-                    }
-                }
-            }
-            if nan || out.isEmpty { try check() }
-        case .indices:
-            if !logits { try ClsKernel.checkProbabilities(p, fn, "p") }
-            if wrt.contains("y") { throw ClsGrad.indexError(fn, "y") }
-            let c = p.shape[p.rank - 1]
-            let idx = try ClsKernel.classIndices(y, classes: c, ignoreIndex: nil, fn, "y")
-            let al = try alpha.map { try ClsKernel.perClass($0, classes: c, fn, "alpha", allowScalar: true) }
-            if let bad = al?.first(where: { !($0 >= 0) || !$0.isFinite }) {
-                throw CoreError("\(fn): alpha must hold non-negative class weights, got \(ClsKernel.fmt(bad))")
-            }
-            guard wrt.contains("p") else { return out }
-            let up = try ClsGrad.upstream(g, fn, output: Array(p.shape.dropLast()), reduction, denominator: Double(idx.count))
-            let weights = al ?? [Double](repeating: 1, count: c)
-            let data: [Double] = p.data.withUnsafeBufferPointer { x in
-                idx.withUnsafeBufferPointer { ix in
-                    weights.withUnsafeBufferPointer { ab in
-                        up.with { gp in
-                            ClsGrad.fillRows(idx.count, c, PtIndexGrad(x: x, ix: ix, c: c, logits: logits, form: form,
-                                                                        alpha: ClsVec(buf: ab), g: gp))
+                            nan = nan || bad
+                            out[name] = Tensor(shape: p.shape, data: data)
                         }
                     }
                 }
+                if nan || out.isEmpty { try domain.check() }
+            case .indices(let c, let idx, let al):
+                if wrt.contains("y") { throw classIndexGradient(fn, "y") }
+                guard wrt.contains("p") else { return out }
+                let up = try ClsGrad.upstream(g, fn, output: Array(p.shape.dropLast()), reduction, denominator: Double(idx.count))
+                let weights = al ?? [Double](repeating: 1, count: c)
+                let data: [Double] = p.data.withUnsafeBufferPointer { x in
+                    idx.withUnsafeBufferPointer { ix in
+                        weights.withUnsafeBufferPointer { ab in
+                            up.with { gp in
+                                ClsGrad.fillRows(idx.count, c, PtIndexGrad(x: x, ix: ix, c: c, logits: logits, form: form,
+                                                                            alpha: ClsVec(buf: ab), g: gp))
+                            }
+                        }
+                    }
+                }
+                out["p"] = Tensor(shape: p.shape, data: data)
             }
-            out["p"] = Tensor(shape: p.shape, data: data)
+            return out
         }
-        return out
     }
 
     /// Binary labels per element: ℓ = α_t·F(ce, q) with ce the binary cross-entropy and
     /// q = 1 − p_t; ∂ℓ = α_t·(F_ce·∂ce + F_q·∂q) (+ ∂α_t·F for the target).
-    struct PtBinaryGrad<G: ClsOperandAccess, A: ClsOperandAccess>: ClsTerms {
+    struct PtBinaryGrad<G: ClsOperandAccess, A: ClsOperandAccess>: IndexedTerms {
         let p, y: UnsafeBufferPointer<Double>
         let g: G
         let alpha: A
@@ -634,11 +544,11 @@ extension Losses.PtForm {
         switch kind {
         case .focal:
             if gamma == 0 { return (1, 0) }
-            let m = ClsKernel.power(q, gamma)
+            let m = TermKernel.power(q, gamma)
             return (m, ClsGrad.focalSlope(gamma, m, ce, q))
         case .poly1:
             if gamma == 0 { return (1, epsilon) }
-            let m = ClsKernel.power(q, gamma)
+            let m = TermKernel.power(q, gamma)
             return (m, ClsGrad.focalSlope(gamma, m, ce, q) + epsilon * (gamma + 1) * m)
         case .poly:
             // Σ_j j·ε_j·q^(j−1), by Horner
@@ -684,9 +594,9 @@ enum ClsGrad {
     /// scalar_t(EPSILON), i.e. 1e-12 rounded to float32 (9.99999996e-13).
     static let bceEpsilon = Double(Float(1e-12))
 
-    static func indexError(_ fn: String, _ arg: String) -> CoreError {
-        CoreError("\(fn): \(arg) holds class indices, which have no gradient",
-                  hint: "differentiate with respect to the predictions; class labels are constants")
+    /// torch's weighted mean divides by Σ w[yᵢ] over the samples not ignored: that sum for "mean", 1 otherwise.
+    static func weightedCount(_ idx: [Int], _ w: [Double], _ reduction: Reduction) -> Double {
+        reduction == .mean ? idx.reduce(0.0) { $1 == TermKernel.ignored ? $0 : $0 + w[$1] } : 1
     }
 
     /// d/dp max(log p, −100): 1/p, 0 where the clamp holds (nan stays nan).
@@ -704,7 +614,7 @@ enum ClsGrad {
     @inline(__always)
     static func softmax(_ x: UnsafeBufferPointer<Double>, _ base: Int, _ c: Int, _ out: UnsafeMutablePointer<Double>) {
         guard let px = x.baseAddress else { return }
-        let m = ClsKernel.rowMax(px + base, c)
+        let m = TermKernel.rowMax(px + base, c)
         if m.isInfinite { out.initialize(repeating: .nan, count: c); return }
         VecExp.fill(px + base, minus: m, out, c)
         let inv = 1 / Summation.pairwise(UnsafePointer(out), c, stride: 1)
@@ -716,7 +626,7 @@ enum ClsGrad {
         let n = rows * c
         return [Double](unsafeUninitializedCapacity: n) { buf, initialized in
             if let base = buf.baseAddress, c > 0 {
-                ClsKernel.parallelFor(rows, work: n) { lo, hi in
+                TermKernel.parallelFor(rows, work: n) { lo, hi in
                     var r = lo
                     while r < hi { k.row(r, base + r * c); r += 1 }
                 }

@@ -5,7 +5,9 @@ import Foundation
 // of computed values (no temporaries), splitting of large inputs across the cores, argument
 // checks whose messages are in the user's terms, and a vectorised exp for the row loops.
 
-enum ClsKernel {
+/// Kernels over `IndexedTerms` (fused pairwise sums and fills of computed values, split across
+/// the cores), the stable scalar functions of the probability losses and their argument checks.
+enum TermKernel {
     /// Above this many elements (or row elements) work is split across the cores.
     static let parallelThreshold = 1 << 20
 
@@ -73,7 +75,7 @@ enum ClsKernel {
     // MARK: - Sums of computed values
 
     /// Σ f(i) for i in lo..<lo+n, n ≤ 128, with 8 accumulators (NumPy's pairwise leaf).
-    @inline(__always) static func leaf<K: ClsTerms>(_ lo: Int, _ n: Int, _ f: K) -> Double {
+    @inline(__always) static func leaf<K: IndexedTerms>(_ lo: Int, _ n: Int, _ f: K) -> Double {
         if n < 8 {
             var s = 0.0
             var i = lo
@@ -96,7 +98,7 @@ enum ClsKernel {
 
     /// Pairwise Σ f(i) for i in lo..<lo+n without storing the terms: blocks of 128
     /// combined as a binary tree (a binary counter on a 64-entry stack).
-    @inline(__always) static func sum<K: ClsTerms>(_ lo: Int, _ n: Int, _ f: K) -> Double {
+    @inline(__always) static func sum<K: IndexedTerms>(_ lo: Int, _ n: Int, _ f: K) -> Double {
         if n <= 128 { return leaf(lo, n, f) }
         var s = lo
         let end = lo + n
@@ -132,7 +134,7 @@ enum ClsKernel {
     /// chunks the cores take as they become free (so that a core slowed by other work
     /// does not hold the result up), and then combined in the order of `sum`: the result
     /// is the same, bit for bit, as on one core.
-    @inline(__always) static func parallelSum<K: ClsTerms>(_ n: Int, work: Int? = nil, _ f: K) -> Double {
+    @inline(__always) static func parallelSum<K: IndexedTerms>(_ n: Int, work: Int? = nil, _ f: K) -> Double {
         if (work ?? n) < parallelThreshold || n < 2 { return sum(0, n, f) }
         let half = n / 2, rest = n - half
         let b0 = (half + 127) / 128, b1 = (rest + 127) / 128
@@ -189,7 +191,7 @@ enum ClsKernel {
     }
 
     /// A fresh array with out[i] = f(i), computed in parallel when large.
-    @inline(__always) static func fill<K: ClsTerms>(_ n: Int, work: Int? = nil, _ f: K) -> [Double] {
+    @inline(__always) static func fill<K: IndexedTerms>(_ n: Int, work: Int? = nil, _ f: K) -> [Double] {
         [Double](unsafeUninitializedCapacity: n) { buf, initialized in
             if let base = buf.baseAddress {
                 parallelFor(n, work: work) { lo, hi in
@@ -202,7 +204,7 @@ enum ClsKernel {
     }
 
     /// Reduces per-element losses f.term(i), i in 0..<count(shape), in one fused pass.
-    @inline(__always) static func reduceElementwise<K: ClsTerms>(_ shape: [Int], _ reduction: Reduction, _ f: K) -> Tensor {
+    @inline(__always) static func reduceElementwise<K: IndexedTerms>(_ shape: [Int], _ reduction: Reduction, _ f: K) -> Tensor {
         let n = Tensor.count(of: shape)
         switch reduction {
         case .none: return Tensor(shape: shape, data: fill(n, f))
@@ -212,7 +214,7 @@ enum ClsKernel {
     }
 
     /// `fill` that also tells whether any value is nan (the cue of `ClsDomainGuard`).
-    @inline(__always) static func fillFlagged<K: ClsTerms>(_ n: Int, _ f: K) -> ([Double], nan: Bool) {
+    @inline(__always) static func fillFlagged<K: IndexedTerms>(_ n: Int, _ f: K) -> ([Double], nan: Bool) {
         var flags = [Bool](repeating: false, count: Swift.max(chunks(n).count, 1))
         let data = flags.withUnsafeMutableBufferPointer { fl in
             [Double](unsafeUninitializedCapacity: n) { buf, initialized in
@@ -237,7 +239,7 @@ enum ClsKernel {
 
     /// `reduceElementwise` that also tells whether a nan came out (a nan term makes the
     /// sum nan): the cue to run the argument checks that `ClsDomainGuard` deferred.
-    @inline(__always) static func reduceElementwiseFlagged<K: ClsTerms>(_ shape: [Int], _ reduction: Reduction, _ f: K) -> (Tensor, nan: Bool) {
+    @inline(__always) static func reduceElementwiseFlagged<K: IndexedTerms>(_ shape: [Int], _ reduction: Reduction, _ f: K) -> (Tensor, nan: Bool) {
         let n = Tensor.count(of: shape)
         switch reduction {
         case .none:
@@ -425,7 +427,7 @@ enum ClsKernel {
 /// `probabilities`, gives nan. A nan result then makes the caller run the checks
 /// (`checkProbabilities`, `checkUnitTargets`), which throw the user's message, or pass
 /// when the nan came from a nan input; valid inputs never pay for a separate pass.
-struct ClsDomainGuard<K: ClsTerms>: ClsTerms {
+struct ClsDomainGuard<K: IndexedTerms>: IndexedTerms {
     let p, y: UnsafeBufferPointer<Double>
     let probabilities: Bool
     let k: K
@@ -439,7 +441,7 @@ struct ClsDomainGuard<K: ClsTerms>: ClsTerms {
 /// Terms of a sum or elements of a result, by flat index. Kernels are structs over
 /// buffer pointers, so that the generic drivers above are specialised and inlined
 /// (a closure would be an indirect call per element on the two-core path).
-protocol ClsTerms {
+protocol IndexedTerms {
     func term(_ i: Int) -> Double
 }
 
@@ -588,7 +590,7 @@ enum VecExp {
         UnsafeRawPointer(p).loadUnaligned(as: V.self)
     }
 
-    /// Σ exp(x[j] − m) for j in 0..<n ≤ 128, in the order of `ClsKernel.leaf`: one running sum
+    /// Σ exp(x[j] − m) for j in 0..<n ≤ 128, in the order of `TermKernel.leaf`: one running sum
     /// below 8 terms, else 8 running sums (the lanes of two vectors) combined as
     /// ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)), then the last n mod 8 terms in turn.
     @inline(__always) static func leafSum(_ x: UnsafePointer<Double>, _ m: Double, _ n: Int, _ t: UnsafePointer<Double>) -> Double {
@@ -613,7 +615,7 @@ enum VecExp {
         return s
     }
 
-    /// Σ exp(x[j] − m) for j in 0..<n, summed in exactly the order of `ClsKernel.sum`
+    /// Σ exp(x[j] − m) for j in 0..<n, summed in exactly the order of `TermKernel.sum`
     /// (blocks of 128 with 8 accumulators, combined pairwise as a binary counter).
     @inline(__always) static func sum(_ x: UnsafePointer<Double>, minus m: Double, _ n: Int) -> Double {
         let t = table

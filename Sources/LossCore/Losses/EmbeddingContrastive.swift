@@ -20,16 +20,11 @@ extension Losses {
     /// other rows' positives are the negatives (logits Q·Kᵀ/τ, target on the diagonal).
     public static func infoNCE(query: Tensor, positive: Tensor, negatives: Tensor? = nil, temperature: Double = 0.1,
                                negativeMode: InfoNCENegativeMode = .unpaired, reduction: Reduction = .mean) throws -> Tensor {
-        let fn = "infonce"
-        let (n, d, _) = try EmbKernels.matrix(query, fn, "query", allowVector: false)
-        try EmbKernels.sameShape(fn, "query", query, "positive", positive)
-        try EmbKernels.positive(fn, "temperature", temperature)
+        let (n, d, m) = try infoNCEInputs(query, positive, negatives, temperature: temperature, negativeMode: negativeMode)
         let q = EmbKernels.normalizedRows(query.data, rows: n, cols: d)
         let k = EmbKernels.normalizedRows(positive.data, rows: n, cols: d)
         var per = [Double](repeating: 0, count: n)
         guard let neg = negatives else {
-            try EmbKernels.checkMatrix(fn, "N × N similarity", rows: n, cols: n)
-            try EmbKernels.checkBlasDims(fn, n, d)
             var logits = EmbKernels.gemmNT(q, k, m: n, n: n, k: d)
             for i in 0..<logits.count { logits[i] /= temperature }
             EmbKernels.rowCrossEntropy(logits, rows: n, cols: n, targets: { $0 }, into: &per)
@@ -43,17 +38,9 @@ extension Losses {
                 for i in 0..<n { pos[i] = EmbKernels.dot(bq + i * d, bk + i * d, d) }
             }
         }
-        let m: Int
         var logits: [Double]
         switch negativeMode {
         case .unpaired:
-            guard neg.rank == 2, neg.shape[1] == d else {
-                throw CoreError("\(fn): with negative_mode: \"unpaired\", negatives must have shape [M, \(d)] (M negatives shared by every query), got \(formatShape(neg.shape))",
-                                hint: neg.rank == 3 ? "use negative_mode: \"paired\" for [N, M, D] negatives, one set per query" : nil)
-            }
-            m = neg.shape[0]
-            try EmbKernels.checkMatrix(fn, "N × (1 + M) logit", rows: n, cols: m + 1)
-            try EmbKernels.checkBlasDims(fn, n, m, d)
             let nk = EmbKernels.normalizedRows(neg.data, rows: m, cols: d)
             let qn = EmbKernels.gemmNT(q, nk, m: n, n: m, k: d)
             logits = [Double](repeating: 0, count: n * (m + 1))
@@ -62,12 +49,6 @@ extension Losses {
                 for j in 0..<m { logits[i * (m + 1) + 1 + j] = qn[i * m + j] / temperature }
             }
         case .paired:
-            guard neg.rank == 3, neg.shape[0] == n, neg.shape[2] == d else {
-                throw CoreError("\(fn): with negative_mode: \"paired\", negatives must have shape [\(n), M, \(d)] (M negatives for each of the \(n) queries), got \(formatShape(neg.shape))",
-                                hint: neg.rank == 2 ? "use negative_mode: \"unpaired\" for [M, D] negatives shared by every query" : nil)
-            }
-            m = neg.shape[1]
-            try EmbKernels.checkMatrix(fn, "N × (1 + M) logit", rows: n, cols: m + 1)
             let nk = EmbKernels.normalizedRows(neg.data, rows: n * m, cols: d)
             logits = [Double](repeating: 0, count: n * (m + 1))
             q.withUnsafeBufferPointer { pq in
@@ -86,17 +67,45 @@ extension Losses {
         return reduction.apply(Tensor(per))
     }
 
+    /// infonce's checked arguments: N queries of D values, M negatives (0 without negatives).
+    static func infoNCEInputs(_ query: Tensor, _ positive: Tensor, _ negatives: Tensor?, temperature: Double,
+                              negativeMode: InfoNCENegativeMode) throws -> (n: Int, d: Int, m: Int) {
+        let fn = "infonce"
+        let (n, d, _) = try EmbKernels.matrix(query, fn, "query", allowVector: false)
+        try EmbKernels.sameShape(fn, "query", query, "positive", positive)
+        try EmbKernels.positive(fn, "temperature", temperature)
+        guard let neg = negatives else {
+            try EmbKernels.checkMatrix(fn, "N × N similarity", rows: n, cols: n)
+            try EmbKernels.checkBlasDims(fn, n, d)
+            return (n, d, 0)
+        }
+        let m: Int
+        switch negativeMode {
+        case .unpaired:
+            guard neg.rank == 2, neg.shape[1] == d else {
+                throw CoreError("\(fn): with negative_mode: \"unpaired\", negatives must have shape [M, \(d)] (M negatives shared by every query), got \(formatShape(neg.shape))",
+                                hint: neg.rank == 3 ? "use negative_mode: \"paired\" for [N, M, D] negatives, one set per query" : nil)
+            }
+            m = neg.shape[0]
+            try EmbKernels.checkMatrix(fn, "N × (1 + M) logit", rows: n, cols: m + 1)
+            try EmbKernels.checkBlasDims(fn, n, m, d)
+        case .paired:
+            guard neg.rank == 3, neg.shape[0] == n, neg.shape[2] == d else {
+                throw CoreError("\(fn): with negative_mode: \"paired\", negatives must have shape [\(n), M, \(d)] (M negatives for each of the \(n) queries), got \(formatShape(neg.shape))",
+                                hint: neg.rank == 2 ? "use negative_mode: \"unpaired\" for [M, D] negatives shared by every query" : nil)
+            }
+            m = neg.shape[1]
+            try EmbKernels.checkMatrix(fn, "N × (1 + M) logit", rows: n, cols: m + 1)
+        }
+        return (n, d, m)
+    }
+
     /// NT-Xent of SimCLR (Chen et al. 2020): the 2N views z = [z1; z2] are L2-normalised,
     /// sim = z·zᵀ/τ, each anchor's own similarity is excluded, and the positive of view a is
     /// its pair a ± N. Per-sample losses are the 2N anchors, [z1 rows; z2 rows].
     public static func ntXent(_ z1: Tensor, _ z2: Tensor, temperature: Double = 0.1, reduction: Reduction = .mean) throws -> Tensor {
-        let fn = "ntxent"
-        let (n, d, _) = try EmbKernels.matrix(z1, fn, "z1", allowVector: false)
-        try EmbKernels.sameShape(fn, "z1", z1, "z2", z2)
-        try EmbKernels.positive(fn, "temperature", temperature)
+        let (n, d) = try ntXentInputs(z1, z2, temperature: temperature)
         let n2 = 2 * n
-        try EmbKernels.checkMatrix(fn, "2N × 2N similarity", rows: n2, cols: n2)
-        try EmbKernels.checkBlasDims(fn, n2, d)
         let z = EmbKernels.normalizedRows(z1.data + z2.data, rows: n2, cols: d)
         var sim = EmbKernels.gramMatrix(z, m: n2, k: d)
         for i in 0..<sim.count { sim[i] /= temperature }
@@ -106,6 +115,17 @@ extension Losses {
         return reduction.apply(Tensor(per))
     }
 
+    /// ntxent's checked arguments: N pairs of views of D values.
+    static func ntXentInputs(_ z1: Tensor, _ z2: Tensor, temperature: Double) throws -> (n: Int, d: Int) {
+        let fn = "ntxent"
+        let (n, d, _) = try EmbKernels.matrix(z1, fn, "z1", allowVector: false)
+        try EmbKernels.sameShape(fn, "z1", z1, "z2", z2)
+        try EmbKernels.positive(fn, "temperature", temperature)
+        try EmbKernels.checkMatrix(fn, "2N × 2N similarity", rows: 2 * n, cols: 2 * n)
+        try EmbKernels.checkBlasDims(fn, 2 * n, d)
+        return (n, d)
+    }
+
     /// Multiple negatives ranking loss (Henderson et al. 2017), as sentence-transformers
     /// `MultipleNegativesRankingLoss` (cos_sim, scale 20): row i is the cross-entropy of
     /// scale·cos(a_i, [positives; negatives]) at column i. `negatives` [M, D] are extra rows
@@ -113,20 +133,7 @@ extension Losses {
     /// direction, positive p_i against every anchor (MultipleNegativesSymmetricRankingLoss).
     public static func multipleNegativesRanking(anchor: Tensor, positive: Tensor, negatives: Tensor? = nil, scale: Double = 20,
                                                 symmetric: Bool = false, reduction: Reduction = .mean) throws -> Tensor {
-        let fn = "mnr"
-        let (n, d, _) = try EmbKernels.matrix(anchor, fn, "anchor", allowVector: false)
-        try EmbKernels.sameShape(fn, "anchor", anchor, "positive", positive)
-        try EmbKernels.positive(fn, "scale", scale)
-        var m = 0
-        if let neg = negatives {
-            guard neg.rank == 2, neg.shape[1] == d else {
-                throw CoreError("\(fn): negatives must have shape [M, \(d)] (extra candidate rows shared by every anchor), got \(formatShape(neg.shape))",
-                                hint: neg.rank == 3 ? "stack several hard-negative columns row-wise, e.g. concat(n1, n2, axis: 0)" : nil)
-            }
-            m = neg.shape[0]
-        }
-        try EmbKernels.checkMatrix(fn, "N × (N + M) similarity", rows: n, cols: n + m)
-        try EmbKernels.checkBlasDims(fn, n, m, d)
+        let (n, d, m) = try mnrInputs(anchor, positive, negatives, scale: scale)
         let cols = n + m
         var per = [Double](repeating: 0, count: n)
         if n == 0 { return reduction.apply(Tensor(per)) }
@@ -157,6 +164,25 @@ extension Losses {
         return reduction.apply(Tensor(per))
     }
 
+    /// mnr's checked arguments: N anchors of D values, M hard negatives (0 without).
+    static func mnrInputs(_ anchor: Tensor, _ positive: Tensor, _ negatives: Tensor?, scale: Double) throws -> (n: Int, d: Int, m: Int) {
+        let fn = "mnr"
+        let (n, d, _) = try EmbKernels.matrix(anchor, fn, "anchor", allowVector: false)
+        try EmbKernels.sameShape(fn, "anchor", anchor, "positive", positive)
+        try EmbKernels.positive(fn, "scale", scale)
+        var m = 0
+        if let neg = negatives {
+            guard neg.rank == 2, neg.shape[1] == d else {
+                throw CoreError("\(fn): negatives must have shape [M, \(d)] (extra candidate rows shared by every anchor), got \(formatShape(neg.shape))",
+                                hint: neg.rank == 3 ? "stack several hard-negative columns row-wise, e.g. concat(n1, n2, axis: 0)" : nil)
+            }
+            m = neg.shape[0]
+        }
+        try EmbKernels.checkMatrix(fn, "N × (N + M) similarity", rows: n, cols: n + m)
+        try EmbKernels.checkBlasDims(fn, n, m, d)
+        return (n, d, m)
+    }
+
     /// GE2E loss (Wan et al. 2018). `e` is [N, M, D] (N speakers × M utterances), or [N·M, D]
     /// grouped by speaker with `speakers: N`; M ≥ 2. Embeddings are L2-normalised, centroids
     /// c_k are means of the normalised embeddings, and S_{ji,k} = w·cos(e_ji, c_k) + b where the
@@ -165,38 +191,8 @@ extension Losses {
     /// Per-sample losses are the N·M utterances, shaped [N, M] for 3-D input, [N·M] for 2-D.
     public static func ge2e(_ e: Tensor, speakers: Int? = nil, method: GE2EMethod = .softmax, w: Double = 10, b: Double = -5,
                             reduction: Reduction = .mean) throws -> Tensor {
-        let fn = "ge2e"
-        let nSpk: Int, m: Int, d: Int
-        switch e.rank {
-        case 3:
-            nSpk = e.shape[0]; m = e.shape[1]; d = e.shape[2]
-            if let s = speakers, s != nSpk {
-                throw CoreError("\(fn): speakers: \(s) does not match e of shape \(formatShape(e.shape)), which holds \(nSpk) speaker\(nSpk == 1 ? "" : "s")")
-            }
-        case 2:
-            guard let s = speakers else {
-                throw CoreError("\(fn): e of shape \(formatShape(e.shape)) needs speakers: N (rows grouped by speaker), or give e the shape [N, M, D]")
-            }
-            guard s >= 1 else { throw CoreError("\(fn): speakers must be at least 1, got \(s)") }
-            let rows = e.shape[0]
-            guard rows % s == 0 else {
-                throw CoreError("\(fn): e has \(rows) rows, which cannot be split evenly among speakers: \(s)")
-            }
-            nSpk = s; m = rows / s; d = e.shape[1]
-        default:
-            throw CoreError("\(fn): e must have shape [N, M, D] (speakers × utterances × embedding) or [N·M, D] with speakers: N, got \(formatShape(e.shape))")
-        }
-        guard m >= 2 else {
-            throw CoreError("\(fn): needs M ≥ 2 utterances per speaker (the own centroid leaves the utterance out), got M = \(m) for e of shape \(formatShape(e.shape))")
-        }
-        try EmbKernels.finite(fn, "w", w)
-        try EmbKernels.finite(fn, "b", b)
-        if method == .contrast && nSpk < 2 {
-            throw CoreError("\(fn): method \"contrast\" needs at least 2 speakers (it takes the max over the other speakers' centroids), got \(nSpk)")
-        }
+        let (nSpk, m, d) = try ge2eInputs(e, speakers: speakers, method: method, w: w, b: b)
         let rows = nSpk * m
-        try EmbKernels.checkMatrix(fn, "N·M × N similarity", rows: rows, cols: nSpk)
-        try EmbKernels.checkBlasDims(fn, rows, d)
         let x = EmbKernels.normalizedRows(e.data, rows: rows, cols: d)
         // per-speaker sums and normalised centroids
         var sums = [Double](repeating: 0, count: nSpk * d)
@@ -243,5 +239,41 @@ extension Losses {
         }
         let shape = e.rank == 3 ? [nSpk, m] : [rows]
         return reduction.apply(Tensor(shape: shape, data: per))
+    }
+
+    /// ge2e's checked arguments: N speakers, M utterances each, embeddings of D values.
+    static func ge2eInputs(_ e: Tensor, speakers: Int?, method: GE2EMethod, w: Double, b: Double) throws -> (nSpk: Int, m: Int, d: Int) {
+        let fn = "ge2e"
+        let nSpk: Int, m: Int, d: Int
+        switch e.rank {
+        case 3:
+            nSpk = e.shape[0]; m = e.shape[1]; d = e.shape[2]
+            if let s = speakers, s != nSpk {
+                throw CoreError("\(fn): speakers: \(s) does not match e of shape \(formatShape(e.shape)), which holds \(nSpk) speaker\(nSpk == 1 ? "" : "s")")
+            }
+        case 2:
+            guard let s = speakers else {
+                throw CoreError("\(fn): e of shape \(formatShape(e.shape)) needs speakers: N (rows grouped by speaker), or give e the shape [N, M, D]")
+            }
+            guard s >= 1 else { throw CoreError("\(fn): speakers must be at least 1, got \(s)") }
+            let rows = e.shape[0]
+            guard rows % s == 0 else {
+                throw CoreError("\(fn): e has \(rows) rows, which cannot be split evenly among speakers: \(s)")
+            }
+            nSpk = s; m = rows / s; d = e.shape[1]
+        default:
+            throw CoreError("\(fn): e must have shape [N, M, D] (speakers × utterances × embedding) or [N·M, D] with speakers: N, got \(formatShape(e.shape))")
+        }
+        guard m >= 2 else {
+            throw CoreError("\(fn): needs M ≥ 2 utterances per speaker (the own centroid leaves the utterance out), got M = \(m) for e of shape \(formatShape(e.shape))")
+        }
+        try EmbKernels.finite(fn, "w", w)
+        try EmbKernels.finite(fn, "b", b)
+        if method == .contrast && nSpk < 2 {
+            throw CoreError("\(fn): method \"contrast\" needs at least 2 speakers (it takes the max over the other speakers' centroids), got \(nSpk)")
+        }
+        try EmbKernels.checkMatrix(fn, "N·M × N similarity", rows: nSpk * m, cols: nSpk)
+        try EmbKernels.checkBlasDims(fn, nSpk * m, d)
+        return (nSpk, m, d)
     }
 }

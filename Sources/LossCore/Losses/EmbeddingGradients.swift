@@ -1,20 +1,18 @@
 import Foundation
 import COpenBLAS
 
-// Analytic backward passes of the docs/reference.md §4.3 losses, for `grad`. Each takes the forward
-// arguments and the gradient `g` of the final result with respect to the loss's output
-// (a number for "mean"/"sum", the per-sample shape for "none"), and returns the gradient
-// of every differentiable argument, keyed by its documented parameter name. Conventions follow
+// Analytic backward passes of the docs/reference.md §4.3 losses, for `grad`. Each keeps the
+// convention of Losses.swift (the forward arguments, `upstream`, `wrt`; labels and class indices
+// have no gradient) and checks its arguments with the forward pass's own step (`tripletInputs`,
+// `contrastiveInputs`, `ClassRowsInputs`, …), never by running the forward pass. Conventions follow
 // torch autograd: a hinge passes the gradient where its argument is ≥ 0 (clamp), the norm
 // of a zero vector has gradient 0, ties of min/max share the gradient equally, and
 // F.normalize divides by max(‖x‖, 1e-12) (below the eps the gradient is g / 1e-12).
 extension Losses {
     public static func tripletBackward(anchor: Tensor, positive: Tensor, negative: Tensor, margin: Double = 1, norm: Double = 2,
-                                       swap: Bool = false, squared: Bool = false, reduction: Reduction = .mean,
-                                       upstream g: Tensor) throws -> [String: Tensor] {
-        _ = try triplet(anchor: anchor, positive: positive, negative: negative, margin: margin, norm: norm, swap: swap,
-                        squared: squared, reduction: .none)  // validates
-        let (n, d, _) = try EmbKernels.matrix(anchor, "triplet", "anchor", allowVector: true)
+                                       swap: Bool = false, squared: Bool = false, reduction: Reduction = .mean, upstream g: Tensor,
+                                       wrt: Set<String> = ["anchor", "positive", "negative", "margin"]) throws -> [String: Tensor] {
+        let (n, d, _) = try tripletInputs(anchor, positive, negative, margin: margin, norm: norm, squared: squared)
         let w = try EmbKernels.sampleWeights(g, n: n, reduction, "triplet")
         var ga = [Double](repeating: 0, count: n * d), gp = ga, gn = ga
         var gm = 0.0
@@ -47,15 +45,16 @@ extension Losses {
                 gn[o + j] += w[i] * (wan * u2[j] + wpn * u3[j])
             }
         }
-        return ["anchor": Tensor(shape: anchor.shape, data: ga), "positive": Tensor(shape: anchor.shape, data: gp),
-                "negative": Tensor(shape: anchor.shape, data: gn), "margin": Tensor(scalar: gm)]
+        return picked(["anchor": Tensor(shape: anchor.shape, data: ga), "positive": Tensor(shape: anchor.shape, data: gp),
+                       "negative": Tensor(shape: anchor.shape, data: gn), "margin": Tensor(scalar: gm)], wrt)
     }
 
     public static func contrastiveBackward(_ x1: Tensor, _ x2: Tensor, _ y: Tensor, margin: Double = 1, similar: Double = 0,
-                                           reduction: Reduction = .mean, upstream g: Tensor) throws -> [String: Tensor] {
-        _ = try contrastive(x1, x2, y, margin: margin, similar: similar, reduction: .none)
-        let (n, d, _) = try EmbKernels.matrix(x1, "contrastive", "x1", allowVector: true)
-        let labels = try EmbKernels.pairLabels(y, n: n, "contrastive", rowsOf: "x1")
+                                           reduction: Reduction = .mean, upstream g: Tensor,
+                                           wrt: Set<String> = ["x1", "x2", "margin"]) throws -> [String: Tensor] {
+        let a = try contrastiveInputs(x1, x2, y, similar: similar)
+        try rejectLabels("contrastive", wrt, "y", holds: "labels 0 or 1", hint: pairLabelsHint)
+        let (n, d, labels) = (a.n, a.d, a.labels)
         let w = try EmbKernels.sampleWeights(g, n: n, reduction, "contrastive")
         var g1 = [Double](repeating: 0, count: n * d), g2 = g1
         var gm = 0.0
@@ -76,30 +75,36 @@ extension Losses {
                 g1[o + j] = t; g2[o + j] = -t
             }
         }
-        return ["x1": Tensor(shape: x1.shape, data: g1), "x2": Tensor(shape: x1.shape, data: g2), "margin": Tensor(scalar: gm)]
+        return picked(["x1": Tensor(shape: x1.shape, data: g1), "x2": Tensor(shape: x1.shape, data: g2),
+                       "margin": Tensor(scalar: gm)], wrt)
     }
 
+    /// The hint of a gradient asked of pair labels.
+    static let pairLabelsHint = "differentiate with respect to the embeddings; the labels are constants"
+
     public static func marginRankingBackward(_ x1: Tensor, _ x2: Tensor, _ y: Tensor, margin: Double = 0,
-                                             reduction: Reduction = .mean, upstream g: Tensor) throws -> [String: Tensor] {
-        let out = try marginRanking(x1, x2, y, margin: margin, reduction: .none)
-        let shape = out.shape
+                                             reduction: Reduction = .mean, upstream g: Tensor,
+                                             wrt: Set<String> = ["x1", "x2", "margin"]) throws -> [String: Tensor] {
+        let shape = try marginRankingShape(x1, x2, y)
+        try rejectLabels("margin_ranking", wrt, "y", holds: "labels -1 or +1", hint: pairLabelsHint)
+        let count = Tensor.count(of: shape)
         let a = x1.broadcast(to: shape), b = x2.broadcast(to: shape), t = y.broadcast(to: shape)
-        let w = try EmbKernels.sampleWeights(g, n: out.count, reduction, "margin_ranking")
-        var g1 = [Double](repeating: 0, count: out.count), g2 = g1
+        let w = try EmbKernels.sampleWeights(g, n: count, reduction, "margin_ranking")
+        var g1 = [Double](repeating: 0, count: count), g2 = g1
         var gm = 0.0
-        for i in 0..<out.count where -t.data[i] * (a.data[i] - b.data[i]) + margin >= 0 {
+        for i in 0..<count where -t.data[i] * (a.data[i] - b.data[i]) + margin >= 0 {
             g1[i] = -w[i] * t.data[i]; g2[i] = w[i] * t.data[i]; gm += w[i]
         }
-        return ["x1": Tensor(shape: shape, data: g1), "x2": Tensor(shape: shape, data: g2), "margin": Tensor(scalar: gm)]
+        return picked(["x1": Tensor(shape: shape, data: g1), "x2": Tensor(shape: shape, data: g2), "margin": Tensor(scalar: gm)], wrt)
     }
 
     public static func cosineEmbeddingBackward(_ x1: Tensor, _ x2: Tensor, _ y: Tensor, margin: Double = 0,
-                                               reduction: Reduction = .mean, upstream g: Tensor) throws -> [String: Tensor] {
-        _ = try cosineEmbedding(x1, x2, y, margin: margin, reduction: .none)
-        let (n, d, _) = try EmbKernels.matrix(x1, "cosine_embedding", "x1", allowVector: true)
-        let labels = try EmbKernels.pairLabels(y, n: n, "cosine_embedding", rowsOf: "x1")
+                                               reduction: Reduction = .mean, upstream g: Tensor,
+                                               wrt: Set<String> = ["x1", "x2", "margin"]) throws -> [String: Tensor] {
+        let inputs = try cosineEmbeddingInputs(x1, x2, y)
+        try rejectLabels("cosine_embedding", wrt, "y", holds: "labels -1 or +1", hint: pairLabelsHint)
+        let (n, d, labels) = (inputs.n, inputs.d, inputs.labels)
         let w = try EmbKernels.sampleWeights(g, n: n, reduction, "cosine_embedding")
-        let eps = Double(Float(1e-12))
         var g1 = [Double](repeating: 0, count: n * d), g2 = g1
         var gm = 0.0
         let scratch = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(d, 1))
@@ -109,11 +114,7 @@ extension Losses {
                 guard let a = pa.baseAddress, let b = pb.baseAddress else { return }
                 for i in 0..<n {
                     let ra = a + i * d, rb = b + i * d
-                    for j in 0..<d { scratch[j] = ra[j] * rb[j] }
-                    let prod = Summation.pairwise(UnsafePointer(scratch), d, stride: 1)
-                    let m1 = EmbKernels.sumSquares(ra, d, scratch) + eps, m2 = EmbKernels.sumSquares(rb, d, scratch) + eps
-                    let den = (m1 * m2).squareRoot()
-                    let cos = prod / den
+                    let (cos, m1, m2, den) = EmbKernels.torchCosine(ra, rb, d, scratch)
                     // ∂ℓ/∂cos
                     var dc = 0.0
                     if labels[i] == 1 { dc = -w[i] } else if cos - margin >= 0 { dc = w[i]; gm -= w[i] }
@@ -125,19 +126,14 @@ extension Losses {
                 }
             }
         }
-        return ["x1": Tensor(shape: x1.shape, data: g1), "x2": Tensor(shape: x1.shape, data: g2), "margin": Tensor(scalar: gm)]
+        return picked(["x1": Tensor(shape: x1.shape, data: g1), "x2": Tensor(shape: x1.shape, data: g2),
+                       "margin": Tensor(scalar: gm)], wrt)
     }
 
     public static func infoNCEBackward(query: Tensor, positive: Tensor, negatives: Tensor? = nil, temperature: Double = 0.1,
-                                       negativeMode: InfoNCENegativeMode = .unpaired, reduction: Reduction = .mean,
-                                       upstream g: Tensor) throws -> [String: Tensor] {
-        // shapes only (the forward pass has validated the call; no second forward pass here)
-        guard query.rank == 2, positive.shape == query.shape else { throw EmbKernels.gradientArgs("infonce") }
-        let n = query.shape[0], d = query.shape[1]
-        if let neg = negatives {
-            let ok = negativeMode == .unpaired ? (neg.rank == 2 && neg.shape[1] == d) : (neg.rank == 3 && neg.shape[0] == n && neg.shape[2] == d)
-            guard ok else { throw EmbKernels.gradientArgs("infonce") }
-        }
+                                       negativeMode: InfoNCENegativeMode = .unpaired, reduction: Reduction = .mean, upstream g: Tensor,
+                                       wrt: Set<String> = ["query", "positive", "negatives", "temperature"]) throws -> [String: Tensor] {
+        let (n, d, m) = try infoNCEInputs(query, positive, negatives, temperature: temperature, negativeMode: negativeMode)
         let w = try EmbKernels.sampleWeights(g, n: n, reduction, "infonce")
         let q = EmbKernels.normalizedRows(query.data, rows: n, cols: d)
         let k = EmbKernels.normalizedRows(positive.data, rows: n, cols: d)
@@ -155,9 +151,8 @@ extension Losses {
             out["query"] = Tensor(shape: query.shape, data: EmbKernels.normalizeBackward(gq, query.data, rows: n, cols: d))
             out["positive"] = Tensor(shape: positive.shape, data: EmbKernels.normalizeBackward(gk, positive.data, rows: n, cols: d))
             out["temperature"] = Tensor(scalar: gtau)
-            return out
+            return picked(out, wrt)
         }
-        let m = negativeMode == .unpaired ? neg.shape[0] : neg.shape[1]
         let rowsN = negativeMode == .unpaired ? m : n * m
         let nk = EmbKernels.normalizedRows(neg.data, rows: rowsN, cols: d)
         // logits [N, 1 + M]
@@ -192,13 +187,13 @@ extension Losses {
         out["positive"] = Tensor(shape: positive.shape, data: EmbKernels.normalizeBackward(gk, positive.data, rows: n, cols: d))
         out["negatives"] = Tensor(shape: neg.shape, data: EmbKernels.normalizeBackward(gn, neg.data, rows: rowsN, cols: d))
         out["temperature"] = Tensor(scalar: gtau)
-        return out
+        return picked(out, wrt)
     }
 
     public static func ntXentBackward(_ z1: Tensor, _ z2: Tensor, temperature: Double = 0.1, reduction: Reduction = .mean,
-                                      upstream g: Tensor) throws -> [String: Tensor] {
-        guard z1.rank == 2, z2.shape == z1.shape else { throw EmbKernels.gradientArgs("ntxent") }
-        let n = z1.shape[0], d = z1.shape[1], n2 = 2 * n
+                                      upstream g: Tensor, wrt: Set<String> = ["z1", "z2", "temperature"]) throws -> [String: Tensor] {
+        let (n, d) = try ntXentInputs(z1, z2, temperature: temperature)
+        let n2 = 2 * n
         let w = try EmbKernels.sampleWeights(g, n: n2, reduction, "ntxent")
         let raw = z1.data + z2.data
         let z = EmbKernels.normalizedRows(raw, rows: n2, cols: d)
@@ -214,17 +209,14 @@ extension Losses {
         dz = []
         let gzh = EmbKernels.gemm(sym, z, m: n2, n: d, k: n2)
         let gz = EmbKernels.normalizeBackward(gzh, raw, rows: n2, cols: d)
-        return ["z1": Tensor(shape: z1.shape, data: Array(gz[0..<(n * d)])),
-                "z2": Tensor(shape: z2.shape, data: Array(gz[(n * d)...])), "temperature": Tensor(scalar: gtau)]
+        return picked(["z1": Tensor(shape: z1.shape, data: Array(gz[0..<(n * d)])),
+                       "z2": Tensor(shape: z2.shape, data: Array(gz[(n * d)...])), "temperature": Tensor(scalar: gtau)], wrt)
     }
 
     public static func multipleNegativesRankingBackward(anchor: Tensor, positive: Tensor, negatives: Tensor? = nil, scale: Double = 20,
-                                                        symmetric: Bool = false, reduction: Reduction = .mean,
-                                                        upstream g: Tensor) throws -> [String: Tensor] {
-        guard anchor.rank == 2, positive.shape == anchor.shape else { throw EmbKernels.gradientArgs("mnr") }
-        let n = anchor.shape[0], d = anchor.shape[1]
-        if let neg = negatives, !(neg.rank == 2 && neg.shape[1] == d) { throw EmbKernels.gradientArgs("mnr") }
-        let m = negatives?.shape[0] ?? 0
+                                                        symmetric: Bool = false, reduction: Reduction = .mean, upstream g: Tensor,
+                                                        wrt: Set<String> = ["anchor", "positive", "negatives", "scale"]) throws -> [String: Tensor] {
+        let (n, d, m) = try mnrInputs(anchor, positive, negatives, scale: scale)
         var w = try EmbKernels.sampleWeights(g, n: n, reduction, "mnr")
         if symmetric { for i in 0..<n { w[i] *= 0.5 } }
         let a = EmbKernels.normalizedRows(anchor.data, rows: n, cols: d)
@@ -269,18 +261,16 @@ extension Losses {
             let gn = EmbKernels.gemm(dan, a, m: m, n: d, k: n, transA: true)
             out["negatives"] = Tensor(shape: neg.shape, data: EmbKernels.normalizeBackward(gn, neg.data, rows: m, cols: d))
         }
-        return out
+        return picked(out, wrt)
     }
 
     public static func ge2eBackward(_ e: Tensor, speakers: Int? = nil, method: GE2EMethod = .softmax, w: Double = 10, b: Double = -5,
-                                    reduction: Reduction = .mean, upstream g: Tensor) throws -> [String: Tensor] {
-        let fwd = try ge2e(e, speakers: speakers, method: method, w: w, b: b, reduction: .none)
-        let rows = fwd.count
-        let nSpk = e.rank == 3 ? e.shape[0] : (speakers ?? 1)
-        let m = nSpk == 0 ? 0 : rows / nSpk
-        let d = e.shape[e.rank - 1]
+                                    reduction: Reduction = .mean, upstream g: Tensor,
+                                    wrt: Set<String> = ["e", "w", "b"]) throws -> [String: Tensor] {
+        let (nSpk, m, d) = try ge2eInputs(e, speakers: speakers, method: method, w: w, b: b)
+        let rows = nSpk * m
         let wt = try EmbKernels.sampleWeights(g, n: rows, reduction, "ge2e")
-        if rows == 0 { return ["e": Tensor(shape: e.shape, data: []), "w": Tensor(scalar: 0), "b": Tensor(scalar: 0)] }
+        if rows == 0 { return picked(["e": Tensor(shape: e.shape, data: []), "w": Tensor(scalar: 0), "b": Tensor(scalar: 0)], wrt) }
         let x = EmbKernels.normalizedRows(e.data, rows: rows, cols: d)
         var sums = [Double](repeating: 0, count: nSpk * d)
         x.withUnsafeBufferPointer { px in
@@ -347,15 +337,17 @@ extension Losses {
             }
         }
         for r in 0..<rows { let j = r / m; for t in 0..<d { dx[r * d + t] += dsums[j * d + t] } }
-        return ["e": Tensor(shape: e.shape, data: EmbKernels.normalizeBackward(dx, e.data, rows: rows, cols: d)),
-                "w": Tensor(scalar: gw), "b": Tensor(scalar: gb)]
+        return picked(["e": Tensor(shape: e.shape, data: EmbKernels.normalizeBackward(dx, e.data, rows: rows, cols: d)),
+                       "w": Tensor(scalar: gw), "b": Tensor(scalar: gb)], wrt)
     }
 
     public static func arcfaceBackward(_ x: Tensor, _ W: Tensor, _ y: Tensor, s: Double = 64, m: Double = 0.5, easyMargin: Bool = false,
-                                       reduction: Reduction = .mean, upstream g: Tensor) throws -> [String: Tensor] {
+                                       reduction: Reduction = .mean, upstream g: Tensor,
+                                       wrt: Set<String> = ["x", "W", "s"]) throws -> [String: Tensor] {
+        try checkArcfaceMargin(m)
         let cosM = Foundation.cos(m), sinM = Foundation.sin(m)
         let th = Foundation.cos(Double.pi - m), mm = Foundation.sin(Double.pi - m) * m
-        return try embeddingMarginSoftmaxBackward("arcface", x, W, y, s: s, reduction: reduction, upstream: g) { c in
+        return try embeddingMarginSoftmaxBackward("arcface", x, W, y, s: s, reduction: reduction, upstream: g, wrt: wrt) { c in
             let t = 1 - c * c
             let sine = Swift.min(1, Swift.max(0, t)).squareRoot()
             let phi = c * cosM - sine * sinM
@@ -367,16 +359,19 @@ extension Losses {
     }
 
     public static func cosfaceBackward(_ x: Tensor, _ W: Tensor, _ y: Tensor, s: Double = 64, m: Double = 0.35,
-                                       reduction: Reduction = .mean, upstream g: Tensor) throws -> [String: Tensor] {
-        return try embeddingMarginSoftmaxBackward("cosface", x, W, y, s: s, reduction: reduction, upstream: g) { c in (c - m, 1) }
+                                       reduction: Reduction = .mean, upstream g: Tensor,
+                                       wrt: Set<String> = ["x", "W", "s"]) throws -> [String: Tensor] {
+        try EmbKernels.finite("cosface", "m", m)
+        return try embeddingMarginSoftmaxBackward("cosface", x, W, y, s: s, reduction: reduction, upstream: g, wrt: wrt) { c in (c - m, 1) }
     }
 
     /// Backward of arcface/cosface; `target(c)` gives the target's modified cosine and its derivative.
     static func embeddingMarginSoftmaxBackward(_ fn: String, _ x: Tensor, _ W: Tensor, _ y: Tensor, s: Double, reduction: Reduction,
-                                               upstream g: Tensor, target: (Double) -> (Double, Double)) throws -> [String: Tensor] {
-        let (n, d, vector) = try EmbKernels.matrix(x, fn, "x", allowVector: true)
-        let c = try EmbKernels.classWeights(fn, "W", W, d: d, x: x)
-        let labels = try EmbKernels.classIndices(y, n: n, vector: vector, classes: c, fn, "W has \(c) rows")
+                                               upstream g: Tensor, wrt: Set<String>,
+                                               target: (Double) -> (Double, Double)) throws -> [String: Tensor] {
+        let a = try ClassRowsInputs(fn, x, W, "W", y, logits: true, s: s)
+        if wrt.contains("y") { throw classIndexGradient(fn, "y") }
+        let (n, d, c, labels) = (a.n, a.d, a.c, a.labels)
         let wts = try EmbKernels.sampleWeights(g, n: n, reduction, fn)
         let xh = EmbKernels.normalizedRows(x.data, rows: n, cols: d)
         let wh = EmbKernels.normalizedRows(W.data, rows: c, cols: d)
@@ -395,18 +390,18 @@ extension Losses {
         for i in 0..<n { dl[i * c + labels[i]] *= deriv[i] }
         let dxh = EmbKernels.gemm(dl, wh, m: n, n: d, k: c)
         let dwh = EmbKernels.gemm(dl, xh, m: c, n: d, k: n, transA: true)
-        return ["x": Tensor(shape: x.shape, data: EmbKernels.normalizeBackward(dxh, x.data, rows: n, cols: d)),
-                "W": Tensor(shape: W.shape, data: EmbKernels.normalizeBackward(dwh, W.data, rows: c, cols: d)),
-                "s": Tensor(scalar: gs)]
+        return picked(["x": Tensor(shape: x.shape, data: EmbKernels.normalizeBackward(dxh, x.data, rows: n, cols: d)),
+                       "W": Tensor(shape: W.shape, data: EmbKernels.normalizeBackward(dwh, W.data, rows: c, cols: d)),
+                       "s": Tensor(scalar: gs)], wrt)
     }
 
     public static func spherefaceBackward(_ x: Tensor, _ W: Tensor, _ y: Tensor, m: Int = 4, reduction: Reduction = .mean,
-                                          upstream g: Tensor) throws -> [String: Tensor] {
+                                          upstream g: Tensor, wrt: Set<String> = ["x", "W"]) throws -> [String: Tensor] {
         let fn = "sphereface"
-        let (n, d, vector) = try EmbKernels.matrix(x, fn, "x", allowVector: true)
-        let c = try EmbKernels.classWeights(fn, "W", W, d: d, x: x)
-        guard m >= 1 && m <= 1000 else { throw EmbKernels.gradientArgs(fn) }
-        let labels = try EmbKernels.classIndices(y, n: n, vector: vector, classes: c, fn, "W has \(c) rows")
+        try checkSphereFaceMargin(m)
+        let a = try ClassRowsInputs(fn, x, W, "W", y, logits: true)
+        if wrt.contains("y") { throw classIndexGradient(fn, "y") }
+        let (n, d, c, labels) = (a.n, a.d, a.c, a.labels)
         let wts = try EmbKernels.sampleWeights(g, n: n, reduction, fn)
         let xnorm = EmbKernels.rowNorms(x.data, rows: n, cols: d)
         let xh = EmbKernels.normalizedRows(x.data, rows: n, cols: d)
@@ -444,17 +439,16 @@ extension Losses {
         for i in 0..<n where xnorm[i] > 0 {
             for t in 0..<d { dx[i * d + t] += dnorm[i] * x.data[i * d + t] / xnorm[i] }
         }
-        return ["x": Tensor(shape: x.shape, data: dx),
-                "W": Tensor(shape: W.shape, data: EmbKernels.normalizeBackward(dwh, W.data, rows: c, cols: d))]
+        return picked(["x": Tensor(shape: x.shape, data: dx),
+                       "W": Tensor(shape: W.shape, data: EmbKernels.normalizeBackward(dwh, W.data, rows: c, cols: d))], wrt)
     }
 
     public static func centerLossBackward(_ x: Tensor, _ centers: Tensor, _ y: Tensor, reduction: Reduction = .mean,
-                                          upstream g: Tensor) throws -> [String: Tensor] {
+                                          upstream g: Tensor, wrt: Set<String> = ["x", "centers"]) throws -> [String: Tensor] {
         let fn = "center_loss"
-        _ = try centerLoss(x, centers, y, reduction: .none)
-        let (n, d, vector) = try EmbKernels.matrix(x, fn, "x", allowVector: true)
-        let c = centers.shape[0]
-        let labels = try EmbKernels.classIndices(y, n: n, vector: vector, classes: c, fn, "centers has \(c) rows")
+        let a = try ClassRowsInputs(fn, x, centers, "centers", y, logits: false)
+        if wrt.contains("y") { throw classIndexGradient(fn, "y") }
+        let (n, d, c, labels) = (a.n, a.d, a.c, a.labels)
         let w = try EmbKernels.sampleWeights(g, n: n, reduction, fn)
         var gx = [Double](repeating: 0, count: n * d)
         var gc = [Double](repeating: 0, count: c * d)
@@ -466,15 +460,11 @@ extension Losses {
                 gc[k * d + t] -= v
             }
         }
-        return ["x": Tensor(shape: x.shape, data: gx), "centers": Tensor(shape: centers.shape, data: gc)]
+        return picked(["x": Tensor(shape: x.shape, data: gx), "centers": Tensor(shape: centers.shape, data: gc)], wrt)
     }
 }
 
 extension EmbKernels {
-    static func gradientArgs(_ fn: String) -> CoreError {
-        CoreError("\(fn): the gradient was asked for arguments of the wrong shape")
-    }
-
     /// The gradient of each sample's loss given the gradient `g` of the reduced output.
     static func sampleWeights(_ g: Tensor, n: Int, _ reduction: Reduction, _ fn: String) throws -> [Double] {
         switch reduction {

@@ -14,9 +14,7 @@ extension Losses {
     public static func arcface(_ x: Tensor, _ W: Tensor, _ y: Tensor, s: Double = 64, m: Double = 0.5, easyMargin: Bool = false,
                                reduction: Reduction = .mean) throws -> Tensor {
         let fn = "arcface"
-        guard m >= 0 && m < Double.pi else {
-            throw CoreError("\(fn): m must be an angle (radians) in [0, π), got \(EmbKernels.fmt(m))")
-        }
+        try checkArcfaceMargin(m)
         let cosM = Foundation.cos(m), sinM = Foundation.sin(m)
         let th = Foundation.cos(Double.pi - m), mm = Foundation.sin(Double.pi - m) * m
         return try embeddingMarginSoftmax(fn, x, W, y, s: s, reduction: reduction) { c in
@@ -36,16 +34,47 @@ extension Losses {
         return try embeddingMarginSoftmax(fn, x, W, y, s: s, reduction: reduction) { c in c - m }
     }
 
+    /// arcface's m, checked: an angle in [0, π).
+    static func checkArcfaceMargin(_ m: Double) throws {
+        guard m >= 0 && m < Double.pi else {
+            throw CoreError("arcface: m must be an angle (radians) in [0, π), got \(EmbKernels.fmt(m))")
+        }
+    }
+
+    /// sphereface's m, checked: an integer from 1 to 1000.
+    static func checkSphereFaceMargin(_ m: Int) throws {
+        guard m >= 1 && m <= 1000 else {
+            throw CoreError("sphereface: m must be an integer from 1 to 1000 (the angular margin multiplier, 4 in the paper), got \(m)")
+        }
+    }
+
+    /// The checked arguments of a loss of features x [N, D] (or [D]) against class rows [C, D]
+    /// (`W` or `centers`) with one class index per sample.
+    struct ClassRowsInputs {
+        let n, d, c: Int
+        let vector: Bool
+        let labels: [Int]
+
+        /// `logits`: the margin softmax losses, whose N × C logits go through BLAS; `s` their
+        /// scale (nil: sphereface, scaled by ‖x‖).
+        init(_ fn: String, _ x: Tensor, _ rows: Tensor, _ arg: String, _ y: Tensor, logits: Bool, s: Double? = nil) throws {
+            (n, d, vector) = try EmbKernels.matrix(x, fn, "x", allowVector: true)
+            c = try EmbKernels.classWeights(fn, arg, rows, d: d, x: x)
+            if let s = s { try EmbKernels.positive(fn, "s", s) }
+            labels = try EmbKernels.classIndices(y, n: n, vector: vector, classes: c, fn, "\(arg) has \(c) row\(c == 1 ? "" : "s")")
+            if logits {
+                try EmbKernels.checkMatrix(fn, "N × C logit", rows: n, cols: c)
+                try EmbKernels.checkBlasDims(fn, n, c, d)
+            }
+        }
+    }
+
     /// Shared body of arcface and cosface: normalised cosines through BLAS, the target's
     /// cosine mapped by `target`, everything scaled by s, cross-entropy at y.
     static func embeddingMarginSoftmax(_ fn: String, _ x: Tensor, _ W: Tensor, _ y: Tensor, s: Double, reduction: Reduction,
                               target: (Double) -> Double) throws -> Tensor {
-        let (n, d, vector) = try EmbKernels.matrix(x, fn, "x", allowVector: true)
-        let c = try EmbKernels.classWeights(fn, "W", W, d: d, x: x)
-        try EmbKernels.positive(fn, "s", s)
-        let labels = try EmbKernels.classIndices(y, n: n, vector: vector, classes: c, fn, "W has \(c) row\(c == 1 ? "" : "s")")
-        try EmbKernels.checkMatrix(fn, "N × C logit", rows: n, cols: c)
-        try EmbKernels.checkBlasDims(fn, n, c, d)
+        let a = try ClassRowsInputs(fn, x, W, "W", y, logits: true, s: s)
+        let (n, d, c, labels) = (a.n, a.d, a.c, a.labels)
         let xh = EmbKernels.normalizedRows(x.data, rows: n, cols: d)
         let wh = EmbKernels.normalizedRows(W.data, rows: c, cols: d)
         var logits = EmbKernels.gemmNT(xh, wh, m: n, n: c, k: d)
@@ -56,7 +85,7 @@ extension Losses {
         for i in 0..<logits.count { logits[i] *= s }
         var per = [Double](repeating: 0, count: n)
         EmbKernels.rowCrossEntropy(logits, rows: n, cols: c, targets: { labels[$0] }, into: &per)
-        return EmbKernels.reduce(per, vector: vector, reduction)
+        return EmbKernels.reduce(per, vector: a.vector, reduction)
     }
 
     /// SphereFace's A-Softmax (Liu et al. 2017): W rows L2-normalised, x not; logits
@@ -64,15 +93,9 @@ extension Losses {
     /// θ ∈ [kπ/m, (k+1)π/m] (cos mθ as the Chebyshev polynomial T_m(cos θ)); cross-entropy at y.
     /// The pure loss of the paper (λ = 0, no annealing with softmax). `m` is a positive integer.
     public static func sphereface(_ x: Tensor, _ W: Tensor, _ y: Tensor, m: Int = 4, reduction: Reduction = .mean) throws -> Tensor {
-        let fn = "sphereface"
-        let (n, d, vector) = try EmbKernels.matrix(x, fn, "x", allowVector: true)
-        let c = try EmbKernels.classWeights(fn, "W", W, d: d, x: x)
-        guard m >= 1 && m <= 1000 else {
-            throw CoreError("\(fn): m must be an integer from 1 to 1000 (the angular margin multiplier, 4 in the paper), got \(m)")
-        }
-        let labels = try EmbKernels.classIndices(y, n: n, vector: vector, classes: c, fn, "W has \(c) row\(c == 1 ? "" : "s")")
-        try EmbKernels.checkMatrix(fn, "N × C logit", rows: n, cols: c)
-        try EmbKernels.checkBlasDims(fn, n, c, d)
+        try checkSphereFaceMargin(m)
+        let a = try ClassRowsInputs("sphereface", x, W, "W", y, logits: true)
+        let (n, d, c, labels) = (a.n, a.d, a.c, a.labels)
         let xnorm = EmbKernels.rowNorms(x.data, rows: n, cols: d)
         let xh = EmbKernels.normalizedRows(x.data, rows: n, cols: d)
         let wh = EmbKernels.normalizedRows(W.data, rows: c, cols: d)
@@ -91,28 +114,17 @@ extension Losses {
         }
         var per = [Double](repeating: 0, count: n)
         EmbKernels.rowCrossEntropy(logits, rows: n, cols: c, targets: { labels[$0] }, into: &per)
-        return EmbKernels.reduce(per, vector: vector, reduction)
+        return EmbKernels.reduce(per, vector: a.vector, reduction)
     }
 
     /// Center loss (Wen et al. 2016): ½‖x_i − c_{y_i}‖² with `centers` [C, D].
     /// "sum" gives the paper's L_C = ½ Σ_i ‖x_i − c_{y_i}‖².
     public static func centerLoss(_ x: Tensor, _ centers: Tensor, _ y: Tensor, reduction: Reduction = .mean) throws -> Tensor {
-        let fn = "center_loss"
-        let (n, d, vector) = try EmbKernels.matrix(x, fn, "x", allowVector: true)
-        let c = try EmbKernels.classWeights(fn, "centers", centers, d: d, x: x)
-        let labels = try EmbKernels.classIndices(y, n: n, vector: vector, classes: c, fn, "centers has \(c) row\(c == 1 ? "" : "s")")
-        var per = [Double](repeating: 0, count: n)
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(d, 1))
-        defer { scratch.deallocate() }
-        x.data.withUnsafeBufferPointer { px in
-            centers.data.withUnsafeBufferPointer { pc in
-                guard let bx = px.baseAddress, let bc = pc.baseAddress else { return }
-                for i in 0..<n {
-                    per[i] = 0.5 * EmbKernels.squaredDistance(bx + i * d, bc + labels[i] * d, d, scratch)
-                }
-            }
+        let a = try ClassRowsInputs("center_loss", x, centers, "centers", y, logits: false)
+        let per = EmbKernels.pairRows(x, centers, a.n, a.d, row: { a.labels[$0] }) { _, xi, c, scratch in
+            0.5 * EmbKernels.squaredDistance(xi, c, a.d, scratch)
         }
-        return EmbKernels.reduce(per, vector: vector, reduction)
+        return EmbKernels.reduce(per, vector: a.vector, reduction)
     }
 }
 

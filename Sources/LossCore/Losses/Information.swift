@@ -7,13 +7,8 @@ extension Losses {
     /// Shannon entropy −Σ p·log p (nats) along `axis`, with 0·log 0 = 0; one value per
     /// distribution (the axis is removed). Values outside [0, 1] are errors.
     public static func entropy(_ p: Tensor, axis: Int = -1) throws -> Tensor {
-        let fn = "entropy"
-        guard p.rank >= 1 else {
-            throw CoreError("entropy: p must be a distribution (a vector, or a tensor with the distributions along axis), got a number")
-        }
-        let a = try ClsKernel.axis(axis, rank: p.rank, fn)
-        try ClsKernel.checkProbabilities(p, fn, "p", logitsHint: false)
-        return p.data.withUnsafeBufferPointer { x in ClsKernel.alongAxis(p.shape, a, EntropyTerms(p: x)) }
+        let a = try entropyAxis(p, axis: axis)
+        return p.data.withUnsafeBufferPointer { x in TermKernel.alongAxis(p.shape, a, EntropyTerms(p: x)) }
     }
 
     /// Kullback–Leibler divergence D_KL(P‖Q) = Σ p·log(p/q) along `axis`, in math order:
@@ -21,31 +16,59 @@ extension Losses {
     /// and ∞ where q = 0 < p. One value per distribution; p and q broadcast together.
     /// kl(p, q) == cross_entropy(q, p, reduction: "none") − entropy(p) (up to the −100 clamp).
     public static func kl(_ p: Tensor, _ q: Tensor, axis: Int = -1) throws -> Tensor {
-        let fn = "kl"
-        var p = p, q = q
-        if p.shape != q.shape {
-            guard let s = Broadcast.shape(p.shape, q.shape) else {
-                throw CoreError("kl: p and q must have the same shape (or shapes that broadcast), got \(formatShape(p.shape)) and \(formatShape(q.shape))")
-            }
-            _ = try Tensor.checkedCount(s)
-            p = p.broadcast(to: s)
-            q = q.broadcast(to: s)
-        }
-        guard p.rank >= 1 else {
-            throw CoreError("kl: p and q must be distributions (vectors, or tensors with the distributions along axis), got numbers")
-        }
-        let a = try ClsKernel.axis(axis, rank: p.rank, fn)
-        try ClsKernel.checkProbabilities(p, fn, "p", logitsHint: false)
-        try ClsKernel.checkProbabilities(q, fn, "q", logitsHint: false)
-        return p.data.withUnsafeBufferPointer { pp in
-            q.data.withUnsafeBufferPointer { qp in
-                ClsKernel.alongAxis(p.shape, a, KLTerms(p: pp, q: qp))
+        let a = try KLInputs(p, q, axis: axis)
+        return a.p.data.withUnsafeBufferPointer { pp in
+            a.q.data.withUnsafeBufferPointer { qp in
+                TermKernel.alongAxis(a.p.shape, a.axis, KLTerms(p: pp, q: qp))
             }
         }
     }
 
+    /// entropy's checked arguments: the axis (non-negative) of a tensor of probabilities.
+    static func entropyAxis(_ p: Tensor, axis: Int) throws -> Int {
+        let fn = "entropy"
+        guard p.rank >= 1 else {
+            throw CoreError("entropy: p must be a distribution (a vector, or a tensor with the distributions along axis), got a number")
+        }
+        let a = try TermKernel.axis(axis, rank: p.rank, fn)
+        try TermKernel.checkProbabilities(p, fn, "p", logitsHint: false)
+        return a
+    }
+
+    /// kl's checked arguments: p and q broadcast to one shape, the axis (non-negative).
+    struct KLInputs {
+        /// p and q broadcast together.
+        let p, q: Tensor
+        /// The shapes p and q were given in.
+        let pShape, qShape: [Int]
+        let axis: Int
+
+        init(_ p: Tensor, _ q: Tensor, axis: Int) throws {
+            let fn = "kl"
+            pShape = p.shape
+            qShape = q.shape
+            var p = p, q = q
+            if p.shape != q.shape {
+                guard let s = Broadcast.shape(p.shape, q.shape) else {
+                    throw CoreError("kl: p and q must have the same shape (or shapes that broadcast), got \(formatShape(p.shape)) and \(formatShape(q.shape))")
+                }
+                _ = try Tensor.checkedCount(s)
+                p = p.broadcast(to: s)
+                q = q.broadcast(to: s)
+            }
+            guard p.rank >= 1 else {
+                throw CoreError("kl: p and q must be distributions (vectors, or tensors with the distributions along axis), got numbers")
+            }
+            self.axis = try TermKernel.axis(axis, rank: p.rank, fn)
+            try TermKernel.checkProbabilities(p, fn, "p", logitsHint: false)
+            try TermKernel.checkProbabilities(q, fn, "q", logitsHint: false)
+            self.p = p
+            self.q = q
+        }
+    }
+
     /// −p·log p with 0·log 0 = 0.
-    struct EntropyTerms: ClsTerms {
+    struct EntropyTerms: IndexedTerms {
         let p: UnsafeBufferPointer<Double>
         @inline(__always) func term(_ i: Int) -> Double {
             let v = p[i]
@@ -54,7 +77,7 @@ extension Losses {
     }
 
     /// p·log(p/q) with 0 for p = 0 and ∞ for q = 0 < p (scipy `rel_entr`), nan propagating.
-    struct KLTerms: ClsTerms {
+    struct KLTerms: IndexedTerms {
         let p, q: UnsafeBufferPointer<Double>
         @inline(__always) func term(_ i: Int) -> Double {
             let a = p[i], b = q[i]
@@ -68,11 +91,11 @@ extension Losses {
     }
 }
 
-extension ClsKernel {
+extension TermKernel {
     /// out[o, i] = pairwise Σ_k term(flat index of [o, k, i]) over `axis` of `shape`;
     /// the result has `shape` without that axis (a number for a vector).
     @inline(__always)
-    static func alongAxis<K: ClsTerms>(_ shape: [Int], _ axis: Int, _ terms: K) -> Tensor {
+    static func alongAxis<K: IndexedTerms>(_ shape: [Int], _ axis: Int, _ terms: K) -> Tensor {
         let len = shape[axis]
         let outer = Tensor.count(of: Array(shape[..<axis]))
         let inner = Tensor.count(of: Array(shape[(axis + 1)...]))
@@ -85,18 +108,18 @@ extension ClsKernel {
 }
 
 /// One sum along an axis per output element: out[o, i] = Σ_k terms[o, k, i].
-struct AxisSums<K: ClsTerms>: ClsTerms {
+struct AxisSums<K: IndexedTerms>: IndexedTerms {
     let terms: K
     let len: Int
     let inner: Int
     @inline(__always) func term(_ j: Int) -> Double {
-        if inner == 1 { return ClsKernel.sum(j * len, len, terms) }
+        if inner == 1 { return TermKernel.sum(j * len, len, terms) }
         let o = j / inner, i = j - o * inner
-        return ClsKernel.sum(0, len, Strided(terms: terms, base: o * len * inner + i, stride: inner))
+        return TermKernel.sum(0, len, Strided(terms: terms, base: o * len * inner + i, stride: inner))
     }
 }
 
-struct Strided<K: ClsTerms>: ClsTerms {
+struct Strided<K: IndexedTerms>: IndexedTerms {
     let terms: K
     let base: Int
     let stride: Int

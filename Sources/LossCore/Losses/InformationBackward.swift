@@ -9,56 +9,37 @@ import Foundation
 
 extension Losses {
     /// Gradient of `entropy` with respect to `p`: −g·(log p + 1).
-    public static func entropyBackward(_ p: Tensor, axis: Int = -1, upstream g: Tensor) throws -> Tensor {
-        let fn = "entropy"
-        guard p.rank >= 1 else {
-            throw CoreError("entropy: p must be a distribution (a vector, or a tensor with the distributions along axis), got a number")
-        }
-        let a = try ClsKernel.axis(axis, rank: p.rank, fn)
-        try ClsKernel.checkProbabilities(p, fn, "p", logitsHint: false)
-        let layout = try ClsAxisLayout(p.shape, a, upstream: g, fn)
+    public static func entropyBackward(_ p: Tensor, axis: Int = -1, upstream g: Tensor,
+                                       wrt: Set<String> = ["p"]) throws -> [String: Tensor] {
+        let a = try entropyAxis(p, axis: axis)
+        let layout = try AxisUpstreamLayout(p.shape, a, upstream: g, "entropy")
+        guard wrt.contains("p") else { return [:] }
         let data: [Double] = p.data.withUnsafeBufferPointer { x in
             g.data.withUnsafeBufferPointer { gp in
-                ClsKernel.fill(p.count, EntropyGrad(p: x, g: layout.reader(gp)))
+                TermKernel.fill(p.count, EntropyGrad(p: x, g: layout.reader(gp)))
             }
         }
-        return Tensor(shape: p.shape, data: data)
+        return ["p": Tensor(shape: p.shape, data: data)]
     }
 
     /// Gradients of `kl` with respect to `p` and `q` (`wrt`), each of its argument's shape
     /// (summed over the axes broadcasting added).
     public static func klBackward(_ p: Tensor, _ q: Tensor, axis: Int = -1, upstream g: Tensor,
                                   wrt: Set<String> = ["p", "q"]) throws -> [String: Tensor] {
-        let fn = "kl"
-        let pShape = p.shape, qShape = q.shape
-        var p = p, q = q
-        if p.shape != q.shape {
-            guard let s = Broadcast.shape(p.shape, q.shape) else {
-                throw CoreError("kl: p and q must have the same shape (or shapes that broadcast), got \(formatShape(p.shape)) and \(formatShape(q.shape))")
-            }
-            _ = try Tensor.checkedCount(s)
-            p = p.broadcast(to: s)
-            q = q.broadcast(to: s)
-        }
-        guard p.rank >= 1 else {
-            throw CoreError("kl: p and q must be distributions (vectors, or tensors with the distributions along axis), got numbers")
-        }
-        let a = try ClsKernel.axis(axis, rank: p.rank, fn)
-        try ClsKernel.checkProbabilities(p, fn, "p", logitsHint: false)
-        try ClsKernel.checkProbabilities(q, fn, "q", logitsHint: false)
-        let layout = try ClsAxisLayout(p.shape, a, upstream: g, fn)
+        let a = try KLInputs(p, q, axis: axis)
+        let layout = try AxisUpstreamLayout(a.p.shape, a.axis, upstream: g, "kl")
         var out: [String: Tensor] = [:]
-        try p.data.withUnsafeBufferPointer { pp in
-            try q.data.withUnsafeBufferPointer { qp in
+        try a.p.data.withUnsafeBufferPointer { pp in
+            try a.q.data.withUnsafeBufferPointer { qp in
                 try g.data.withUnsafeBufferPointer { gp in
                     let up = layout.reader(gp)
                     if wrt.contains("p") {
-                        let full = Tensor(shape: p.shape, data: ClsKernel.fill(p.count, KLGradP(p: pp, q: qp, g: up)))
-                        out["p"] = try Tape.sumToShape(full, pShape)
+                        let full = Tensor(shape: a.p.shape, data: TermKernel.fill(a.p.count, KLGradP(p: pp, q: qp, g: up)))
+                        out["p"] = try Tape.sumToShape(full, a.pShape)
                     }
                     if wrt.contains("q") {
-                        let full = Tensor(shape: p.shape, data: ClsKernel.fill(p.count, KLGradQ(p: pp, q: qp, g: up)))
-                        out["q"] = try Tape.sumToShape(full, qShape)
+                        let full = Tensor(shape: a.p.shape, data: TermKernel.fill(a.p.count, KLGradQ(p: pp, q: qp, g: up)))
+                        out["q"] = try Tape.sumToShape(full, a.qShape)
                     }
                 }
             }
@@ -67,16 +48,16 @@ extension Losses {
     }
 
     /// −g·(log p + 1).
-    struct EntropyGrad: ClsTerms {
+    struct EntropyGrad: IndexedTerms {
         let p: UnsafeBufferPointer<Double>
-        let g: ClsAxisUpstream
+        let g: AxisUpstream
         @inline(__always) func term(_ i: Int) -> Double { -g[i] * (log(p[i]) + 1) }
     }
 
     /// g·(log(p/q) + 1), with log p − log q where p/q over- or underflows.
-    struct KLGradP: ClsTerms {
+    struct KLGradP: IndexedTerms {
         let p, q: UnsafeBufferPointer<Double>
-        let g: ClsAxisUpstream
+        let g: AxisUpstream
         @inline(__always) func term(_ i: Int) -> Double {
             let a = p[i], b = q[i]
             let r = a / b
@@ -86,9 +67,9 @@ extension Losses {
     }
 
     /// −g·p/q, 0 where p = 0 (nan stays nan).
-    struct KLGradQ: ClsTerms {
+    struct KLGradQ: IndexedTerms {
         let p, q: UnsafeBufferPointer<Double>
-        let g: ClsAxisUpstream
+        let g: AxisUpstream
         @inline(__always) func term(_ i: Int) -> Double {
             let a = p[i], b = q[i]
             if a == 0 && !b.isNaN { return 0 }
@@ -98,7 +79,7 @@ extension Losses {
 }
 
 /// Where element i of a tensor reduced along one axis finds its output element.
-struct ClsAxisLayout {
+struct AxisUpstreamLayout {
     let len: Int
     let inner: Int
 
@@ -112,11 +93,11 @@ struct ClsAxisLayout {
         }
     }
 
-    func reader(_ g: UnsafeBufferPointer<Double>) -> ClsAxisUpstream { ClsAxisUpstream(g: g, len: len, inner: inner) }
+    func reader(_ g: UnsafeBufferPointer<Double>) -> AxisUpstream { AxisUpstream(g: g, len: len, inner: inner) }
 }
 
 /// The upstream gradient read at element i = [o, k, j] of the input: g[o, j].
-struct ClsAxisUpstream {
+struct AxisUpstream {
     let g: UnsafeBufferPointer<Double>
     let len: Int
     let inner: Int

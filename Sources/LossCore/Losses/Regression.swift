@@ -34,18 +34,28 @@ extension Losses {
 
     /// Huber loss, torch `huber_loss`: ½e² for abs(e) ≤ δ, else δ·(abs(e) − ½δ).
     public static func huber(_ pred: Tensor, _ y: Tensor, delta: Double = 1, weight: Tensor? = nil, reduction: Reduction = .mean) throws -> Tensor {
-        guard delta > 0, delta.isFinite else {
-            throw CoreError("huber: delta must be a positive number, got \(Elementwise.fmt(delta))")
-        }
-        return try Elementwise.run("huber", HuberError(delta: delta), pred, y, weight: weight, reduction: reduction)
+        try Elementwise.run("huber", HuberError(delta: checkedDelta(delta)), pred, y, weight: weight, reduction: reduction)
     }
 
     /// Smooth L1, torch `smooth_l1_loss`: ½e²/β for abs(e) < β, else abs(e) − ½β; β = 0 is L1.
     public static func smoothL1(_ pred: Tensor, _ y: Tensor, beta: Double = 1, weight: Tensor? = nil, reduction: Reduction = .mean) throws -> Tensor {
+        try Elementwise.run("smooth_l1", SmoothL1Error(beta: checkedBeta(beta)), pred, y, weight: weight, reduction: reduction)
+    }
+
+    /// huber's δ, checked: a positive number.
+    static func checkedDelta(_ delta: Double) throws -> Double {
+        guard delta > 0, delta.isFinite else {
+            throw CoreError("huber: delta must be a positive number, got \(Elementwise.fmt(delta))")
+        }
+        return delta
+    }
+
+    /// smooth_l1's β, checked: a non-negative number.
+    static func checkedBeta(_ beta: Double) throws -> Double {
         guard beta >= 0, beta.isFinite else {
             throw CoreError("smooth_l1: beta must be a non-negative number, got \(Elementwise.fmt(beta))")
         }
-        return try Elementwise.run("smooth_l1", SmoothL1Error(beta: beta), pred, y, weight: weight, reduction: reduction)
+        return beta
     }
 
     /// log cosh(pred − y), stable for large errors (Keras `LogCosh`).
@@ -74,33 +84,36 @@ extension Losses {
     /// (homoscedastic), or is a number (one variance for all). Negative entries are errors.
     public static func gaussianNLL(_ input: Tensor, _ y: Tensor, variance: Tensor, full: Bool = false, eps: Double = 1e-6,
                                    weight: Tensor? = nil, reduction: Reduction = .mean) throws -> Tensor {
+        let v = try gaussianVariance(input, variance)
+        return try Elementwise.run("gaussian_nll", GaussianNLL(full: full, eps: eps), input, y, names: ("input", "y"),
+                                   third: (name: "var", tensor: v), weight: weight, reduction: reduction)
+    }
+
+    /// gaussian_nll's `var`, checked (non-negative, one of the shapes it may have) and shaped to
+    /// broadcast with input: one variance per row becomes a column [rows…, 1] (torch unsqueezes it).
+    static func gaussianVariance(_ input: Tensor, _ variance: Tensor) throws -> Tensor {
         for (i, v) in variance.data.enumerated() where v < 0 {
             throw CoreError("gaussian_nll: var must be non-negative, got \(Elementwise.fmt(v))"
                             + (variance.count > 1 ? " at element \(i)" : ""),
                             hint: "var is a variance (σ²); pass its square if you have a standard deviation")
         }
-        var v = variance
-        if !variance.isScalar && variance.shape != input.shape {
-            let ishape = input.shape, vshape = variance.shape
-            if !ishape.isEmpty && Array(ishape.dropLast()) == vshape {
-                v = Tensor(shape: vshape + [1], data: variance.data)
-            } else if ishape.count == vshape.count,
-                      zip(ishape, vshape).reduce(0, { $0 + ($1.0 != $1.1 ? $1.1 : 0) }) == 1 {
-                // same rank, one axis of size 1 where input's differs: broadcasts
-            } else {
-                let expected: String
-                if ishape.isEmpty {
-                    expected = "a number"
-                } else {
-                    let rows = Array(ishape.dropLast())
-                    expected = "\(formatShape(ishape)) (one variance per element), \(formatShape(rows)) or input's shape "
-                        + "with one axis set to 1 such as \(formatShape(rows + [1])) (shared variances), or a number"
-                }
-                throw CoreError("gaussian_nll: var of shape \(formatShape(vshape)) does not fit input of shape \(formatShape(ishape)); expected \(expected)")
-            }
+        if variance.isScalar || variance.shape == input.shape { return variance }
+        let ishape = input.shape, vshape = variance.shape
+        if !ishape.isEmpty && Array(ishape.dropLast()) == vshape {
+            return Tensor(shape: vshape + [1], data: variance.data)
         }
-        return try Elementwise.run("gaussian_nll", GaussianNLL(full: full, eps: eps), input, y, names: ("input", "y"),
-                                   third: (name: "var", tensor: v), weight: weight, reduction: reduction)
+        if ishape.count == vshape.count, zip(ishape, vshape).reduce(0, { $0 + ($1.0 != $1.1 ? $1.1 : 0) }) == 1 {
+            return variance   // same rank, one axis of size 1 where input's differs: broadcasts
+        }
+        let expected: String
+        if ishape.isEmpty {
+            expected = "a number"
+        } else {
+            let rows = Array(ishape.dropLast())
+            expected = "\(formatShape(ishape)) (one variance per element), \(formatShape(rows)) or input's shape "
+                + "with one axis set to 1 such as \(formatShape(rows + [1])) (shared variances), or a number"
+        }
+        throw CoreError("gaussian_nll: var of shape \(formatShape(vshape)) does not fit input of shape \(formatShape(ishape)); expected \(expected)")
     }
 }
 

@@ -6,8 +6,9 @@ import Foundation
 // respect to the loss's output (a number for "mean"/"sum", the broadcast shape of the
 // inputs for "none"), and returns the gradient of each differentiable input, keyed by its
 // documented parameter name ("pred"/"input", "y", "var"), in that input's shape. `wrt` names the
-// inputs to differentiate (nil: all of them); the others are not computed. `weight` is a
-// constant: it has no gradient.
+// inputs to differentiate (by default all of them); the others are not computed. `weight` is a
+// constant: it has no gradient. The arguments are checked by the forward's own steps
+// (`Elementwise.run`, `checkedDelta`, `checkedBeta`, `gaussianVariance`).
 //
 // Each gradient is one fused pass over the inputs through the forward engine
 // (`Elementwise.run` in Regression.swift: flat fast path, broadcast walk, blocks split
@@ -36,20 +37,20 @@ import Foundation
 //   0 is a subgradient of the norm there and what torch.linalg.vector_norm and abs give.
 extension Losses {
     public static func maeBackward(_ pred: Tensor, _ y: Tensor, weight: Tensor? = nil, reduction: Reduction = .mean,
-                                   upstream: Tensor, wrt: Set<String>? = nil) throws -> [String: Tensor] {
+                                   upstream: Tensor, wrt: Set<String> = ["pred", "y"]) throws -> [String: Tensor] {
         try ElementwiseGrad.symmetric("mae", SignGrad(), pred, y, weight: weight, reduction: reduction,
                                       upstream: upstream, wrt: wrt)
     }
 
     public static func mseBackward(_ pred: Tensor, _ y: Tensor, weight: Tensor? = nil, reduction: Reduction = .mean,
-                                   upstream: Tensor, wrt: Set<String>? = nil) throws -> [String: Tensor] {
+                                   upstream: Tensor, wrt: Set<String> = ["pred", "y"]) throws -> [String: Tensor] {
         try ElementwiseGrad.symmetric("mse", SquaredGrad(), pred, y, weight: weight, reduction: reduction,
                                       upstream: upstream, wrt: wrt)
     }
 
     /// `output` is the forward result (recomputed when nil).
     public static func rmseBackward(_ pred: Tensor, _ y: Tensor, weight: Tensor? = nil, reduction: Reduction = .mean,
-                                    output: Tensor? = nil, upstream: Tensor, wrt: Set<String>? = nil) throws -> [String: Tensor] {
+                                    output: Tensor? = nil, upstream: Tensor, wrt: Set<String> = ["pred", "y"]) throws -> [String: Tensor] {
         if reduction == .none {
             // √(w·e²) = √w·abs(e): the weight goes in as the third operand, read by the kernel
             return try ElementwiseGrad.symmetric("rmse", RMSEElementGrad(), pred, y, third: weight ?? Tensor(scalar: 1),
@@ -67,20 +68,14 @@ extension Losses {
     }
 
     public static func huberBackward(_ pred: Tensor, _ y: Tensor, delta: Double = 1, weight: Tensor? = nil,
-                                     reduction: Reduction = .mean, upstream: Tensor, wrt: Set<String>? = nil) throws -> [String: Tensor] {
-        guard delta > 0, delta.isFinite else {
-            throw CoreError("huber: delta must be a positive number, got \(Elementwise.fmt(delta))")
-        }
-        return try ElementwiseGrad.symmetric("huber", HuberGrad(delta: delta), pred, y, weight: weight, reduction: reduction,
+                                     reduction: Reduction = .mean, upstream: Tensor, wrt: Set<String> = ["pred", "y"]) throws -> [String: Tensor] {
+        try ElementwiseGrad.symmetric("huber", HuberGrad(delta: checkedDelta(delta)), pred, y, weight: weight, reduction: reduction,
                                              upstream: upstream, wrt: wrt)
     }
 
     public static func smoothL1Backward(_ pred: Tensor, _ y: Tensor, beta: Double = 1, weight: Tensor? = nil,
-                                        reduction: Reduction = .mean, upstream: Tensor, wrt: Set<String>? = nil) throws -> [String: Tensor] {
-        guard beta >= 0, beta.isFinite else {
-            throw CoreError("smooth_l1: beta must be a non-negative number, got \(Elementwise.fmt(beta))")
-        }
-        if beta == 0 {
+                                        reduction: Reduction = .mean, upstream: Tensor, wrt: Set<String> = ["pred", "y"]) throws -> [String: Tensor] {
+        if try checkedBeta(beta) == 0 {
             return try ElementwiseGrad.symmetric("smooth_l1", SignGrad(), pred, y, weight: weight, reduction: reduction,
                                                  upstream: upstream, wrt: wrt)
         }
@@ -89,7 +84,7 @@ extension Losses {
     }
 
     public static func logCoshBackward(_ pred: Tensor, _ y: Tensor, weight: Tensor? = nil, reduction: Reduction = .mean,
-                                       upstream: Tensor, wrt: Set<String>? = nil) throws -> [String: Tensor] {
+                                       upstream: Tensor, wrt: Set<String> = ["pred", "y"]) throws -> [String: Tensor] {
         try ElementwiseGrad.symmetric("log_cosh", TanhGrad(), pred, y, weight: weight, reduction: reduction,
                                       upstream: upstream, wrt: wrt)
     }
@@ -97,17 +92,17 @@ extension Losses {
     /// Gradients with respect to "input" and "y".
     public static func poissonNLLBackward(_ input: Tensor, _ y: Tensor, logInput: Bool = true, full: Bool = false, eps: Double = 1e-8,
                                           weight: Tensor? = nil, reduction: Reduction = .mean, upstream: Tensor,
-                                          wrt: Set<String>? = nil) throws -> [String: Tensor] {
+                                          wrt: Set<String> = ["input", "y"]) throws -> [String: Tensor] {
         let name = "poisson_nll"
         var out: [String: Tensor] = [:]
-        if wrt?.contains("input") ?? true {
+        if wrt.contains("input") {
             out["input"] = logInput
                 ? try ElementwiseGrad.run(name, PoissonLogInputGrad(), input, y, weight: weight, reduction: reduction,
                                           upstream: upstream, shape: input.shape)
                 : try ElementwiseGrad.run(name, PoissonRateGrad(eps: eps), input, y, weight: weight, reduction: reduction,
                                           upstream: upstream, shape: input.shape)
         }
-        if wrt?.contains("y") ?? true {
+        if wrt.contains("y") {
             out["y"] = logInput
                 ? try ElementwiseGrad.run(name, PoissonLogInputTargetGrad(full: full), input, y, weight: weight,
                                           reduction: reduction, upstream: upstream, shape: y.shape)
@@ -121,23 +116,19 @@ extension Losses {
     /// the shapes `gaussianNLL` accepts it has).
     public static func gaussianNLLBackward(_ input: Tensor, _ y: Tensor, variance: Tensor, full: Bool = false, eps: Double = 1e-6,
                                            weight: Tensor? = nil, reduction: Reduction = .mean, upstream: Tensor,
-                                           wrt: Set<String>? = nil) throws -> [String: Tensor] {
+                                           wrt: Set<String> = ["input", "y", "var"]) throws -> [String: Tensor] {
         let name = "gaussian_nll"
-        // input's shape without its last axis: one variance per row, broadcast along the last axis (torch unsqueezes it)
-        var v = variance
-        if !variance.isScalar, variance.shape != input.shape, !input.shape.isEmpty, Array(input.shape.dropLast()) == variance.shape {
-            v = Tensor(shape: variance.shape + [1], data: variance.data)
-        }
+        let v = try gaussianVariance(input, variance)
         var out: [String: Tensor] = [:]
-        if wrt?.contains("input") ?? true {
+        if wrt.contains("input") {
             out["input"] = try ElementwiseGrad.run(name, GaussianMeanGrad(eps: eps), input, y, third: v, weight: weight,
                                                    reduction: reduction, upstream: upstream, shape: input.shape)
         }
-        if wrt?.contains("y") ?? true {
+        if wrt.contains("y") {
             out["y"] = try ElementwiseGrad.run(name, GaussianMeanGrad(eps: eps), y, input, third: v, weight: weight,
                                                reduction: reduction, upstream: upstream, shape: y.shape)
         }
-        if wrt?.contains("var") ?? true {
+        if wrt.contains("var") {
             let gv = try ElementwiseGrad.run(name, GaussianVarGrad(eps: eps), input, y, third: v, weight: weight,
                                              reduction: reduction, upstream: upstream, shape: v.shape)
             out["var"] = Tensor(shape: variance.shape, data: gv.data)
@@ -260,13 +251,13 @@ enum ElementwiseGrad {
     /// A loss ℓ(pred − y) with ℓ' odd: ∂/∂y is the same kernel with the operands swapped.
     static func symmetric<K: PointwiseLoss>(_ name: String, _ k: K, _ pred: Tensor, _ y: Tensor, third: Tensor? = nil,
                                             weight: Tensor?, reduction: Reduction, upstream: Tensor,
-                                            wrt: Set<String>?) throws -> [String: Tensor] {
+                                            wrt: Set<String>) throws -> [String: Tensor] {
         var out: [String: Tensor] = [:]
-        if wrt?.contains("pred") ?? true {
+        if wrt.contains("pred") {
             out["pred"] = try run(name, k, pred, y, third: third, weight: weight, reduction: reduction,
                                   upstream: upstream, shape: pred.shape)
         }
-        if wrt?.contains("y") ?? true {
+        if wrt.contains("y") {
             out["y"] = try run(name, k, y, pred, third: third, weight: weight, reduction: reduction,
                                upstream: upstream, shape: y.shape)
         }

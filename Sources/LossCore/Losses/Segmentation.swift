@@ -25,10 +25,7 @@ extension Losses {
     /// α = β = ½ is the Dice loss with `squared: false`. A zero denominator gives 0.
     public static func tversky(_ p: Tensor, _ g: Tensor, alpha: Double = 0.5, beta: Double = 0.5, smooth: Double = 0,
                                reduction: Reduction = .mean) throws -> Tensor {
-        for (name, v) in [("alpha", alpha), ("beta", beta), ("smooth", smooth)] where !(v >= 0 && v.isFinite) {
-            throw CoreError("tversky: \(name) must be a non-negative number, got \(Elementwise.fmt(v))")
-        }
-        let s = try Overlap.sums("tversky", p, g, kind: .tversky)
+        let s = try Overlap.tverskySums(p, g, alpha: alpha, beta: beta, smooth: smooth)
         return Overlap.finish(s, reduction: reduction) { tp, fp, fn in
             let den = tp + alpha * fp + beta * fn + smooth
             return den == 0 ? 0 : 1 - tp / den
@@ -47,16 +44,29 @@ enum Overlap {
 
     static func dice(_ name: String, _ p: Tensor, _ g: Tensor, smooth: Double, squared: Bool,
                      reduction: Reduction, loss: Bool) throws -> Tensor {
-        guard smooth >= 0, smooth.isFinite else {
-            throw CoreError("\(name): smooth must be a non-negative number, got \(Elementwise.fmt(smooth))")
-        }
-        let s = try sums(name, p, g, kind: squared ? .diceSquared : .diceLinear)
+        let s = try diceSums(name, p, g, smooth: smooth, squared: squared)
         return finish(s, reduction: reduction) { pg, pp, gg in
             let den = pp + gg + smooth
             // p, g ∈ [0, 1]: den = 0 only when both are all zero — a perfect (empty) match
             let score = den == 0 ? 1 : (2 * pg + smooth) / den
             return loss ? 1 - score : score
         }
+    }
+
+    /// dice's and dice_score's checked arguments: their per-sample sums (Σpg, Σp², Σg² or Σp, Σg).
+    static func diceSums(_ name: String, _ p: Tensor, _ g: Tensor, smooth: Double, squared: Bool) throws -> Sums {
+        guard smooth >= 0, smooth.isFinite else {
+            throw CoreError("\(name): smooth must be a non-negative number, got \(Elementwise.fmt(smooth))")
+        }
+        return try sums(name, p, g, kind: squared ? .diceSquared : .diceLinear)
+    }
+
+    /// tversky's checked arguments: its per-sample sums (Σpg, Σp(1−g), Σ(1−p)g).
+    static func tverskySums(_ p: Tensor, _ g: Tensor, alpha: Double, beta: Double, smooth: Double) throws -> Sums {
+        for (name, v) in [("alpha", alpha), ("beta", beta), ("smooth", smooth)] where !(v >= 0 && v.isFinite) {
+            throw CoreError("tversky: \(name) must be a non-negative number, got \(Elementwise.fmt(v))")
+        }
+        return try sums("tversky", p, g, kind: .tversky)
     }
 
     static func check(_ name: String, _ arg: String, _ t: Tensor) throws {

@@ -6,9 +6,10 @@ import Foundation
 // respect to the loss's output (a number for "mean"/"sum" and for a single sample, one
 // value per sample for "none") and returns the gradients with respect to "p" and "g"
 // (both are differentiable, as in torch autograd of the formulas), each in the shape of
-// p. `wrt` names the inputs to differentiate (nil: both).
+// p. `wrt` names the inputs to differentiate (by default both).
 //
-// The per-sample sums are taken again (the forward's fused pass, `Overlap.sums`); then
+// The per-sample sums are taken again by the forward's own checked step (`Overlap.diceSums`,
+// `Overlap.tverskySums`: the argument checks and one fused pass); then
 // every gradient element is a·other + b·self + c with per-sample coefficients, one fused
 // pass per gradient, split across the cores above ~1M elements:
 //   Dice score D = (2Σpg + s)/den, den = Σp² + Σg² + s:  ∂D/∂pᵢ = (2gᵢ − D·2pᵢ)/den
@@ -20,27 +21,24 @@ import Foundation
 // written with torch.where.
 extension Losses {
     public static func diceBackward(_ p: Tensor, _ g: Tensor, smooth: Double = 0, squared: Bool = true,
-                                    reduction: Reduction = .mean, upstream: Tensor, wrt: Set<String>? = nil) throws -> [String: Tensor] {
+                                    reduction: Reduction = .mean, upstream: Tensor, wrt: Set<String> = ["p", "g"]) throws -> [String: Tensor] {
         try OverlapGrad.dice("dice", p, g, smooth: smooth, squared: squared, reduction: reduction, upstream: upstream,
                              wrt: wrt, sign: -1)
     }
 
     public static func diceScoreBackward(_ p: Tensor, _ g: Tensor, smooth: Double = 0, squared: Bool = true,
-                                         reduction: Reduction = .mean, upstream: Tensor, wrt: Set<String>? = nil) throws -> [String: Tensor] {
+                                         reduction: Reduction = .mean, upstream: Tensor, wrt: Set<String> = ["p", "g"]) throws -> [String: Tensor] {
         try OverlapGrad.dice("dice_score", p, g, smooth: smooth, squared: squared, reduction: reduction, upstream: upstream,
                              wrt: wrt, sign: 1)
     }
 
     public static func tverskyBackward(_ p: Tensor, _ g: Tensor, alpha: Double = 0.5, beta: Double = 0.5, smooth: Double = 0,
-                                       reduction: Reduction = .mean, upstream: Tensor, wrt: Set<String>? = nil) throws -> [String: Tensor] {
-        for (name, v) in [("alpha", alpha), ("beta", beta), ("smooth", smooth)] where !(v >= 0 && v.isFinite) {
-            throw CoreError("tversky: \(name) must be a non-negative number, got \(Elementwise.fmt(v))")
-        }
-        let s = try Overlap.sums("tversky", p, g, kind: .tversky)
+                                       reduction: Reduction = .mean, upstream: Tensor, wrt: Set<String> = ["p", "g"]) throws -> [String: Tensor] {
+        let s = try Overlap.tverskySums(p, g, alpha: alpha, beta: beta, smooth: smooth)
         let u = try OverlapGrad.perSample("tversky", s, reduction: reduction, upstream)
         let k = s.q1.count
         var out: [String: Tensor] = [:]
-        for (name, w) in [("p", alpha), ("g", beta)] where wrt?.contains(name) ?? true {
+        for (name, w) in [("p", alpha), ("g", beta)] where wrt.contains(name) {
             // ∂(1 − T)/∂pᵢ = (T·α − (1 − T(1 − α − β))·gᵢ)/den; for g: pᵢ and β
             var a = [Double](repeating: 0, count: k), c = a
             for i in 0..<k {
@@ -77,11 +75,8 @@ enum OverlapGrad {
     }
 
     static func dice(_ name: String, _ p: Tensor, _ g: Tensor, smooth: Double, squared: Bool, reduction: Reduction,
-                     upstream: Tensor, wrt: Set<String>?, sign: Double) throws -> [String: Tensor] {
-        guard smooth >= 0, smooth.isFinite else {
-            throw CoreError("\(name): smooth must be a non-negative number, got \(Elementwise.fmt(smooth))")
-        }
-        let s = try Overlap.sums(name, p, g, kind: squared ? .diceSquared : .diceLinear)
+                     upstream: Tensor, wrt: Set<String>, sign: Double) throws -> [String: Tensor] {
+        let s = try Overlap.diceSums(name, p, g, smooth: smooth, squared: squared)
         let u = try perSample(name, s, reduction: reduction, upstream)
         let k = s.q1.count
         // ∂D/∂pᵢ = (2gᵢ − D·h'(pᵢ))/den, h' = 2p (squared) or 1; the same for g with p and g swapped
@@ -95,10 +90,10 @@ enum OverlapGrad {
             if squared { b[i] = -2 * f * score } else { c[i] = -f * score }
         }
         var out: [String: Tensor] = [:]
-        if wrt?.contains("p") ?? true {
+        if wrt.contains("p") {
             out["p"] = combine(g, p, a: a, b: b, c: c, useSelf: squared, samples: k)
         }
-        if wrt?.contains("g") ?? true {
+        if wrt.contains("g") {
             out["g"] = combine(p, g, a: a, b: b, c: c, useSelf: squared, samples: k)
         }
         return out

@@ -4,28 +4,6 @@ import LossCore
 // (Losses/Classification.swift, and the analytic gradients for `grad` in
 // Losses/ClassificationBackward.swift); these entries bind the arguments and document them.
 
-private let clsReductionChoices = ["mean", "sum", "none"]
-
-private func clsReduction(_ args: Args) throws -> Reduction {
-    Reduction(rawValue: try args.choice("reduction", clsReductionChoices)) ?? .mean
-}
-
-private func reductionParam(_ what: String) -> Param {
-    Param("reduction", default: .string("mean"), "\"mean\" (\(what)), \"sum\" or \"none\" (the per-sample losses)")
-}
-
-/// The arguments among `names` (the prediction first) that the gradient tape tracks in this
-/// call: only their gradients are computed. Class labels among them make the loss's backward
-/// pass throw; any other tracked argument (weight, pos_weight, alpha, margin…) is a constant
-/// of the loss, and asking for its gradient is an error.
-func trackedParams(_ a: Args, _ names: String...) throws -> Set<String> {
-    for p in a.builtin.params where a[p.name].isTracked && !names.contains(p.name) {
-        throw a.fail("\(p.name) is a constant of the loss and has no gradient",
-                     hint: "differentiate with respect to the predictions \(names.first ?? "")")
-    }
-    return Set(names.filter { a[$0].isTracked })
-}
-
 private let logitsParam = Param("logits", default: .bool(false),
                                 "true: the first argument holds raw scores, and sigmoid/softmax is applied inside in a stable form")
 
@@ -45,7 +23,7 @@ func installClassificationLosses(_ r: Registry) {
                  Param("y", "targets of p's shape: 0/1 labels or probabilities in [0, 1]"),
                  Param("weight", default: .none, "multiplies each element's loss; p's shape or one that broadcasts to it"),
                  Param("pos_weight", default: .none, "weight of the positive term y·log p; one value per class along the last axis (or any shape that broadcasts to p's)"),
-                 logitsParam, reductionParam("over every element")],
+                 logitsParam, reductionParam(over: "every element", none: "the per-element losses")],
         summary: "Binary cross-entropy (log loss), element-wise: every element is a sample.",
         formula: "ℓ = −w·[pw·y·log p + (1−y)·log(1−p)],  logs clamped at −100;  logits: p = σ(x), ℓ = w·[(1−y)·x − (1 + (pw−1)·y)·log σ(x)]",
         reference: "Cox 1958, The regression analysis of binary sequences (the log-likelihood of logistic regression). "
@@ -59,11 +37,11 @@ func installClassificationLosses(_ r: Registry) {
         impl: { a in
             .from(try Losses.bce(a.tensor("p"), a.tensor("y"), weight: a.optionalTensor("weight"),
                                  posWeight: a.optionalTensor("pos_weight"), logits: a.bool("logits"),
-                                 reduction: clsReduction(a)))
+                                 reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.bceBackward(a.tensor("p"), a.tensor("y"), weight: a.optionalTensor("weight"),
                                    posWeight: a.optionalTensor("pos_weight"), logits: a.bool("logits"),
-                                   reduction: clsReduction(a), upstream: g, wrt: try trackedParams(a, "p", "y"))
+                                   reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", "y"))
         })
 
     r.add(Builtin(
@@ -73,7 +51,7 @@ func installClassificationLosses(_ r: Registry) {
                  Param("weight", default: .none, "one weight per class, shape [C]"),
                  Param("ignore_index", default: .none, "a class-index value whose samples give 0 and are left out of the mean"),
                  Param("label_smoothing", default: .number(0), "ε in [0, 1]: the target becomes (1 − ε)·y + ε/C"),
-                 logitsParam, reductionParam("over the samples; weighted: ÷ Σ w[yᵢ]")],
+                 logitsParam, reductionParam(over: "the samples (weighted mean: ÷ Σ w[yᵢ])")],
         summary: "Cross-entropy over the last axis, with class-index or class-probability targets (torch conventions).",
         formula: "ℓᵢ = −Σ_c w_c·y_ic·log p_ic  (indices: ℓᵢ = −w[yᵢ]·log p_i,yᵢ);  mean = Σ ℓᵢ / Σ w[yᵢ];  smoothing: y ← (1−ε)·y + ε/C;  logits: log p = x − logsumexp(x)",
         reference: "Shannon 1948, A Mathematical Theory of Communication (cross-entropy); label smoothing: Szegedy, Vanhoucke, "
@@ -90,12 +68,12 @@ func installClassificationLosses(_ r: Registry) {
             .from(try Losses.crossEntropy(a.tensor("p"), a.tensor("y"), weight: a.optionalTensor("weight"),
                                           ignoreIndex: a.optionalInt("ignore_index"),
                                           labelSmoothing: a.double("label_smoothing"), logits: a.bool("logits"),
-                                          reduction: clsReduction(a)))
+                                          reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.crossEntropyBackward(a.tensor("p"), a.tensor("y"), weight: a.optionalTensor("weight"),
                                             ignoreIndex: a.optionalInt("ignore_index"),
                                             labelSmoothing: a.double("label_smoothing"), logits: a.bool("logits"),
-                                            reduction: clsReduction(a), upstream: g, wrt: try trackedParams(a, "p", "y"))
+                                            reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", labels: "y"))
         })
 
     r.add(Builtin(
@@ -104,7 +82,7 @@ func installClassificationLosses(_ r: Registry) {
                  Param("y", "class indices [N] (0-based)"),
                  Param("weight", default: .none, "one weight per class, shape [C]"),
                  Param("ignore_index", default: .none, "a class-index value whose samples give 0 and are left out of the mean"),
-                 reductionParam("over the samples; weighted: ÷ Σ w[yᵢ]")],
+                 reductionParam(over: "the samples (weighted mean: ÷ Σ w[yᵢ])")],
         summary: "Negative log-likelihood of the true class, given log-probabilities.",
         formula: "ℓᵢ = −w[yᵢ]·logp_i,yᵢ;  mean = Σ ℓᵢ / Σ w[yᵢ]",
         reference: "Fisher 1922, On the mathematical foundations of theoretical statistics (maximum likelihood). "
@@ -113,18 +91,18 @@ func installClassificationLosses(_ r: Registry) {
         example: "nll([[-0.5, -1, -2], [-2, -0.2, -3]], [0, 1])", output: "0.35",
         impl: { a in
             .from(try Losses.nll(a.tensor("logp"), a.tensor("y"), weight: a.optionalTensor("weight"),
-                                 ignoreIndex: a.optionalInt("ignore_index"), reduction: clsReduction(a)))
+                                 ignoreIndex: a.optionalInt("ignore_index"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.nllBackward(a.tensor("logp"), a.tensor("y"), weight: a.optionalTensor("weight"),
-                                   ignoreIndex: a.optionalInt("ignore_index"), reduction: clsReduction(a),
-                                   upstream: g, wrt: try trackedParams(a, "logp", "y"))
+                                   ignoreIndex: a.optionalInt("ignore_index"), reduction: lossReduction(a),
+                                   upstream: g, wrt: try trackedParams(a, "logp", labels: "y"))
         })
 
     r.add(Builtin(
         "hinge", group: .classification,
         params: [Param("s", "scores (decision values)"), Param("t", "labels −1 or +1, s's shape"),
                  Param("margin", default: .number(1), "the margin the score must clear"),
-                 reductionParam("over every element")],
+                 reductionParam(over: "every element", none: "the per-element losses")],
         summary: "Hinge loss of maximum-margin (SVM) classification, element-wise.",
         formula: "ℓ = max(0, margin − t·s),  t ∈ {−1, +1}",
         reference: "Cortes & Vapnik 1995, Support-vector networks. sklearn `hinge_loss` (binary) and Keras `Hinge` "
@@ -134,17 +112,17 @@ func installClassificationLosses(_ r: Registry) {
             + "still cost; the loss is 0 only for t·s ≥ margin.",
         example: "hinge([0.8, -0.5, 2], [1, 1, -1])", output: "1.56667",
         impl: { a in
-            .from(try Losses.hinge(a.tensor("s"), a.tensor("t"), margin: a.double("margin"), reduction: clsReduction(a)))
+            .from(try Losses.hinge(a.tensor("s"), a.tensor("t"), margin: a.double("margin"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
-            try Losses.hingeBackward(a.tensor("s"), a.tensor("t"), margin: a.double("margin"), reduction: clsReduction(a),
-                                     upstream: g, wrt: try trackedParams(a, "s", "t"))
+            try Losses.hingeBackward(a.tensor("s"), a.tensor("t"), margin: a.double("margin"), reduction: lossReduction(a),
+                                     upstream: g, wrt: try trackedParams(a, "s", labels: "t"))
         })
 
     r.add(Builtin(
         "squared_hinge", group: .classification,
         params: [Param("s", "scores (decision values)"), Param("t", "labels −1 or +1, s's shape"),
                  Param("margin", default: .number(1), "the margin the score must clear"),
-                 reductionParam("over every element")],
+                 reductionParam(over: "every element", none: "the per-element losses")],
         summary: "Squared hinge loss (L2-SVM), element-wise: smooth at the margin.",
         formula: "ℓ = max(0, margin − t·s)²,  t ∈ {−1, +1}",
         reference: "Tang 2013, Deep Learning using Linear Support Vector Machines (L2-SVM). Keras `SquaredHinge` "
@@ -152,10 +130,10 @@ func installClassificationLosses(_ r: Registry) {
         notes: "Labels must be exactly −1 or +1: for 0/1 labels y pass 2*y - 1.",
         example: "squared_hinge([0.8, -0.5, 2], [1, 1, -1])", output: "3.76333",
         impl: { a in
-            .from(try Losses.squaredHinge(a.tensor("s"), a.tensor("t"), margin: a.double("margin"), reduction: clsReduction(a)))
+            .from(try Losses.squaredHinge(a.tensor("s"), a.tensor("t"), margin: a.double("margin"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
-            try Losses.squaredHingeBackward(a.tensor("s"), a.tensor("t"), margin: a.double("margin"), reduction: clsReduction(a),
-                                            upstream: g, wrt: try trackedParams(a, "s", "t"))
+            try Losses.squaredHingeBackward(a.tensor("s"), a.tensor("t"), margin: a.double("margin"), reduction: lossReduction(a),
+                                            upstream: g, wrt: try trackedParams(a, "s", labels: "t"))
         })
 
     r.add(Builtin(
@@ -165,7 +143,7 @@ func installClassificationLosses(_ r: Registry) {
                  Param("margin", default: .number(1), "Δ, the margin the true class must win by"),
                  Param("p", default: .number(1), "exponent of each hinge term (1: hinge, 2: squared hinge)"),
                  Param("variant", default: .string("weston_watkins"), "\"weston_watkins\" (sum over the wrong classes) or \"crammer_singer\" (the worst wrong class)"),
-                 reductionParam("over the samples")],
+                 reductionParam(over: "the samples")],
         summary: "Multi-class SVM (hinge) loss over the last axis, with class-index targets.",
         formula: "weston_watkins: ℓᵢ = Σ_{j≠yᵢ} max(0, margin − s_yᵢ + s_j)^p;  crammer_singer: ℓᵢ = max(0, margin − s_yᵢ + max_{j≠yᵢ} s_j)^p",
         reference: "Weston & Watkins 1999, Support vector machines for multi-class pattern recognition; Crammer & Singer 2001, "
@@ -178,12 +156,12 @@ func installClassificationLosses(_ r: Registry) {
             let v = try a.choice("variant", MulticlassHingeVariant.allCases.map(\.rawValue))
             return .from(try Losses.multiclassHinge(a.tensor("s"), a.tensor("y"), margin: a.double("margin"), p: a.double("p"),
                                                     variant: MulticlassHingeVariant(rawValue: v) ?? .westonWatkins,
-                                                    reduction: clsReduction(a)))
+                                                    reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             let v = try a.choice("variant", MulticlassHingeVariant.allCases.map(\.rawValue))
             return try Losses.multiclassHingeBackward(a.tensor("s"), a.tensor("y"), margin: a.double("margin"), p: a.double("p"),
                                                       variant: MulticlassHingeVariant(rawValue: v) ?? .westonWatkins,
-                                                      reduction: clsReduction(a), upstream: g, wrt: try trackedParams(a, "s", "y"))
+                                                      reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "s", labels: "y"))
         })
 
     r.add(Builtin(
@@ -192,7 +170,7 @@ func installClassificationLosses(_ r: Registry) {
                  Param("y", "binary labels of p's shape, or class indices (p's shape without its last axis)"),
                  Param("gamma", default: .number(2), "γ ≥ 0, the focusing parameter; 0 gives cross-entropy"),
                  Param("alpha", default: .none, "class balance: binary labels α_t = α·y + (1−α)(1−y) (α in [0, 1], broadcast to p); class indices: a number or one weight per class"),
-                 logitsParam, reductionParam("over the samples")],
+                 logitsParam, reductionParam(over: "the samples")],
         summary: "Focal loss: cross-entropy down-weighted on well-classified examples, for class imbalance.",
         formula: "ℓ = −α_t·(1 − p_t)^γ·log p_t",
         reference: "Lin, Goyal, Girshick, He, Dollár 2017, Focal Loss for Dense Object Detection. torchvision "
@@ -203,10 +181,10 @@ func installClassificationLosses(_ r: Registry) {
         example: "focal([0.9, 0.2], [1, 0], gamma: 2)", output: "0.00498967",
         impl: { a in
             .from(try Losses.focal(a.tensor("p"), a.tensor("y"), gamma: a.double("gamma"), alpha: a.optionalTensor("alpha"),
-                                   logits: a.bool("logits"), reduction: clsReduction(a)))
+                                   logits: a.bool("logits"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.focalBackward(a.tensor("p"), a.tensor("y"), gamma: a.double("gamma"), alpha: a.optionalTensor("alpha"),
-                                     logits: a.bool("logits"), reduction: clsReduction(a), upstream: g, wrt: try trackedParams(a, "p", "y"))
+                                     logits: a.bool("logits"), reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", labels: "y"))
         })
 
     r.add(Builtin(
@@ -215,7 +193,7 @@ func installClassificationLosses(_ r: Registry) {
                  Param("y", "binary labels of p's shape, or class indices (p's shape without its last axis)"),
                  Param("epsilon", default: .number(1), "ε, the perturbation of the first polynomial coefficient"),
                  Param("gamma", default: .number(0), "γ ≥ 0: with γ > 0, the Poly-1 form of the focal loss"),
-                 logitsParam, reductionParam("over the samples")],
+                 logitsParam, reductionParam(over: "the samples")],
         summary: "Poly-1 loss: cross-entropy plus ε·(1 − p_t) (or the focal loss plus ε·(1 − p_t)^{γ+1}).",
         formula: "ℓ = −log p_t + ε·(1 − p_t);  γ > 0: ℓ = −(1 − p_t)^γ·log p_t + ε·(1 − p_t)^{γ+1}",
         reference: "Leng, Tan, Liu, Cubuk, Shi, Cheng, Anguelov 2022, PolyLoss: A Polynomial Expansion Perspective of "
@@ -226,10 +204,10 @@ func installClassificationLosses(_ r: Registry) {
         example: "poly1([0.9, 0.2], [1, 0])", output: "0.314252",
         impl: { a in
             .from(try Losses.poly1(a.tensor("p"), a.tensor("y"), epsilon: a.double("epsilon"), gamma: a.double("gamma"),
-                                   logits: a.bool("logits"), reduction: clsReduction(a)))
+                                   logits: a.bool("logits"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.poly1Backward(a.tensor("p"), a.tensor("y"), epsilon: a.double("epsilon"), gamma: a.double("gamma"),
-                                     logits: a.bool("logits"), reduction: clsReduction(a), upstream: g, wrt: try trackedParams(a, "p", "y"))
+                                     logits: a.bool("logits"), reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", labels: "y"))
         })
 
     r.add(Builtin(
@@ -237,7 +215,7 @@ func installClassificationLosses(_ r: Registry) {
         params: [Param("p", "predicted probabilities (raw scores with logits: true)"),
                  Param("y", "binary labels of p's shape, or class indices (p's shape without its last axis)"),
                  Param("epsilon", default: .tensor(Tensor([1])), "[ε1, …, εN]: perturbations of the first N polynomial coefficients (a number is [ε1])"),
-                 logitsParam, reductionParam("over the samples")],
+                 logitsParam, reductionParam(over: "the samples")],
         summary: "Poly-N loss: cross-entropy plus a polynomial Σ_j ε_j·(1 − p_t)^j.",
         formula: "ℓ = −log p_t + Σ_{j=1}^{N} ε_j·(1 − p_t)^j",
         reference: "Leng, Tan, Liu, Cubuk, Shi, Cheng, Anguelov 2022, PolyLoss: A Polynomial Expansion Perspective of "
@@ -248,9 +226,9 @@ func installClassificationLosses(_ r: Registry) {
         example: "poly([0.9, 0.2], [1, 0], epsilon: [1, 0.5])", output: "0.326752",
         impl: { a in
             .from(try Losses.poly(a.tensor("p"), a.tensor("y"), epsilon: a.tensor("epsilon"), logits: a.bool("logits"),
-                                  reduction: clsReduction(a)))
+                                  reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.polyBackward(a.tensor("p"), a.tensor("y"), epsilon: a.tensor("epsilon"), logits: a.bool("logits"),
-                                    reduction: clsReduction(a), upstream: g, wrt: try trackedParams(a, "p", "y"))
+                                    reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", labels: "y"))
         })
 }

@@ -64,9 +64,21 @@ private func lanesOf(_ t: Tensor, _ axis: Int, _ what: String) throws -> AxisLay
     try t.layout(axis: axis, keepdims: false, what)
 }
 
+/// Attaches the rules of `coreGradientRules` to their built-ins. A name without a built-in is
+/// a programming error (a misspelled rule would silently leave its built-in without a
+/// gradient): it stops the program when the registry is built.
 func installCoreGradients(_ r: Registry) {
+    for (name, f) in coreGradientRules() {
+        guard let b = r[name] else { preconditionFailure("installCoreGradients: no built-in named \(name)") }
+        b.withBackward(f)
+    }
+}
+
+/// The gradient rules of this file, by the name of their built-in.
+func coreGradientRules() -> [(name: String, rule: (Args, Tensor, Tensor) throws -> [String: Tensor])] {
+    var rules: [(name: String, rule: (Args, Tensor, Tensor) throws -> [String: Tensor])] = []
     func rule(_ name: String, _ f: @escaping (Args, Tensor, Tensor) throws -> [String: Tensor]) {
-        r[name]?.withBackward(f)
+        rules.append((name, f))
     }
     let ln2 = M_LN2, ln10 = M_LN10
 
@@ -315,4 +327,5 @@ func installCoreGradients(_ r: Registry) {
         }
         return ["a": Tensor(shape: a.shape, data: ga), "b": Tensor(shape: b.shape, data: gb)]
     }
+    return rules
 }

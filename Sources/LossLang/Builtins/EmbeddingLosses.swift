@@ -5,16 +5,6 @@ import LossCore
 // Reference values: Scripts/gen_fixtures_embedding.py (torch float64, info-nce-pytorch,
 // sentence-transformers, pytorch-metric-learning), Tests/LossLangTests/Fixtures/embedding.json.
 
-private let embReductionChoices = ["mean", "sum", "none"]
-
-private func embReductionParam(_ what: String = "the samples (axis 0)") -> Param {
-    Param("reduction", default: .string("mean"), "\"mean\" or \"sum\" over \(what), or \"none\" (one value per sample)")
-}
-
-private func embReduction(_ a: Args) throws -> Reduction {
-    Reduction(rawValue: try a.choice("reduction", embReductionChoices)) ?? .mean
-}
-
 private let rowsNote = "Inputs are [N, D] (rows are samples, the last axis is the embedding) or [D] for one sample, "
     + "which gives one number whatever the reduction."
 
@@ -29,7 +19,7 @@ func installEmbeddingLosses(_ r: Registry) {
             Param("norm", default: .number(2), "p of the p-norm distance (any p > 0, or inf)"),
             Param("swap", default: .bool(false), "use min(d(a, n), d(p, n)) as the negative distance (distance swap)"),
             Param("squared", default: .bool(false), "use the squared Euclidean distance ‖a − b‖² (FaceNet), without eps"),
-            embReductionParam(),
+            reductionParam(over: "the samples (axis 0)"),
         ],
         summary: "Triplet margin loss: the anchor must be closer to the positive than to the negative by a margin.",
         formula: "ℓ = max(0, d(a, p) − d(a, n) + margin),  d(x, y) = ‖x − y + 1e-6‖_norm\n"
@@ -47,11 +37,12 @@ func installEmbeddingLosses(_ r: Registry) {
         impl: { a in
             .from(try Losses.triplet(anchor: a.tensor("anchor"), positive: a.tensor("positive"), negative: a.tensor("negative"),
                                      margin: a.double("margin"), norm: a.double("norm"), swap: a.bool("swap"),
-                                     squared: a.bool("squared"), reduction: embReduction(a)))
+                                     squared: a.bool("squared"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.tripletBackward(anchor: a.tensor("anchor"), positive: a.tensor("positive"), negative: a.tensor("negative"),
                                     margin: a.double("margin"), norm: a.double("norm"), swap: a.bool("swap"),
-                                    squared: a.bool("squared"), reduction: embReduction(a), upstream: g)
+                                    squared: a.bool("squared"), reduction: lossReduction(a), upstream: g,
+                                    wrt: try trackedParams(a, "anchor", "positive", "negative", "margin"))
         })
 
     r.add(Builtin(
@@ -62,7 +53,7 @@ func installEmbeddingLosses(_ r: Registry) {
             Param("y", "one 0/1 label per pair (a vector of N, or one number for all pairs)"),
             Param("margin", default: .number(1), "dissimilar pairs closer than this are penalised"),
             Param("similar", default: .number(0), "the label value meaning \"similar\": 0 (Hadsell et al.) or 1 (retrieval convention)"),
-            embReductionParam(),
+            reductionParam(over: "the samples (axis 0)"),
         ],
         summary: "Contrastive loss: pulls similar pairs together and pushes dissimilar pairs at least a margin apart.",
         formula: "D = ‖x1 − x2‖;  ℓ = ½D² if y = similar, else ½·max(0, margin − D)²",
@@ -76,10 +67,11 @@ func installEmbeddingLosses(_ r: Registry) {
         output: "[0.125, 0.32]",
         impl: { a in
             .from(try Losses.contrastive(a.tensor("x1"), a.tensor("x2"), a.tensor("y"), margin: a.double("margin"),
-                                         similar: a.double("similar"), reduction: embReduction(a)))
+                                         similar: a.double("similar"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.contrastiveBackward(a.tensor("x1"), a.tensor("x2"), a.tensor("y"), margin: a.double("margin"),
-                                        similar: a.double("similar"), reduction: embReduction(a), upstream: g)
+                                        similar: a.double("similar"), reduction: lossReduction(a), upstream: g,
+                                        wrt: try trackedParams(a, "x1", "x2", "margin", labels: "y"))
         })
 
     r.add(Builtin(
@@ -89,7 +81,7 @@ func installEmbeddingLosses(_ r: Registry) {
             Param("x2", "scores of the second items (broadcast against x1)"),
             Param("y", "+1 where x1 should rank higher, −1 where x2 should"),
             Param("margin", default: .number(0), "required score gap"),
-            embReductionParam("every element"),
+            reductionParam(over: "every element"),
         ],
         summary: "Margin ranking loss: penalises pairs whose scores are in the wrong order (or closer than the margin).",
         formula: "ℓ = max(0, −y·(x1 − x2) + margin),  y ∈ {−1, +1}",
@@ -103,10 +95,10 @@ func installEmbeddingLosses(_ r: Registry) {
         output: "[0, 0.4, 0.1]",
         impl: { a in
             .from(try Losses.marginRanking(a.tensor("x1"), a.tensor("x2"), a.tensor("y"), margin: a.double("margin"),
-                                           reduction: embReduction(a)))
+                                           reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.marginRankingBackward(a.tensor("x1"), a.tensor("x2"), a.tensor("y"), margin: a.double("margin"),
-                                          reduction: embReduction(a), upstream: g)
+                                          reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "x1", "x2", "margin", labels: "y"))
         })
 
     r.add(Builtin(
@@ -116,7 +108,7 @@ func installEmbeddingLosses(_ r: Registry) {
             Param("x2", "second embeddings, the shape of x1"),
             Param("y", "+1 for similar pairs, −1 for dissimilar (a vector of N, or one number)"),
             Param("margin", default: .number(0), "dissimilar pairs are penalised above this cosine (−1 to 1; 0 to 0.5 is typical)"),
-            embReductionParam(),
+            reductionParam(over: "the samples (axis 0)"),
         ],
         summary: "Cosine embedding loss: similar pairs should point the same way, dissimilar pairs below a cosine margin.",
         formula: "ℓ = 1 − cos(x1, x2) if y = 1;  max(0, cos(x1, x2) − margin) if y = −1\n"
@@ -131,10 +123,10 @@ func installEmbeddingLosses(_ r: Registry) {
         output: "[0.292893, 0.116228]",
         impl: { a in
             .from(try Losses.cosineEmbedding(a.tensor("x1"), a.tensor("x2"), a.tensor("y"), margin: a.double("margin"),
-                                             reduction: embReduction(a)))
+                                             reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.cosineEmbeddingBackward(a.tensor("x1"), a.tensor("x2"), a.tensor("y"), margin: a.double("margin"),
-                                            reduction: embReduction(a), upstream: g)
+                                            reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "x1", "x2", "margin", labels: "y"))
         })
 
     r.add(Builtin(
@@ -145,7 +137,7 @@ func installEmbeddingLosses(_ r: Registry) {
             Param("negatives", default: .none, "negative keys: [M, D] shared (\"unpaired\") or [N, M, D] per query (\"paired\"); none: the other rows' positives"),
             Param("temperature", default: .number(0.1), "τ > 0 dividing the cosine similarities"),
             Param("negative_mode", default: .string("unpaired"), "\"unpaired\" (negatives [M, D]) or \"paired\" (negatives [N, M, D])"),
-            embReductionParam("the queries"),
+            reductionParam(over: "the queries"),
         ],
         summary: "InfoNCE: cross-entropy of picking each query's positive key among negatives, by cosine similarity / τ.",
         formula: "ℓ_i = −log( exp(q̂_i·k̂⁺_i/τ) / (exp(q̂_i·k̂⁺_i/τ) + Σ_j exp(q̂_i·k̂⁻_j/τ)) ),  x̂ = x / max(‖x‖, 1e-12)",
@@ -161,12 +153,13 @@ func installEmbeddingLosses(_ r: Registry) {
             let mode = InfoNCENegativeMode(rawValue: try a.choice("negative_mode", InfoNCENegativeMode.allCases.map(\.rawValue))) ?? .unpaired
             return .from(try Losses.infoNCE(query: a.tensor("query"), positive: a.tensor("positive"),
                                             negatives: a.optionalTensor("negatives"), temperature: a.double("temperature"),
-                                            negativeMode: mode, reduction: embReduction(a)))
+                                            negativeMode: mode, reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.infoNCEBackward(query: a.tensor("query"), positive: a.tensor("positive"),
                                     negatives: a.optionalTensor("negatives"), temperature: a.double("temperature"),
                                     negativeMode: InfoNCENegativeMode(rawValue: try a.string("negative_mode")) ?? .unpaired,
-                                    reduction: embReduction(a), upstream: g)
+                                    reduction: lossReduction(a), upstream: g,
+                                    wrt: try trackedParams(a, "query", "positive", "negatives", "temperature"))
         })
 
     r.add(Builtin(
@@ -175,7 +168,7 @@ func installEmbeddingLosses(_ r: Registry) {
             Param("z1", "embeddings of the first augmented view [N, D]"),
             Param("z2", "embeddings of the second view [N, D]; row i of z1 and z2 are a positive pair"),
             Param("temperature", default: .number(0.1), "τ > 0 dividing the cosine similarities"),
-            embReductionParam("the 2N anchors"),
+            reductionParam(over: "the 2N anchors"),
         ],
         summary: "NT-Xent (SimCLR): each of the 2N views must pick its pair among the other 2N − 1 views.",
         formula: "z = [z1; z2] L2-normalised, s_ab = ẑ_a·ẑ_b/τ;  ℓ_a = −log( exp(s_{a,a±N}) / Σ_{b≠a} exp(s_ab) )",
@@ -188,10 +181,10 @@ func installEmbeddingLosses(_ r: Registry) {
         output: "0.343827",
         impl: { a in
             .from(try Losses.ntXent(a.tensor("z1"), a.tensor("z2"), temperature: a.double("temperature"),
-                                    reduction: embReduction(a)))
+                                    reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.ntXentBackward(a.tensor("z1"), a.tensor("z2"), temperature: a.double("temperature"),
-                                   reduction: embReduction(a), upstream: g)
+                                   reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "z1", "z2", "temperature"))
         })
 
     r.add(Builtin(
@@ -202,7 +195,7 @@ func installEmbeddingLosses(_ r: Registry) {
             Param("negatives", default: .none, "hard negatives [M, D], extra candidate rows for every anchor"),
             Param("scale", default: .number(20), "multiplies the cosine similarities (1/temperature), > 0"),
             Param("symmetric", default: .bool(false), "also score each positive against every anchor and average both directions"),
-            embReductionParam("the anchors"),
+            reductionParam(over: "the anchors"),
         ],
         summary: "Multiple negatives ranking loss: each anchor must pick its positive among all positives (and hard negatives).",
         formula: "ℓ_i = −log softmax_j( scale·cos(a_i, c_j) )[i],  c = [positives; negatives]\n"
@@ -219,11 +212,12 @@ func installEmbeddingLosses(_ r: Registry) {
         impl: { a in
             .from(try Losses.multipleNegativesRanking(anchor: a.tensor("anchor"), positive: a.tensor("positive"),
                                                       negatives: a.optionalTensor("negatives"), scale: a.double("scale"),
-                                                      symmetric: a.bool("symmetric"), reduction: embReduction(a)))
+                                                      symmetric: a.bool("symmetric"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.multipleNegativesRankingBackward(anchor: a.tensor("anchor"), positive: a.tensor("positive"),
                                                      negatives: a.optionalTensor("negatives"), scale: a.double("scale"),
-                                                     symmetric: a.bool("symmetric"), reduction: embReduction(a), upstream: g)
+                                                     symmetric: a.bool("symmetric"), reduction: lossReduction(a), upstream: g,
+                                                     wrt: try trackedParams(a, "anchor", "positive", "negatives", "scale"))
         })
 
     r.add(Builtin(
@@ -234,7 +228,7 @@ func installEmbeddingLosses(_ r: Registry) {
             Param("method", default: .string("softmax"), "\"softmax\" or \"contrast\" (the paper's two variants)"),
             Param("w", default: .number(10), "similarity scale (the paper learns it, w > 0; initial 10)"),
             Param("b", default: .number(-5), "similarity bias (the paper learns it; initial −5)"),
-            embReductionParam("the N·M utterances"),
+            reductionParam(over: "the N·M utterances"),
         ],
         summary: "Generalized end-to-end loss for speaker verification: each utterance against every speaker's centroid.",
         formula: "S_ji,k = w·cos(e_ji, c_k) + b,  c_k = mean_m ê_km,  c_j for k = j leaves e_ji out (mean of the other M − 1)\n"
@@ -251,11 +245,12 @@ func installEmbeddingLosses(_ r: Registry) {
         impl: { a in
             let method = GE2EMethod(rawValue: try a.choice("method", GE2EMethod.allCases.map(\.rawValue))) ?? .softmax
             return .from(try Losses.ge2e(a.tensor("e"), speakers: a.optionalInt("speakers"), method: method,
-                                         w: a.double("w"), b: a.double("b"), reduction: embReduction(a)))
+                                         w: a.double("w"), b: a.double("b"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.ge2eBackward(a.tensor("e"), speakers: a.optionalInt("speakers"),
                                  method: GE2EMethod(rawValue: try a.string("method")) ?? .softmax,
-                                 w: a.double("w"), b: a.double("b"), reduction: embReduction(a), upstream: g)
+                                 w: a.double("w"), b: a.double("b"), reduction: lossReduction(a), upstream: g,
+                                 wrt: try trackedParams(a, "e", "w", "b"))
         })
 
     let classParams = [
@@ -272,7 +267,7 @@ func installEmbeddingLosses(_ r: Registry) {
             Param("s", default: .number(64), "scale of the logits (hypersphere radius), > 0"),
             Param("m", default: .number(0.5), "additive angular margin in radians, in [0, π)"),
             Param("easy_margin", default: .bool(false), "apply the margin only where cos θ_y > 0"),
-            embReductionParam(),
+            reductionParam(over: "the samples (axis 0)"),
         ],
         summary: "ArcFace (additive angular margin): softmax over s·cos θ with the true class's angle enlarged by m.",
         formula: "ℓ = −log( exp(s·φ) / (exp(s·φ) + Σ_{j≠y} exp(s·cos θ_j)) )\n"
@@ -291,10 +286,11 @@ func installEmbeddingLosses(_ r: Registry) {
         output: "[0.0103754, 0.0357362]",
         impl: { a in
             .from(try Losses.arcface(a.tensor("x"), a.tensor("W"), a.tensor("y"), s: a.double("s"), m: a.double("m"),
-                                     easyMargin: a.bool("easy_margin"), reduction: embReduction(a)))
+                                     easyMargin: a.bool("easy_margin"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.arcfaceBackward(a.tensor("x"), a.tensor("W"), a.tensor("y"), s: a.double("s"), m: a.double("m"),
-                                    easyMargin: a.bool("easy_margin"), reduction: embReduction(a), upstream: g)
+                                    easyMargin: a.bool("easy_margin"), reduction: lossReduction(a), upstream: g,
+                                    wrt: try trackedParams(a, "x", "W", "s", labels: "y"))
         })
 
     r.add(Builtin(
@@ -302,7 +298,7 @@ func installEmbeddingLosses(_ r: Registry) {
         params: classParams + [
             Param("s", default: .number(64), "scale of the logits, > 0"),
             Param("m", default: .number(0.35), "additive cosine margin subtracted from the true class"),
-            embReductionParam(),
+            reductionParam(over: "the samples (axis 0)"),
         ],
         summary: "CosFace (large margin cosine loss): softmax over s·cos θ with m subtracted from the true class's cosine.",
         formula: "ℓ = −log( exp(s·(cos θ_y − m)) / (exp(s·(cos θ_y − m)) + Σ_{j≠y} exp(s·cos θ_j)) )",
@@ -314,17 +310,17 @@ func installEmbeddingLosses(_ r: Registry) {
         output: "[0.0304731, 0.0749084]",
         impl: { a in
             .from(try Losses.cosface(a.tensor("x"), a.tensor("W"), a.tensor("y"), s: a.double("s"), m: a.double("m"),
-                                     reduction: embReduction(a)))
+                                     reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.cosfaceBackward(a.tensor("x"), a.tensor("W"), a.tensor("y"), s: a.double("s"), m: a.double("m"),
-                                    reduction: embReduction(a), upstream: g)
+                                    reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "x", "W", "s", labels: "y"))
         })
 
     r.add(Builtin(
         "sphereface", group: .embedding,
         params: classParams + [
             Param("m", default: .number(4), "multiplicative angular margin, an integer ≥ 1 (m = 1: normalised-weight softmax)"),
-            embReductionParam(),
+            reductionParam(over: "the samples (axis 0)"),
         ],
         summary: "SphereFace A-Softmax: softmax over ‖x‖·cos θ with the true class's angle multiplied by m.",
         formula: "ℓ = −log( exp(‖x‖·ψ(θ_y)) / (exp(‖x‖·ψ(θ_y)) + Σ_{j≠y} exp(‖x‖·cos θ_j)) )\n"
@@ -338,10 +334,10 @@ func installEmbeddingLosses(_ r: Registry) {
         example: "sphereface([[2, 0.5], [-0.3, 1]], [[1, 0], [0, 1], [-1, 0]], [0, 1], reduction: \"none\")",
         output: "[0.44837, 0.86946]",
         impl: { a in
-            .from(try Losses.sphereface(a.tensor("x"), a.tensor("W"), a.tensor("y"), m: a.int("m"), reduction: embReduction(a)))
+            .from(try Losses.sphereface(a.tensor("x"), a.tensor("W"), a.tensor("y"), m: a.int("m"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
-            try Losses.spherefaceBackward(a.tensor("x"), a.tensor("W"), a.tensor("y"), m: a.int("m"), reduction: embReduction(a),
-                                       upstream: g)
+            try Losses.spherefaceBackward(a.tensor("x"), a.tensor("W"), a.tensor("y"), m: a.int("m"), reduction: lossReduction(a),
+                                       upstream: g, wrt: try trackedParams(a, "x", "W", labels: "y"))
         })
 
     r.add(Builtin(
@@ -350,7 +346,7 @@ func installEmbeddingLosses(_ r: Registry) {
             Param("x", "features [N, D] (or [D])"),
             Param("centers", "class centers [C, D], one row per class"),
             Param("y", "class indices in [0, C), one per row of x"),
-            embReductionParam(),
+            reductionParam(over: "the samples (axis 0)"),
         ],
         summary: "Center loss: half the squared distance of each feature to its class center.",
         formula: "ℓ_i = ½‖x_i − c_{y_i}‖²",
@@ -362,9 +358,9 @@ func installEmbeddingLosses(_ r: Registry) {
         example: "center_loss([[1, 2], [0, 1]], [[1, 1], [0, 0]], [0, 1])",
         output: "0.5",
         impl: { a in
-            .from(try Losses.centerLoss(a.tensor("x"), a.tensor("centers"), a.tensor("y"), reduction: embReduction(a)))
+            .from(try Losses.centerLoss(a.tensor("x"), a.tensor("centers"), a.tensor("y"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
-            try Losses.centerLossBackward(a.tensor("x"), a.tensor("centers"), a.tensor("y"), reduction: embReduction(a),
-                                       upstream: g)
+            try Losses.centerLossBackward(a.tensor("x"), a.tensor("centers"), a.tensor("y"), reduction: lossReduction(a),
+                                       upstream: g, wrt: try trackedParams(a, "x", "centers", labels: "y"))
         })
 }

@@ -17,7 +17,7 @@ func installInformationLosses(_ r: Registry) {
             + "errors; p is not renormalised. Natural log: divide by log(2) for bits.",
         example: "entropy([0.5, 0.25, 0.25])", output: "1.03972",
         impl: { a in .from(try Losses.entropy(a.tensor("p"), axis: a.int("axis"))) }).withBackward { a, _, g in
-            ["p": try Losses.entropyBackward(a.tensor("p"), axis: a.int("axis"), upstream: g)]
+            try Losses.entropyBackward(a.tensor("p"), axis: a.int("axis"), upstream: g, wrt: try trackedParams(a, "p"))
         })
 
     r.add(Builtin(

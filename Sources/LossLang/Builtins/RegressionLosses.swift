@@ -4,29 +4,13 @@ import LossCore
 // broadcast like torch, `weight:` multiplies each element's loss before the
 // reduction and "mean" divides by the element count (not by Σ weight).
 
-private let reductionChoices = ["mean", "sum", "none"]
-
-private func reductionParam() -> Param {
-    Param("reduction", default: .string("mean"),
-          "\"mean\" (mean over every element), \"sum\" or \"none\" (the per-element losses)")
-}
-
 private func weightParam() -> Param {
     Param("weight", default: .none,
           "multiplies each element's loss before the reduction; the shape of the loss or one that broadcasts to it (\"mean\" still divides by the element count)")
 }
 
-private func reduction(_ args: Args) throws -> Reduction {
-    Reduction(rawValue: try args.choice("reduction", reductionChoices)) ?? .mean
-}
-
-/// The tensor arguments of a call that `grad` tracks (the tape marked them), by parameter name:
-/// the backward passes compute only their gradients.
-private func tracked(_ a: Args, _ names: [String]) -> Set<String> {
-    var s = Set<String>()
-    for n in names { if case .tensor(let t) = a[n], t.node >= 0 { s.insert(n) } }
-    return s
-}
+/// The `reduction:` of every element-wise loss.
+private let elementwiseReduction = reductionParam(over: "every element", none: "the per-element losses")
 
 /// The common notes of every element-wise loss.
 private let elementwiseNotes = """
@@ -39,7 +23,7 @@ private let elementwiseNotes = """
 func installRegressionLosses(_ r: Registry) {
     r.add(Builtin(
         "mae", aliases: ["l1"], group: .regression,
-        params: [Param("pred", "predictions"), Param("y", "targets"), weightParam(), reductionParam()],
+        params: [Param("pred", "predictions"), Param("y", "targets"), weightParam(), elementwiseReduction],
         summary: "Mean absolute error (L1 loss).",
         formula: "ℓᵢ = |predᵢ − yᵢ|;  MAE = (1/n) Σᵢ wᵢ·ℓᵢ",
         reference: "Least absolute deviations (Boscovich 1757; Laplace 1788). torch `l1_loss` (same, without `weight:`); "
@@ -47,15 +31,15 @@ func installRegressionLosses(_ r: Registry) {
         notes: elementwiseNotes + " Robust to outliers: the gradient has the same size, sign(e), for every error.",
         example: "mae([2.5, 0, 2, 8], [3, -0.5, 2, 7])", output: "0.5",
         impl: { a in
-            .from(try Losses.mae(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: reduction(a)))
+            .from(try Losses.mae(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
-            try Losses.maeBackward(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: reduction(a),
-                                   upstream: g, wrt: tracked(a, ["pred", "y"]))
+            try Losses.maeBackward(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: lossReduction(a),
+                                   upstream: g, wrt: try trackedParams(a, "pred", "y"))
         })
 
     r.add(Builtin(
         "mse", aliases: ["l2"], group: .regression,
-        params: [Param("pred", "predictions"), Param("y", "targets"), weightParam(), reductionParam()],
+        params: [Param("pred", "predictions"), Param("y", "targets"), weightParam(), elementwiseReduction],
         summary: "Mean squared error (L2 loss).",
         formula: "ℓᵢ = (predᵢ − yᵢ)²;  MSE = (1/n) Σᵢ wᵢ·ℓᵢ",
         reference: "Least squares: Legendre 1805, Nouvelles méthodes pour la détermination des orbites des comètes; "
@@ -63,15 +47,15 @@ func installRegressionLosses(_ r: Registry) {
         notes: elementwiseNotes + " The Gaussian negative log-likelihood with unit variance, up to constants.",
         example: "mse([2.5, 0, 2, 8], [3, -0.5, 2, 7])", output: "0.375",
         impl: { a in
-            .from(try Losses.mse(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: reduction(a)))
+            .from(try Losses.mse(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
-            try Losses.mseBackward(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: reduction(a),
-                                   upstream: g, wrt: tracked(a, ["pred", "y"]))
+            try Losses.mseBackward(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: lossReduction(a),
+                                   upstream: g, wrt: try trackedParams(a, "pred", "y"))
         })
 
     r.add(Builtin(
         "rmse", group: .regression,
-        params: [Param("pred", "predictions"), Param("y", "targets"), weightParam(), reductionParam()],
+        params: [Param("pred", "predictions"), Param("y", "targets"), weightParam(), elementwiseReduction],
         summary: "Root mean squared error: the square root of the MSE, taken after the reduction.",
         formula: "RMSE = √( (1/n) Σᵢ wᵢ·(predᵢ − yᵢ)² )",
         reference: "sklearn `root_mean_squared_error`; Keras `RootMeanSquaredError` (a metric); torch has no counterpart "
@@ -83,17 +67,17 @@ func installRegressionLosses(_ r: Registry) {
             + "grad: 0 at a perfect fit (torch's sqrt(mse_loss) gives nan there).",
         example: "rmse([2.5, 0, 2, 8], [3, -0.5, 2, 7])", output: "0.612372",
         impl: { a in
-            .from(try Losses.rmse(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: reduction(a)))
+            .from(try Losses.rmse(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: lossReduction(a)))
         }).withBackward { a, out, g in
-            try Losses.rmseBackward(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: reduction(a),
-                                    output: out, upstream: g, wrt: tracked(a, ["pred", "y"]))
+            try Losses.rmseBackward(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: lossReduction(a),
+                                    output: out, upstream: g, wrt: try trackedParams(a, "pred", "y"))
         })
 
     r.add(Builtin(
         "huber", group: .regression,
         params: [Param("pred", "predictions"), Param("y", "targets"),
                  Param("delta", default: .number(1), "where the loss turns from quadratic to linear (> 0)"),
-                 weightParam(), reductionParam()],
+                 weightParam(), elementwiseReduction],
         summary: "Huber loss: quadratic for small errors, linear for large ones (robust regression).",
         formula: "e = pred − y;  ℓ = ½e² if |e| ≤ δ, else δ·(|e| − ½δ)",
         reference: "P. J. Huber 1964, Robust Estimation of a Location Parameter (Annals of Mathematical Statistics). "
@@ -102,17 +86,17 @@ func installRegressionLosses(_ r: Registry) {
         example: "huber([0.5, 2, -3], [0, 0, 0], delta: 1, reduction: \"none\")", output: "[0.125, 1.5, 2.5]",
         impl: { a in
             .from(try Losses.huber(a.tensor("pred"), a.tensor("y"), delta: a.double("delta"),
-                                   weight: a.optionalTensor("weight"), reduction: reduction(a)))
+                                   weight: a.optionalTensor("weight"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.huberBackward(a.tensor("pred"), a.tensor("y"), delta: a.double("delta"), weight: a.optionalTensor("weight"),
-                                     reduction: reduction(a), upstream: g, wrt: tracked(a, ["pred", "y"]))
+                                     reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "pred", "y"))
         })
 
     r.add(Builtin(
         "smooth_l1", group: .regression,
         params: [Param("pred", "predictions"), Param("y", "targets"),
                  Param("beta", default: .number(1), "where the loss turns from quadratic to linear (≥ 0; 0 is L1)"),
-                 weightParam(), reductionParam()],
+                 weightParam(), elementwiseReduction],
         summary: "Smooth L1 loss: ½e²/β for |e| < β, else |e| − ½β (Fast R-CNN's box regression loss).",
         formula: "e = pred − y;  ℓ = ½e²/β if |e| < β, else |e| − ½β;  Huber_δ = δ·smooth_l1_{β=δ}",
         reference: "R. Girshick 2015, Fast R-CNN (ICCV). torch `smooth_l1_loss` (same; β = 0 is `l1_loss`).",
@@ -120,15 +104,15 @@ func installRegressionLosses(_ r: Registry) {
         example: "smooth_l1([0.5, 2, -3], [0, 0, 0], beta: 2, reduction: \"none\")", output: "[0.0625, 1, 2]",
         impl: { a in
             .from(try Losses.smoothL1(a.tensor("pred"), a.tensor("y"), beta: a.double("beta"),
-                                      weight: a.optionalTensor("weight"), reduction: reduction(a)))
+                                      weight: a.optionalTensor("weight"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.smoothL1Backward(a.tensor("pred"), a.tensor("y"), beta: a.double("beta"), weight: a.optionalTensor("weight"),
-                                        reduction: reduction(a), upstream: g, wrt: tracked(a, ["pred", "y"]))
+                                        reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "pred", "y"))
         })
 
     r.add(Builtin(
         "log_cosh", group: .regression,
-        params: [Param("pred", "predictions"), Param("y", "targets"), weightParam(), reductionParam()],
+        params: [Param("pred", "predictions"), Param("y", "targets"), weightParam(), elementwiseReduction],
         summary: "Log-cosh loss: log cosh(pred − y), about ½e² for small errors and |e| − log 2 for large ones.",
         formula: "ℓ = log cosh(e) = |e| + log(1 + e^(−2|e|)) − log 2,  e = pred − y",
         reference: "P. Chen, G. Chen, S. Zhang 2019, Log Hyperbolic Cosine Loss Improves Variational Auto-Encoder. "
@@ -137,10 +121,10 @@ func installRegressionLosses(_ r: Registry) {
             + "log_cosh is 999.307) and no cancellation for tiny ones.",
         example: "log_cosh([0, 1, 1000], [0, 0, 0], reduction: \"none\")", output: "[0, 0.433781, 999.307]",
         impl: { a in
-            .from(try Losses.logCosh(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: reduction(a)))
+            .from(try Losses.logCosh(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
-            try Losses.logCoshBackward(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: reduction(a),
-                                       upstream: g, wrt: tracked(a, ["pred", "y"]))
+            try Losses.logCoshBackward(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: lossReduction(a),
+                                       upstream: g, wrt: try trackedParams(a, "pred", "y"))
         })
 
     r.add(Builtin(
@@ -150,7 +134,7 @@ func installRegressionLosses(_ r: Registry) {
                  Param("log_input", default: .bool(true), "input is log λ (the loss is then exp(input) − y·input)"),
                  Param("full", default: .bool(false), "add the Stirling approximation of log(y!) where y > 1"),
                  Param("eps", default: .number(1e-8), "added to input inside the log when log_input is false"),
-                 weightParam(), reductionParam()],
+                 weightParam(), elementwiseReduction],
         summary: "Poisson negative log-likelihood of counts y under rate λ (torch semantics).",
         formula: "log_input: ℓ = e^input − y·input;  else ℓ = input − y·log(input + eps);  "
             + "full: + y·log y − y + ½log(2πy) where y > 1",
@@ -163,11 +147,11 @@ func installRegressionLosses(_ r: Registry) {
         example: "poisson_nll([0.5, 1, 2], [1, 2, 5])", output: "-0.24798",
         impl: { a in
             .from(try Losses.poissonNLL(a.tensor("input"), a.tensor("y"), logInput: a.bool("log_input"), full: a.bool("full"),
-                                        eps: a.double("eps"), weight: a.optionalTensor("weight"), reduction: reduction(a)))
+                                        eps: a.double("eps"), weight: a.optionalTensor("weight"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.poissonNLLBackward(a.tensor("input"), a.tensor("y"), logInput: a.bool("log_input"), full: a.bool("full"),
-                                          eps: a.double("eps"), weight: a.optionalTensor("weight"), reduction: reduction(a),
-                                          upstream: g, wrt: tracked(a, ["input", "y"]))
+                                          eps: a.double("eps"), weight: a.optionalTensor("weight"), reduction: lossReduction(a),
+                                          upstream: g, wrt: try trackedParams(a, "input", "y"))
         })
 
     r.add(Builtin(
@@ -176,7 +160,7 @@ func installRegressionLosses(_ r: Registry) {
                  Param("var", "the predicted variance σ² (≥ 0): input's shape, that shape without its last axis, with one axis of size 1, or a number"),
                  Param("full", default: .bool(false), "add the constant ½log(2π)"),
                  Param("eps", default: .number(1e-6), "var is clamped to at least eps, for stability"),
-                 weightParam(), reductionParam()],
+                 weightParam(), elementwiseReduction],
         summary: "Gaussian negative log-likelihood of y under N(input, var) (torch semantics).",
         formula: "ℓ = ½(log max(var, eps) + (input − y)² / max(var, eps))  [+ ½log(2π) with full]",
         reference: "D. A. Nix, A. S. Weigend 1994, Estimating the mean and variance of the target probability distribution (ICNN). "
@@ -187,10 +171,10 @@ func installRegressionLosses(_ r: Registry) {
         example: "gaussian_nll([1, 2, 3], [1.5, 2, 2], [0.5, 1, 2])", output: "0.166667",
         impl: { a in
             .from(try Losses.gaussianNLL(a.tensor("input"), a.tensor("y"), variance: a.tensor("var"), full: a.bool("full"),
-                                         eps: a.double("eps"), weight: a.optionalTensor("weight"), reduction: reduction(a)))
+                                         eps: a.double("eps"), weight: a.optionalTensor("weight"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.gaussianNLLBackward(a.tensor("input"), a.tensor("y"), variance: a.tensor("var"), full: a.bool("full"),
-                                           eps: a.double("eps"), weight: a.optionalTensor("weight"), reduction: reduction(a),
-                                           upstream: g, wrt: tracked(a, ["input", "y", "var"]))
+                                           eps: a.double("eps"), weight: a.optionalTensor("weight"), reduction: lossReduction(a),
+                                           upstream: g, wrt: try trackedParams(a, "input", "y", "var"))
         })
 }

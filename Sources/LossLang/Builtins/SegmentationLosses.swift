@@ -3,25 +3,6 @@ import LossCore
 // docs/reference.md §4.4: segmentation losses, one value per sample: sums over every axis but
 // the batch axis (axis 0); a vector is one sample.
 
-private let segReductionChoices = ["mean", "sum", "none"]
-
-private func segReductionParam() -> Param {
-    Param("reduction", default: .string("mean"),
-          "\"mean\" or \"sum\" over the samples (axis 0), or \"none\" (one value per sample)")
-}
-
-private func segReduction(_ args: Args) throws -> Reduction {
-    Reduction(rawValue: try args.choice("reduction", segReductionChoices)) ?? .mean
-}
-
-/// The tensor arguments of a call that `grad` tracks (the tape marked them), by parameter name:
-/// the backward passes compute only their gradients.
-private func tracked(_ a: Args) -> Set<String> {
-    var s = Set<String>()
-    for n in ["p", "g"] { if case .tensor(let t) = a[n], t.node >= 0 { s.insert(n) } }
-    return s
-}
-
 private let sampleNotes = """
     p and g have the same shape and hold values in [0, 1] (p: probabilities, g: masks or soft labels). \
     The sums run over every axis but the batch axis: [N, C, H, W] gives N values (channels are summed \
@@ -34,7 +15,7 @@ func installSegmentationLosses(_ r: Registry) {
         Param("g", "ground truth in [0, 1], the shape of p"),
         Param("smooth", default: .number(0), "added to numerator and denominator (≥ 0)"),
         Param("squared", default: .bool(true), "true: Σp² + Σg² in the denominator (V-Net); false: Σp + Σg"),
-        segReductionParam(),
+        reductionParam(over: "the samples (axis 0)"),
     ]
     r.add(Builtin(
         "dice", group: .segmentation, params: diceParams,
@@ -48,10 +29,10 @@ func installSegmentationLosses(_ r: Registry) {
         output: "[0.017341, 0.0322581]",
         impl: { a in
             .from(try Losses.dice(a.tensor("p"), a.tensor("g"), smooth: a.double("smooth"), squared: a.bool("squared"),
-                                  reduction: segReduction(a)))
+                                  reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.diceBackward(a.tensor("p"), a.tensor("g"), smooth: a.double("smooth"), squared: a.bool("squared"),
-                                    reduction: segReduction(a), upstream: g, wrt: tracked(a))
+                                    reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", "g"))
         })
 
     r.add(Builtin(
@@ -64,10 +45,10 @@ func installSegmentationLosses(_ r: Registry) {
         example: "dice_score([0.9, 0.8, 0.1, 0.2], [1, 1, 0, 0])", output: "0.971429",
         impl: { a in
             .from(try Losses.diceScore(a.tensor("p"), a.tensor("g"), smooth: a.double("smooth"), squared: a.bool("squared"),
-                                       reduction: segReduction(a)))
+                                       reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.diceScoreBackward(a.tensor("p"), a.tensor("g"), smooth: a.double("smooth"), squared: a.bool("squared"),
-                                         reduction: segReduction(a), upstream: g, wrt: tracked(a))
+                                         reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", "g"))
         })
 
     r.add(Builtin(
@@ -78,7 +59,7 @@ func installSegmentationLosses(_ r: Registry) {
             Param("alpha", default: .number(0.5), "weight of the false positives Σp(1−g) (≥ 0)"),
             Param("beta", default: .number(0.5), "weight of the false negatives Σ(1−p)g (≥ 0)"),
             Param("smooth", default: .number(0), "added to the denominator (≥ 0)"),
-            segReductionParam(),
+            reductionParam(over: "the samples (axis 0)"),
         ],
         summary: "Tversky loss: a Dice loss that weighs false positives (α) and false negatives (β) separately.",
         formula: "ℓ = 1 − Σpg / (Σpg + α Σp(1−g) + β Σ(1−p)g + smooth)",
@@ -91,9 +72,9 @@ func installSegmentationLosses(_ r: Registry) {
         example: "tversky([0.9, 0.8, 0.1, 0.2], [1, 1, 0, 0], alpha: 0.3, beta: 0.7)", output: "0.15",
         impl: { a in
             .from(try Losses.tversky(a.tensor("p"), a.tensor("g"), alpha: a.double("alpha"), beta: a.double("beta"),
-                                     smooth: a.double("smooth"), reduction: segReduction(a)))
+                                     smooth: a.double("smooth"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.tverskyBackward(a.tensor("p"), a.tensor("g"), alpha: a.double("alpha"), beta: a.double("beta"),
-                                       smooth: a.double("smooth"), reduction: segReduction(a), upstream: g, wrt: tracked(a))
+                                       smooth: a.double("smooth"), reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", "g"))
         })
 }
