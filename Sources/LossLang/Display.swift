@@ -3,28 +3,9 @@ import LossCore
 
 /// Text (docs/reference.md §2.6) and JSON (docs/reference.md §2.7) display of values.
 public enum Display {
-    /// `0.00498967`, `3`, `-inf`, `nan`, `1e-12`: up to `precision` significant digits,
-    /// trailing zeros dropped, integral values without a decimal point.
+    /// `0.00498967`, `3`, `-inf`, `nan`, `1e-12` (LossCore's `formatNumber`).
     public static func number(_ x: Double, precision: Int = 6) -> String {
-        if x.isNaN { return "nan" }
-        if x.isInfinite { return x < 0 ? "-inf" : "inf" }
-        if x == 0 { return "0" }
-        let p = Swift.max(1, Swift.min(17, precision))
-        if x == x.rounded(), Swift.abs(x) < 1e15 {
-            let s = String(format: "%.0f", x)
-            if s.count <= p { return s }
-        }
-        var s = String(format: "%.\(p)g", x)
-        // strip trailing zeros of the mantissa: 1.500000e-05 → 1.5e-05, 0.250000 → 0.25
-        let eIdx = s.firstIndex(where: { $0 == "e" }) ?? s.endIndex
-        var mant = String(s[..<eIdx])
-        if mant.contains(".") {
-            while mant.hasSuffix("0") { mant.removeLast() }
-            if mant.hasSuffix(".") { mant.removeLast() }
-        }
-        s = mant + String(s[eIdx...])
-        if s == "-0" { return "0" }
-        return s
+        formatNumber(x, precision: precision)
     }
 
     /// How a default value is written in a signature: `none`, `"mean"`, `2`, `[1, 2]`.
@@ -142,6 +123,8 @@ public enum Display {
         return String(format: "%.17g", x)
     }
 
+    /// A JSON string as Python's `json.dumps(s, ensure_ascii=False)` writes it (the notebooks
+    /// are byte-stable against nbformat): `\b \f \n \r \t`, other controls as `\u00XX`.
     public static func jsonString(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
@@ -151,6 +134,8 @@ public enum Display {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
             default:
                 if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
             }

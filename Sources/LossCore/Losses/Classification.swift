@@ -136,7 +136,7 @@ extension Losses {
         }
         let kind = try ClsKernel.target(fn, p, y, "p", "y", sameMeaning: "class probabilities")
         guard labelSmoothing >= 0, labelSmoothing <= 1 else {
-            throw CoreError("cross_entropy: label_smoothing must be in [0, 1], got \(ClsKernel.fmt(labelSmoothing))")
+            throw CoreError("cross_entropy: label_smoothing must be in [0, 1], got \(formatNumber(labelSmoothing))")
         }
         if !logits { try ClsKernel.checkProbabilities(p, fn, "p") }
         let c = p.shape[p.rank - 1]
@@ -323,11 +323,11 @@ extension Losses {
             throw CoreError("\(fn): s and t must have the same shape, got \(formatShape(s.shape)) and \(formatShape(t.shape))",
                             hint: t.rank + 1 == s.rank ? "for class indices, use multiclass_hinge" : nil)
         }
-        guard margin.isFinite else { throw CoreError("\(fn): margin must be a finite number, got \(ClsKernel.fmt(margin))") }
+        guard margin.isFinite else { throw CoreError("\(fn): margin must be a finite number, got \(formatNumber(margin))") }
         if let i = t.data.firstIndex(where: { $0 != 1 && $0 != -1 }) {
             let v = t.data[i]
             let zeroOne = t.data.allSatisfy { $0 == 0 || $0 == 1 }
-            throw CoreError("\(fn): t must hold labels -1 or +1, got \(ClsKernel.fmt(v))\(ClsKernel.position(i, t.shape))",
+            throw CoreError("\(fn): t must hold labels -1 or +1, got \(formatNumber(v))\(ClsKernel.position(i, t.shape))",
                             hint: zeroOne ? "for 0/1 labels y, pass 2*y - 1" : "map the two classes to -1 and +1, e.g. 2*y - 1 for 0/1 labels")
         }
         return s.data.withUnsafeBufferPointer { sp in
@@ -355,8 +355,8 @@ extension Losses {
                                        reduction: Reduction = .mean) throws -> Tensor {
         let fn = "multiclass_hinge"
         try ClsKernel.requireIndices(fn, s, y, "s", "y", sameShapeHint: "for one-hot targets, pass argmax(y, axis: -1)")
-        guard margin.isFinite else { throw CoreError("\(fn): margin must be a finite number, got \(ClsKernel.fmt(margin))") }
-        guard p > 0, p.isFinite else { throw CoreError("\(fn): p must be a positive number (1: hinge, 2: squared hinge), got \(ClsKernel.fmt(p))") }
+        guard margin.isFinite else { throw CoreError("\(fn): margin must be a finite number, got \(formatNumber(margin))") }
+        guard p > 0, p.isFinite else { throw CoreError("\(fn): p must be a positive number (1: hinge, 2: squared hinge), got \(formatNumber(p))") }
         let c = s.shape[s.rank - 1]
         let rowsShape = Array(s.shape.dropLast())
         let idx = try ClsKernel.classIndices(y, classes: c, ignoreIndex: nil, fn, "y")
@@ -443,7 +443,7 @@ extension Losses {
                              reduction: Reduction = .mean) throws -> Tensor {
         let fn = "focal"
         guard gamma >= 0, gamma.isFinite else {
-            throw CoreError("focal: gamma must be a non-negative number, got \(ClsKernel.fmt(gamma))")
+            throw CoreError("focal: gamma must be a non-negative number, got \(formatNumber(gamma))")
         }
         return try ptLoss(fn, p, y, PtForm(kind: .focal, gamma: gamma), alpha: alpha, logits: logits, reduction: reduction)
     }
@@ -452,9 +452,9 @@ extension Losses {
     /// −(1 − p_t)^γ·log p_t + ε·(1 − p_t)^{γ+1}. Targets as for `focal`.
     public static func poly1(_ p: Tensor, _ y: Tensor, epsilon: Double = 1, gamma: Double = 0, logits: Bool = false,
                              reduction: Reduction = .mean) throws -> Tensor {
-        guard epsilon.isFinite else { throw CoreError("poly1: epsilon must be a finite number, got \(ClsKernel.fmt(epsilon))") }
+        guard epsilon.isFinite else { throw CoreError("poly1: epsilon must be a finite number, got \(formatNumber(epsilon))") }
         guard gamma >= 0, gamma.isFinite else {
-            throw CoreError("poly1: gamma must be a non-negative number, got \(ClsKernel.fmt(gamma))")
+            throw CoreError("poly1: gamma must be a non-negative number, got \(formatNumber(gamma))")
         }
         return try ptLoss("poly1", p, y, PtForm(kind: .poly1, gamma: gamma, epsilon: epsilon), alpha: nil, logits: logits,
                           reduction: reduction)
@@ -468,7 +468,7 @@ extension Losses {
             throw CoreError("poly: epsilon must be a vector [ε1, …, εN] (or a number), got shape \(formatShape(epsilon.shape))")
         }
         if let bad = epsilon.data.first(where: { !$0.isFinite }) {
-            throw CoreError("poly: epsilon must hold finite numbers, got \(ClsKernel.fmt(bad))")
+            throw CoreError("poly: epsilon must hold finite numbers, got \(formatNumber(bad))")
         }
         return try epsilon.data.withUnsafeBufferPointer { es in
             try ptLoss("poly", p, y, PtForm(kind: .poly, coefficients: es), alpha: nil, logits: logits, reduction: reduction)
@@ -489,7 +489,7 @@ extension Losses {
             do {
                 a = try ClsOperand.make(alpha, default: 1, to: p.shape, fn, "alpha", "p")
                 if alpha != nil, let bad = a.firstViolation({ $0 >= 0 && $0 <= 1 }) {
-                    throw CoreError("\(fn): alpha must be in [0, 1] for binary labels (the weight of the positives), got \(ClsKernel.fmt(bad))")
+                    throw CoreError("\(fn): alpha must be in [0, 1] for binary labels (the weight of the positives), got \(formatNumber(bad))")
                 }
             } catch {
                 try check()
@@ -518,7 +518,7 @@ extension Losses {
             let idx = try ClsKernel.classIndices(y, classes: c, ignoreIndex: nil, fn, "y")
             let al = try alpha.map { try ClsKernel.perClass($0, classes: c, fn, "alpha", allowScalar: true) }
             if let bad = al?.first(where: { !($0 >= 0) || !$0.isFinite }) {
-                throw CoreError("\(fn): alpha must hold non-negative class weights, got \(ClsKernel.fmt(bad))")
+                throw CoreError("\(fn): alpha must hold non-negative class weights, got \(formatNumber(bad))")
             }
             let losses: [Double] = p.data.withUnsafeBufferPointer { x in
                 idx.withUnsafeBufferPointer { ix in

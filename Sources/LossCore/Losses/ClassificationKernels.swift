@@ -6,9 +6,6 @@ import Foundation
 // checks whose messages are in the user's terms, and a vectorised exp for the row loops.
 
 enum ClsKernel {
-    /// Above this many elements (or row elements) work is split across the cores.
-    static let parallelThreshold = 1 << 20
-
     // MARK: - Stable scalar functions
 
     /// log σ(x) = min(x, 0) − log1p(e^−|x|), as torch `log_sigmoid`.
@@ -72,36 +69,14 @@ enum ClsKernel {
 
     // MARK: - Sums of computed values
 
-    /// Σ f(i) for i in lo..<lo+n, n ≤ 128, with 8 accumulators (NumPy's pairwise leaf).
-    @inline(__always) static func leaf<K: ClsTerms>(_ lo: Int, _ n: Int, _ f: K) -> Double {
-        if n < 8 {
-            var s = 0.0
-            var i = lo
-            while i < lo + n { s += f.term(i); i += 1 }
-            return s
-        }
-        var r0 = f.term(lo), r1 = f.term(lo + 1), r2 = f.term(lo + 2), r3 = f.term(lo + 3)
-        var r4 = f.term(lo + 4), r5 = f.term(lo + 5), r6 = f.term(lo + 6), r7 = f.term(lo + 7)
-        var i = 8
-        while i + 8 <= n {
-            let b = lo + i
-            r0 += f.term(b); r1 += f.term(b + 1); r2 += f.term(b + 2); r3 += f.term(b + 3)
-            r4 += f.term(b + 4); r5 += f.term(b + 5); r6 += f.term(b + 6); r7 += f.term(b + 7)
-            i += 8
-        }
-        var s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-        while i < n { s += f.term(lo + i); i += 1 }
-        return s
-    }
-
     /// Pairwise Σ f(i) for i in lo..<lo+n without storing the terms: blocks of 128
     /// combined as a binary tree (a binary counter on a 64-entry stack).
     @inline(__always) static func sum<K: ClsTerms>(_ lo: Int, _ n: Int, _ f: K) -> Double {
-        if n <= 128 { return leaf(lo, n, f) }
+        if n <= 128 { return Summation.leaf(lo, n) { f.term($0) } }
         var s = lo
         let end = lo + n
         return combineLeaves((n + 127) / 128) { _ in
-            let v = leaf(s, Swift.min(128, end - s), f)
+            let v = Summation.leaf(s, Swift.min(128, end - s)) { f.term($0) }
             s += 128
             return v
         }
@@ -133,7 +108,7 @@ enum ClsKernel {
     /// does not hold the result up), and then combined in the order of `sum`: the result
     /// is the same, bit for bit, as on one core.
     @inline(__always) static func parallelSum<K: ClsTerms>(_ n: Int, work: Int? = nil, _ f: K) -> Double {
-        if (work ?? n) < parallelThreshold || n < 2 { return sum(0, n, f) }
+        if (work ?? n) < Kernels.parallelThreshold || n < 2 { return sum(0, n, f) }
         let half = n / 2, rest = n - half
         let b0 = (half + 127) / 128, b1 = (rest + 127) / 128
         let leaves = b0 + b1
@@ -146,8 +121,8 @@ enum ClsKernel {
                 let end = Swift.min(leaves, g + perTask)
                 while g < end {
                     let v = g < b0
-                        ? leaf(128 * g, Swift.min(128, half - 128 * g), f)
-                        : leaf(half + 128 * (g - b0), Swift.min(128, rest - 128 * (g - b0)), f)
+                        ? Summation.leaf(128 * g, Swift.min(128, half - 128 * g)) { f.term($0) }
+                        : Summation.leaf(half + 128 * (g - b0), Swift.min(128, rest - 128 * (g - b0))) { f.term($0) }
                     (out + g).initialize(to: v)
                     g += 1
                 }
@@ -168,7 +143,7 @@ enum ClsKernel {
 
     @inline(__always) static func chunks(_ n: Int, work: Int? = nil) -> (count: Int, size: Int) {
         let w = work ?? n
-        if w < parallelThreshold || n < 2 { return (n > 0 ? 1 : 0, Swift.max(n, 1)) }
+        if w < Kernels.parallelThreshold || n < 2 { return (n > 0 ? 1 : 0, Swift.max(n, 1)) }
         let k = Swift.max(2, Swift.min(n, w / chunkWork))
         let size = (n + k - 1) / k
         return ((n + size - 1) / size, size)
@@ -263,19 +238,6 @@ enum ClsKernel {
 
     // MARK: - Messages
 
-    /// A number as users see it in messages: `2`, `0.5`, `1e-05`, `nan`.
-    static func fmt(_ x: Double) -> String {
-        if x.isNaN { return "nan" }
-        if x.isInfinite { return x < 0 ? "-inf" : "inf" }
-        if x == x.rounded(), Swift.abs(x) < 1e15 { return String(format: "%.0f", x) == "-0" ? "0" : String(format: "%.0f", x) }
-        var s = String(format: "%.6g", x)
-        if s.contains("."), !s.contains("e") {
-            while s.hasSuffix("0") { s.removeLast() }
-            if s.hasSuffix(".") { s.removeLast() }
-        }
-        return s
-    }
-
     /// " at index 3" or " at index [1, 2]" for element `flat` of a tensor of `shape` (nothing for a number).
     static func position(_ flat: Int, _ shape: [Int]) -> String {
         if shape.isEmpty { return "" }
@@ -295,7 +257,7 @@ enum ClsKernel {
     static func checkProbabilities(_ t: Tensor, _ fn: String, _ arg: String, logitsHint: Bool = true) throws {
         let bad = t.data.withUnsafeBufferPointer { firstOutsideUnit($0, nanIsOutside: false) }
         if let i = bad {
-            throw CoreError("\(fn): \(arg) must hold probabilities in [0, 1], got \(fmt(t.data[i]))\(position(i, t.shape))",
+            throw CoreError("\(fn): \(arg) must hold probabilities in [0, 1], got \(formatNumber(t.data[i]))\(position(i, t.shape))",
                             hint: logitsHint ? "for raw scores (logits), pass logits: true" : nil)
         }
     }
@@ -304,7 +266,7 @@ enum ClsKernel {
     static func checkUnitTargets(_ t: Tensor, _ fn: String, _ arg: String, what: String = "0/1 labels or probabilities in [0, 1]") throws {
         let bad = t.data.withUnsafeBufferPointer { firstOutsideUnit($0, nanIsOutside: true) }
         if let i = bad {
-            throw CoreError("\(fn): \(arg) must hold \(what), got \(fmt(t.data[i]))\(position(i, t.shape))")
+            throw CoreError("\(fn): \(arg) must hold \(what), got \(formatNumber(t.data[i]))\(position(i, t.shape))")
         }
     }
 
@@ -339,7 +301,7 @@ enum ClsKernel {
             for i in s..<hi where outside(base[i]) { return i }
             return nil
         }
-        if n < parallelThreshold { return scan(0, n) }
+        if n < Kernels.parallelThreshold { return scan(0, n) }
         var found: (Int?, Int?) = (nil, nil)
         let half = n / 2
         withUnsafeMutablePointer(to: &found) { f in
@@ -391,10 +353,10 @@ enum ClsKernel {
             if let ig = ig, v == ig { out[i] = ignored; continue }
             if v >= 0, v < limit, v == v.rounded() { out[i] = Int(v); continue }
             guard v.isFinite, v == v.rounded() else {
-                throw CoreError("\(fn): \(arg) must hold class indices (\(range)\(orIgnore)), got \(fmt(v))\(position(i, y.shape))")
+                throw CoreError("\(fn): \(arg) must hold class indices (\(range)\(orIgnore)), got \(formatNumber(v))\(position(i, y.shape))")
             }
             guard v >= 0, v < Double(c) else {
-                throw CoreError("\(fn): class index \(fmt(v)) in \(arg)\(position(i, y.shape)) is out of range for \(c) class\(c == 1 ? "" : "es") (expected \(range)\(orIgnore))")
+                throw CoreError("\(fn): class index \(formatNumber(v)) in \(arg)\(position(i, y.shape)) is out of range for \(c) class\(c == 1 ? "" : "es") (expected \(range)\(orIgnore))")
             }
             out[i] = Int(v)
         }

@@ -15,7 +15,7 @@ extension Losses {
                                reduction: Reduction = .mean) throws -> Tensor {
         let fn = "arcface"
         guard m >= 0 && m < Double.pi else {
-            throw CoreError("\(fn): m must be an angle (radians) in [0, π), got \(EmbKernels.fmt(m))")
+            throw CoreError("\(fn): m must be an angle (radians) in [0, π), got \(formatNumber(m))")
         }
         let cosM = Foundation.cos(m), sinM = Foundation.sin(m)
         let th = Foundation.cos(Double.pi - m), mm = Foundation.sin(Double.pi - m) * m

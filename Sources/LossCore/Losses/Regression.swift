@@ -35,7 +35,7 @@ extension Losses {
     /// Huber loss, torch `huber_loss`: ½e² for abs(e) ≤ δ, else δ·(abs(e) − ½δ).
     public static func huber(_ pred: Tensor, _ y: Tensor, delta: Double = 1, weight: Tensor? = nil, reduction: Reduction = .mean) throws -> Tensor {
         guard delta > 0, delta.isFinite else {
-            throw CoreError("huber: delta must be a positive number, got \(Elementwise.fmt(delta))")
+            throw CoreError("huber: delta must be a positive number, got \(formatNumber(delta))")
         }
         return try Elementwise.run("huber", HuberError(delta: delta), pred, y, weight: weight, reduction: reduction)
     }
@@ -43,7 +43,7 @@ extension Losses {
     /// Smooth L1, torch `smooth_l1_loss`: ½e²/β for abs(e) < β, else abs(e) − ½β; β = 0 is L1.
     public static func smoothL1(_ pred: Tensor, _ y: Tensor, beta: Double = 1, weight: Tensor? = nil, reduction: Reduction = .mean) throws -> Tensor {
         guard beta >= 0, beta.isFinite else {
-            throw CoreError("smooth_l1: beta must be a non-negative number, got \(Elementwise.fmt(beta))")
+            throw CoreError("smooth_l1: beta must be a non-negative number, got \(formatNumber(beta))")
         }
         return try Elementwise.run("smooth_l1", SmoothL1Error(beta: beta), pred, y, weight: weight, reduction: reduction)
     }
@@ -75,7 +75,7 @@ extension Losses {
     public static func gaussianNLL(_ input: Tensor, _ y: Tensor, variance: Tensor, full: Bool = false, eps: Double = 1e-6,
                                    weight: Tensor? = nil, reduction: Reduction = .mean) throws -> Tensor {
         for (i, v) in variance.data.enumerated() where v < 0 {
-            throw CoreError("gaussian_nll: var must be non-negative, got \(Elementwise.fmt(v))"
+            throw CoreError("gaussian_nll: var must be non-negative, got \(formatNumber(v))"
                             + (variance.count > 1 ? " at element \(i)" : ""),
                             hint: "var is a variance (σ²); pass its square if you have a standard deviation")
         }
@@ -192,19 +192,6 @@ func stirlingTerm(_ y: Double) -> Double {
 enum Elementwise {
     /// Elements per block of the pairwise sum (and unit of work of the threads).
     static let block = 4096
-    /// Above this many elements the blocks are split across the cores.
-    static let parallelThreshold = 1 << 20
-
-    static func fmt(_ x: Double) -> String {
-        if x.isNaN { return "nan" }
-        if x.isInfinite { return x < 0 ? "-inf" : "inf" }
-        var s = String(format: "%.6g", x)
-        if s.contains("."), !s.contains("e") {
-            while s.hasSuffix("0") { s.removeLast() }
-            if s.hasSuffix(".") { s.removeLast() }
-        }
-        return s
-    }
 
     /// Broadcasts the operands, checks the weight, and runs `kernel` with `reduction`.
     static func run<K: PointwiseLoss>(_ name: String, _ kernel: K, _ a: Tensor, _ b: Tensor,
@@ -337,7 +324,7 @@ enum Elementwise {
 
     /// Number of workers for n elements.
     static func workers(_ n: Int) -> Int {
-        n < parallelThreshold ? 1 : Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, 16))
+        n < Kernels.parallelThreshold ? 1 : Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, 16))
     }
 
     static func reduce<K: PointwiseLoss>(_ k: K, _ o: Operands, n: Int, shape: [Int], reduction: Reduction) -> Tensor {

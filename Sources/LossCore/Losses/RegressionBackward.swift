@@ -69,7 +69,7 @@ extension Losses {
     public static func huberBackward(_ pred: Tensor, _ y: Tensor, delta: Double = 1, weight: Tensor? = nil,
                                      reduction: Reduction = .mean, upstream: Tensor, wrt: Set<String>? = nil) throws -> [String: Tensor] {
         guard delta > 0, delta.isFinite else {
-            throw CoreError("huber: delta must be a positive number, got \(Elementwise.fmt(delta))")
+            throw CoreError("huber: delta must be a positive number, got \(formatNumber(delta))")
         }
         return try ElementwiseGrad.symmetric("huber", HuberGrad(delta: delta), pred, y, weight: weight, reduction: reduction,
                                              upstream: upstream, wrt: wrt)
@@ -78,7 +78,7 @@ extension Losses {
     public static func smoothL1Backward(_ pred: Tensor, _ y: Tensor, beta: Double = 1, weight: Tensor? = nil,
                                         reduction: Reduction = .mean, upstream: Tensor, wrt: Set<String>? = nil) throws -> [String: Tensor] {
         guard beta >= 0, beta.isFinite else {
-            throw CoreError("smooth_l1: beta must be a non-negative number, got \(Elementwise.fmt(beta))")
+            throw CoreError("smooth_l1: beta must be a non-negative number, got \(formatNumber(beta))")
         }
         if beta == 0 {
             return try ElementwiseGrad.symmetric("smooth_l1", SignGrad(), pred, y, weight: weight, reduction: reduction,

@@ -26,7 +26,7 @@ extension Losses {
     public static func tversky(_ p: Tensor, _ g: Tensor, alpha: Double = 0.5, beta: Double = 0.5, smooth: Double = 0,
                                reduction: Reduction = .mean) throws -> Tensor {
         for (name, v) in [("alpha", alpha), ("beta", beta), ("smooth", smooth)] where !(v >= 0 && v.isFinite) {
-            throw CoreError("tversky: \(name) must be a non-negative number, got \(Elementwise.fmt(v))")
+            throw CoreError("tversky: \(name) must be a non-negative number, got \(formatNumber(v))")
         }
         let s = try Overlap.sums("tversky", p, g, kind: .tversky)
         return Overlap.finish(s, reduction: reduction) { tp, fp, fn in
@@ -48,7 +48,7 @@ enum Overlap {
     static func dice(_ name: String, _ p: Tensor, _ g: Tensor, smooth: Double, squared: Bool,
                      reduction: Reduction, loss: Bool) throws -> Tensor {
         guard smooth >= 0, smooth.isFinite else {
-            throw CoreError("\(name): smooth must be a non-negative number, got \(Elementwise.fmt(smooth))")
+            throw CoreError("\(name): smooth must be a non-negative number, got \(formatNumber(smooth))")
         }
         let s = try sums(name, p, g, kind: squared ? .diceSquared : .diceLinear)
         return finish(s, reduction: reduction) { pg, pp, gg in
@@ -62,7 +62,7 @@ enum Overlap {
     static func check(_ name: String, _ arg: String, _ t: Tensor) throws {
         try t.data.withUnsafeBufferPointer { b in
             for i in 0..<b.count where !(b[i] >= 0 && b[i] <= 1) {
-                throw CoreError("\(name): \(arg) must hold probabilities in [0, 1], got \(Elementwise.fmt(b[i]))"
+                throw CoreError("\(name): \(arg) must hold probabilities in [0, 1], got \(formatNumber(b[i]))"
                                 + (b.count > 1 ? " at element \(i)" : ""),
                                 hint: arg == "p" ? "apply sigmoid (or softmax over the class axis) to raw scores first" : nil)
             }

@@ -34,7 +34,7 @@ extension Losses {
     public static func tverskyBackward(_ p: Tensor, _ g: Tensor, alpha: Double = 0.5, beta: Double = 0.5, smooth: Double = 0,
                                        reduction: Reduction = .mean, upstream: Tensor, wrt: Set<String>? = nil) throws -> [String: Tensor] {
         for (name, v) in [("alpha", alpha), ("beta", beta), ("smooth", smooth)] where !(v >= 0 && v.isFinite) {
-            throw CoreError("tversky: \(name) must be a non-negative number, got \(Elementwise.fmt(v))")
+            throw CoreError("tversky: \(name) must be a non-negative number, got \(formatNumber(v))")
         }
         let s = try Overlap.sums("tversky", p, g, kind: .tversky)
         let u = try OverlapGrad.perSample("tversky", s, reduction: reduction, upstream)
@@ -79,7 +79,7 @@ enum OverlapGrad {
     static func dice(_ name: String, _ p: Tensor, _ g: Tensor, smooth: Double, squared: Bool, reduction: Reduction,
                      upstream: Tensor, wrt: Set<String>?, sign: Double) throws -> [String: Tensor] {
         guard smooth >= 0, smooth.isFinite else {
-            throw CoreError("\(name): smooth must be a non-negative number, got \(Elementwise.fmt(smooth))")
+            throw CoreError("\(name): smooth must be a non-negative number, got \(formatNumber(smooth))")
         }
         let s = try Overlap.sums(name, p, g, kind: squared ? .diceSquared : .diceLinear)
         let u = try perSample(name, s, reduction: reduction, upstream)
