@@ -7,18 +7,6 @@ import XCTest
 /// with respect to argument i). The fixtures in LossLangTests (regression.json "grads") cover
 /// every parameter path through the tape.
 final class RegressionBackwardTests: XCTestCase {
-    func assertClose(_ a: Double, _ b: Double, rtol: Double = 1e-12, _ msg: String = "", file: StaticString = #filePath, line: UInt = #line) {
-        if a.isNaN || b.isNaN { XCTAssertTrue(a.isNaN && b.isNaN, "\(a) vs \(b) \(msg)", file: file, line: line); return }
-        XCTAssertLessThanOrEqual(Swift.abs(a - b), Swift.max(rtol * Swift.abs(b), 1e-15), "\(a) vs \(b) \(msg)", file: file, line: line)
-    }
-
-    func assertClose(_ t: Tensor?, _ shape: [Int], _ values: [Double], rtol: Double = 1e-12, file: StaticString = #filePath, line: UInt = #line) {
-        guard let t = t else { XCTFail("no gradient", file: file, line: line); return }
-        XCTAssertEqual(t.shape, shape, file: file, line: line)
-        XCTAssertEqual(t.count, values.count, file: file, line: line)
-        for (a, b) in zip(t.data, values) { assertClose(a, b, rtol: rtol, file: file, line: line) }
-    }
-
     let one = Tensor(scalar: 1)
     let p = Tensor([2.5, 0, 2, 8]), y = Tensor([3, -0.5, 2, 7]), w = Tensor([1, 2, 3, 4])
 

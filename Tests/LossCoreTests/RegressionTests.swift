@@ -5,17 +5,6 @@ import XCTest
 /// Reference values come from torch / numpy float64 (the scripts that computed them are
 /// quoted next to each); the torch fixtures in LossLangTests cover the parameter paths.
 final class RegressionTests: XCTestCase {
-    func assertClose(_ a: Double, _ b: Double, rtol: Double = 1e-12, _ msg: String = "", file: StaticString = #filePath, line: UInt = #line) {
-        if a.isNaN || b.isNaN { XCTAssertTrue(a.isNaN && b.isNaN, "\(a) vs \(b) \(msg)", file: file, line: line); return }
-        XCTAssertLessThanOrEqual(Swift.abs(a - b), Swift.max(rtol * Swift.abs(b), 1e-12), "\(a) vs \(b) \(msg)", file: file, line: line)
-    }
-
-    func assertClose(_ t: Tensor, _ shape: [Int], _ values: [Double], rtol: Double = 1e-12, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(t.shape, shape, file: file, line: line)
-        XCTAssertEqual(t.count, values.count, file: file, line: line)
-        for (a, b) in zip(t.data, values) { assertClose(a, b, rtol: rtol, file: file, line: line) }
-    }
-
     func error(_ body: () throws -> Tensor) -> String {
         do { _ = try body(); return "<no error>" } catch let e as CoreError { return e.message } catch { return "\(error)" }
     }

@@ -14,12 +14,6 @@ import LossCore
 /// a shape-[] tensor is a number. An "error" case passes when the call throws an error
 /// (CoreError, or a binding error such as an unknown keyword) whose message contains the substring.
 final class LossFixtureTests: XCTestCase {
-    final class NoCaller: FunctionCaller {
-        func call(_ f: Function, _ args: [Value]) throws -> Value {
-            throw CoreError("LossFixtureTests: no interpreter to call \(f.name)")
-        }
-    }
-
     enum FixtureError: Error, CustomStringConvertible {
         case malformed(String)
         var description: String { if case .malformed(let s) = self { return s }; return "" }
