@@ -94,6 +94,10 @@ public enum Display {
         return Array(0..<edgeItems) + [-1] + Array((n - edgeItems)..<n)
     }
 
+    /// Rows of cells, each column aligned on the decimal point as NumPy and Julia do
+    /// (docs/reference.md §2.6): what precedes the point (or the exponent) is right-aligned,
+    /// the rest left-aligned, so a column of integers is right-aligned and `nan`, `-inf`,
+    /// `⋮` end where the point would be.
     static func matrix(_ data: [Double], offset: Int, rows: Int, cols: Int, elide: Bool, fmt: (Double) -> String) -> String {
         let ri = items(rows, elide), ci = items(cols, elide)
         var cells: [[String]] = []
@@ -101,17 +105,34 @@ public enum Display {
             if r < 0 { cells.append(ci.map { _ in "⋮" }); continue }
             cells.append(ci.map { c in c < 0 ? "…" : fmt(data[offset + r * cols + c]) })
         }
-        var widths = [Int](repeating: 0, count: ci.count)
-        for row in cells { for (j, s) in row.enumerated() { widths[j] = Swift.max(widths[j], s.count) } }
+        var before = [Int](repeating: 0, count: ci.count), after = before
+        for row in cells {
+            for (j, s) in row.enumerated() {
+                let w = pointSplit(s)
+                before[j] = Swift.max(before[j], w.before)
+                after[j] = Swift.max(after[j], w.after)
+            }
+        }
         return cells.map { row in
             var line = ""
             for (j, s) in row.enumerated() {
+                let w = pointSplit(s)
                 line += j == 0 ? " " : "  "
-                line += s
-                if j < row.count - 1 { line += String(repeating: " ", count: widths[j] - s.count) }
+                line += String(repeating: " ", count: before[j] - w.before) + s
+                if j < row.count - 1 { line += String(repeating: " ", count: after[j] - w.after) }
             }
             return line
         }.joined(separator: "\n")
+    }
+
+    /// The characters of a displayed number before its decimal point (or exponent, or end) and from there on.
+    static func pointSplit(_ s: String) -> (before: Int, after: Int) {
+        var before = 0
+        for c in s {
+            if c == "." || c == "e" { return (before, s.count - before) }
+            before += 1
+        }
+        return (before, 0)
     }
 
     // MARK: JSON
