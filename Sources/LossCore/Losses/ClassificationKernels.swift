@@ -550,7 +550,7 @@ enum VecExp {
         UnsafeRawPointer(p).loadUnaligned(as: V.self)
     }
 
-    /// Σ exp(x[j] − m) for j in 0..<n ≤ 128, in the order of `ClsKernel.leaf`: one running sum
+    /// Σ exp(x[j] − m) for j in 0..<n ≤ 128, in the order of `Summation.leaf`: one running sum
     /// below 8 terms, else 8 running sums (the lanes of two vectors) combined as
     /// ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)), then the last n mod 8 terms in turn.
     @inline(__always) static func leafSum(_ x: UnsafePointer<Double>, _ m: Double, _ n: Int, _ t: UnsafePointer<Double>) -> Double {
@@ -580,22 +580,6 @@ enum VecExp {
     @inline(__always) static func sum(_ x: UnsafePointer<Double>, minus m: Double, _ n: Int) -> Double {
         let t = table
         if n <= 128 { return leafSum(x, m, n, t) }
-        return withUnsafeTemporaryAllocation(of: Double.self, capacity: 64) { stack -> Double in
-            var top = 0
-            var blocks = 0
-            var s = 0
-            while s < n {
-                var v = leafSum(x + s, m, Swift.min(128, n - s), t)
-                s += 128
-                blocks += 1
-                var c = blocks
-                while c & 1 == 0 { top -= 1; v = stack[top] + v; c >>= 1 }
-                stack[top] = v
-                top += 1
-            }
-            var total = 0.0
-            while top > 0 { top -= 1; total = stack[top] + total }
-            return total
-        }
+        return ClsKernel.combineLeaves((n + 127) / 128) { b in leafSum(x + 128 * b, m, Swift.min(128, n - 128 * b), t) }
     }
 }
