@@ -97,11 +97,7 @@ final class RegressionTests: XCTestCase {
     // (above the parallel threshold, exact inputs so that numpy sees the same values)
     func testLargeParallelAgreesWithNumpy() throws {
         let n = 1_200_007
-        var x = [Double](repeating: 0, count: n), y = x
-        for i in 0..<n {
-            x[i] = Double(i % 1000) / 8 - 60
-            y[i] = Double((i * 7) % 1013) / 16 - 30
-        }
+        let (x, y) = LargeInputs.regression(n)
         let X = Tensor(x), Y = Tensor(y)
         assertClose(try Losses.mse(X, Y).data[0], 1636.9052031766794)
         assertClose(try Losses.mae(X, Y, reduction: .sum).data[0], 40714267.125)
@@ -113,8 +109,7 @@ final class RegressionTests: XCTestCase {
         XCTAssertEqual(none.data[n - 1], (x[n - 1] - y[n - 1]) * (x[n - 1] - y[n - 1]))
 
         // p = (i mod 101)/100, g = [i mod 3 == 0]: one sample (a vector)
-        var pd = [Double](repeating: 0, count: n), gd = pd
-        for i in 0..<n { pd[i] = Double(i % 101) / 100; gd[i] = i % 3 == 0 ? 1 : 0 }
+        let (pd, gd) = LargeInputs.segmentation(n)
         assertClose(try Losses.dice(Tensor(pd), Tensor(gd)).data[0], 0.5012501212792594)
         assertClose(try Losses.tversky(Tensor(pd), Tensor(gd), alpha: 0.3, beta: 0.7).data[0], 0.5652219517936106)
         let m = 1_200_000

@@ -41,3 +41,16 @@ extension XCTestCase {
         assertClose(got.data, want, rtol: rtol, atol: atol, msg, file: file, line: line)
     }
 }
+
+/// Inputs of the large (parallel-path) tests, exact in binary so that NumPy and torch see the
+/// same values: x_i = (i mod 1000)/8 − 60, y_i = (7i mod 1013)/16 − 30 (regression), and
+/// p_i = (i mod 101)/100, g_i = [i mod 3 == 0] (segmentation).
+enum LargeInputs {
+    static func regression(_ n: Int) -> (x: [Double], y: [Double]) {
+        ((0..<n).map { Double($0 % 1000) / 8 - 60 }, (0..<n).map { Double(($0 * 7) % 1013) / 16 - 30 })
+    }
+
+    static func segmentation(_ n: Int) -> (p: [Double], g: [Double]) {
+        ((0..<n).map { Double($0 % 101) / 100 }, (0..<n).map { $0 % 3 == 0 ? 1 : 0 })
+    }
+}
