@@ -22,6 +22,8 @@ import torch.nn.functional as F
 torch.set_default_dtype(torch.float64)
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "Scripts"))
+from fixture_common import torchvision_sigmoid_focal_loss  # noqa: E402
 REFERENCE = {}
 
 
@@ -58,18 +60,6 @@ def focal_ref(p, y, gamma, alpha=None):
     loss = -((1 - pt) ** gamma) * np.log(pt)
     if alpha is not None:
         loss = loss * np.where(y == 1, alpha, 1 - alpha)
-    return loss
-
-
-def torchvision_sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0):
-    """torchvision.ops.sigmoid_focal_loss, verbatim (reduction "none")."""
-    p = torch.sigmoid(inputs)
-    ce_loss = F.binary_cross_entropy_with_logits(inputs, targets, reduction="none")
-    p_t = p * targets + (1 - p) * (1 - targets)
-    loss = ce_loss * ((1 - p_t) ** gamma)
-    if alpha >= 0:
-        alpha_t = alpha * targets + (1 - alpha) * (1 - targets)
-        loss = alpha_t * loss
     return loss
 
 

@@ -27,7 +27,6 @@ checked with mpmath.
 Run by hand (needs numpy, torch, scipy, sklearn, mpmath):  python3 Scripts/gen_fixtures_classification.py
 Deterministic: fixed seeds, CPU float64; rerunning rewrites the same file.
 """
-import json
 import math
 import pathlib
 
@@ -39,6 +38,8 @@ import sklearn.metrics
 import torch
 import torch.nn.functional as F
 
+from fixture_common import encode, torchvision_sigmoid_focal_loss, write_fixture
+
 torch.set_default_dtype(torch.float64)
 OUT = pathlib.Path(__file__).resolve().parent.parent / "Tests" / "LossLangTests" / "Fixtures" / "classification.json"
 REDUCTIONS = ["mean", "sum", "none"]
@@ -47,32 +48,13 @@ cases = []
 
 # ---------------------------------------------------------------- encoding
 
-def num(x):
-    x = float(x)
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    return x
-
-
 def arg(v):
-    """An argument: tensors as {"shape", "data"} (0-d with a finite value as a number)."""
-    if v is None or isinstance(v, (bool, str)):
-        return v
-    if isinstance(v, (int, float)):
-        return num(v) if math.isfinite(v) else {"shape": [], "data": [num(v)]}
-    t = torch.as_tensor(v, dtype=torch.float64)
-    if t.dim() == 0 and math.isfinite(float(t)):
-        return float(t)
-    return {"shape": list(t.shape), "data": [num(x) for x in t.flatten().tolist()]}
+    """An argument: as `encode`, but a non-finite number as a 0-d tensor {"shape": [], "data": ["inf"]}."""
+    e = encode(v)
+    return {"shape": [], "data": [e]} if isinstance(e, str) and not isinstance(v, str) else e
 
 
-def expected(v):
-    t = torch.as_tensor(v, dtype=torch.float64)
-    if t.dim() == 0:
-        return num(t)
-    return {"shape": list(t.shape), "data": [num(x) for x in t.flatten().tolist()]}
+expected = encode  # expected values and gradients
 
 
 def add(name, fn, args, kwargs=None, value=None, error=None, rtol=None, grads=None, grad_error=None, grad_rtol=None):
@@ -687,18 +669,6 @@ def gen_multiclass_hinge():
 
 # ---------------------------------------------------------------- focal, poly1, poly
 
-def torchvision_sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduction="none"):
-    """torchvision.ops.sigmoid_focal_loss (torchvision 0.20), transcribed."""
-    p = torch.sigmoid(inputs)
-    ce_loss = F.binary_cross_entropy_with_logits(inputs, targets, reduction="none")
-    p_t = p * targets + (1 - p) * (1 - targets)
-    loss = ce_loss * ((1 - p_t) ** gamma)
-    if alpha >= 0:
-        alpha_t = alpha * targets + (1 - alpha) * (1 - targets)
-        loss = alpha_t * loss
-    return reduce(loss, reduction)
-
-
 def softplus(x):
     """log(1 + e^x) without overflow or cancellation, whose autograd is σ(x) everywhere (also at 0,
     and without the nan that torch.where meets when the unused branch overflows)."""
@@ -1136,9 +1106,7 @@ def main():
     gen_poly()
     gen_information()
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    with open(OUT, "w") as f:
-        json.dump({"cases": cases}, f, separators=(",", ":"))
-        f.write("\n")
+    write_fixture(OUT, {"cases": cases})
     print(f"wrote {len(cases)} cases to {OUT}")
 
 

@@ -27,13 +27,14 @@ It also prints each registry example with its display text (6 significant digits
 upstream·loss with respect to every differentiable input, hyperparameters included; the
 upstream gradient is a number for "mean"/"sum" and a random tensor for "none".
 """
-import json
 import math
 import os
 import warnings
 
 import torch
 import torch.nn.functional as F
+
+from fixture_common import encode as arg, write_fixture
 
 torch.set_default_dtype(torch.float64)
 warnings.filterwarnings("ignore", category=DeprecationWarning)
@@ -56,26 +57,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "Tests", "LossLangTests", "Fixtures", "embedding.json")
 
 cases = []
-
-
-def num(x):
-    x = float(x)
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    return x
-
-
-def arg(v):
-    if v is None or isinstance(v, (bool, str)):
-        return v
-    if isinstance(v, (int, float)):
-        return num(v)
-    t = torch.as_tensor(v, dtype=torch.float64)
-    if t.dim() == 0:
-        return num(t.item())
-    return {"shape": list(t.shape), "data": [num(x) for x in t.flatten().tolist()]}
 
 
 def add(name, fn, args, kwargs, expected, rtol=None):
@@ -793,9 +774,7 @@ def main():
     names = [c["name"] for c in cases]
     assert len(names) == len(set(names)), [n for n in names if names.count(n) > 1]
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, "w") as f:
-        json.dump({"cases": cases, "grad_cases": grad_cases}, f, separators=(",", ":"))
-        f.write("\n")
+    write_fixture(OUT, {"cases": cases, "grad_cases": grad_cases})
     print(f"wrote {len(cases)} cases and {len(grad_cases)} gradient cases to {os.path.relpath(OUT, ROOT)}")
 
 

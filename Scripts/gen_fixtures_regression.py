@@ -21,7 +21,6 @@ Stirling term, masked to 0 for y ≤ 1, has gradient 0 there (torch's masked_fil
 
     python3 Scripts/gen_fixtures_regression.py
 """
-import json
 import warnings
 import math
 import os
@@ -29,6 +28,8 @@ import os
 import mpmath
 import torch
 import torch.nn.functional as F
+
+from fixture_common import encode as enc, write_fixture
 
 torch.set_default_dtype(torch.float64)
 warnings.filterwarnings("ignore", message="Using a target size")  # torch warns when it broadcasts
@@ -38,26 +39,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "Tests", "LossLangTests", "Fixtures", "regression.json")
 
 cases = []
-
-
-def enc(x):
-    """A value as a fixture ARG: numbers stay numbers, tensors of rank ≥ 1 become {shape, data}."""
-    if x is None or isinstance(x, (bool, str)):
-        return x
-    if isinstance(x, (int, float)):
-        return num(float(x))
-    t = torch.as_tensor(x, dtype=torch.float64)
-    if t.dim() == 0:
-        return num(t.item())
-    return {"shape": list(t.shape), "data": [num(v) for v in t.flatten().tolist()]}
-
-
-def num(v):
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    return v
 
 
 def add(name, fn, args, kwargs=None, expected=None, error=None, rtol=None):
@@ -532,7 +513,5 @@ if dupes:
     raise SystemExit(f"duplicate case names: {sorted(dupes)}")
 
 os.makedirs(os.path.dirname(OUT), exist_ok=True)
-with open(OUT, "w") as f:
-    json.dump({"cases": cases}, f, indent=None, separators=(",", ":"))
-    f.write("\n")
+write_fixture(OUT, {"cases": cases})
 print(f"wrote {len(cases)} cases with {n_grads} gradients to {os.path.relpath(OUT, ROOT)}")

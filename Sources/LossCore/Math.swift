@@ -8,7 +8,8 @@ import Foundation
 
 /// Low-level element-wise loops shared by the core.
 public enum Kernels {
-    /// Element count above which element-wise kernels split across cores.
+    /// Element count (or elements of work) above which kernels split across cores: the
+    /// element-wise kernels here and the loss kernels.
     public static let parallelThreshold = 1 << 20
 
     @usableFromInline static let cores = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)

@@ -56,36 +56,14 @@ extension Tensor {
 /// (NumPy's exact scheme); sums of f(x) add blocks of 128 terms with 8 accumulators and then sum
 /// the block sums pairwise, which has the same O(log n) error bound and keeps f inlined.
 public enum Reduce {
-    /// Σ term(i) over at most 128 terms starting at `lo`, with 8 accumulators (NumPy's leaf).
-    @inline(__always)
-    static func leaf(_ lo: Int, _ n: Int, _ t: (Int) -> Double) -> Double {
-        if n < 8 {
-            var s = 0.0
-            for i in lo..<(lo + n) { s += t(i) }
-            return s
-        }
-        var r0 = t(lo), r1 = t(lo + 1), r2 = t(lo + 2), r3 = t(lo + 3)
-        var r4 = t(lo + 4), r5 = t(lo + 5), r6 = t(lo + 6), r7 = t(lo + 7)
-        var i = 8
-        while i + 8 <= n {
-            let b = lo + i
-            r0 += t(b); r1 += t(b + 1); r2 += t(b + 2); r3 += t(b + 3)
-            r4 += t(b + 4); r5 += t(b + 5); r6 += t(b + 6); r7 += t(b + 7)
-            i += 8
-        }
-        var s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-        while i < n { s += t(lo + i); i += 1 }
-        return s
-    }
-
     /// Pairwise sum of term(i) for i in 0..<n.
     @inline(__always)
     public static func pairwise(_ n: Int, _ term: (Int) -> Double) -> Double {
         if n <= 0 { return 0 }
-        if n <= 128 { return leaf(0, n, term) }
+        if n <= 128 { return Summation.leaf(0, n, term) }
         let blocks = (n + 127) / 128
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: blocks) { buf in
-            for b in 0..<blocks { buf[b] = leaf(b * 128, Swift.min(128, n - b * 128), term) }
+            for b in 0..<blocks { buf[b] = Summation.leaf(b * 128, Swift.min(128, n - b * 128), term) }
             return Summation.pairwise(UnsafeBufferPointer(buf))
         }
     }

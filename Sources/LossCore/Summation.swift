@@ -10,30 +10,34 @@ public enum Summation {
     @inlinable
     public static func pairwise(_ base: UnsafePointer<Double>?, _ n: Int, stride: Int) -> Double {
         guard let base = base, n > 0 else { return 0 }
-        if n <= 128 {
-            // 8 accumulators, as NumPy's pairwise_sum does below its block size
-            if n < 8 {
-                var s = 0.0
-                for i in 0..<n { s += base[i * stride] }
-                return s
-            }
-            var r0 = base[0], r1 = base[stride], r2 = base[2 * stride], r3 = base[3 * stride]
-            var r4 = base[4 * stride], r5 = base[5 * stride], r6 = base[6 * stride], r7 = base[7 * stride]
-            var i = 8
-            while i + 8 <= n {
-                r0 += base[i * stride]; r1 += base[(i + 1) * stride]
-                r2 += base[(i + 2) * stride]; r3 += base[(i + 3) * stride]
-                r4 += base[(i + 4) * stride]; r5 += base[(i + 5) * stride]
-                r6 += base[(i + 6) * stride]; r7 += base[(i + 7) * stride]
-                i += 8
-            }
-            var s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-            while i < n { s += base[i * stride]; i += 1 }
-            return s
-        }
+        if n <= 128 { return leaf(0, n) { base[$0 * stride] } }
         var half = n / 2
         half -= half % 8
         return pairwise(base, half, stride: stride) + pairwise(base + half * stride, n - half, stride: stride)
+    }
+
+    /// Σ term(i) for i in lo..<lo+n (n ≤ 128) with 8 accumulators, as NumPy's pairwise_sum
+    /// does below its block size: the leaf of every pairwise sum in the core.
+    @inlinable @inline(__always)
+    public static func leaf(_ lo: Int, _ n: Int, _ term: (Int) -> Double) -> Double {
+        if n < 8 {
+            var s = 0.0
+            var i = lo
+            while i < lo + n { s += term(i); i += 1 }
+            return s
+        }
+        var r0 = term(lo), r1 = term(lo + 1), r2 = term(lo + 2), r3 = term(lo + 3)
+        var r4 = term(lo + 4), r5 = term(lo + 5), r6 = term(lo + 6), r7 = term(lo + 7)
+        var i = 8
+        while i + 8 <= n {
+            let b = lo + i
+            r0 += term(b); r1 += term(b + 1); r2 += term(b + 2); r3 += term(b + 3)
+            r4 += term(b + 4); r5 += term(b + 5); r6 += term(b + 6); r7 += term(b + 7)
+            i += 8
+        }
+        var s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while i < n { s += term(lo + i); i += 1 }
+        return s
     }
 
     /// Pairwise sum of a Swift array.

@@ -102,6 +102,31 @@ public func formatShape(_ shape: [Int]) -> String {
     "[" + shape.map(String.init).joined(separator: ", ") + "]"
 }
 
+/// A number as users see it, in the display and in messages (docs/reference.md §2.6):
+/// `0.00498967`, `3`, `-inf`, `nan`, `1e-12` — up to `precision` significant digits,
+/// trailing zeros dropped, integral values without a decimal point.
+public func formatNumber(_ x: Double, precision: Int = 6) -> String {
+    if x.isNaN { return "nan" }
+    if x.isInfinite { return x < 0 ? "-inf" : "inf" }
+    if x == 0 { return "0" }
+    let p = Swift.max(1, Swift.min(17, precision))
+    if x == x.rounded(), Swift.abs(x) < 1e15 {
+        let s = String(format: "%.0f", x)
+        if s.count <= p { return s }
+    }
+    var s = String(format: "%.\(p)g", x)
+    // strip trailing zeros of the mantissa: 1.500000e-05 → 1.5e-05, 0.250000 → 0.25
+    let eIdx = s.firstIndex(where: { $0 == "e" }) ?? s.endIndex
+    var mant = String(s[..<eIdx])
+    if mant.contains(".") {
+        while mant.hasSuffix("0") { mant.removeLast() }
+        if mant.hasSuffix(".") { mant.removeLast() }
+    }
+    s = mant + String(s[eIdx...])
+    if s == "-0" { return "0" }
+    return s
+}
+
 // MARK: - Broadcasting
 
 public enum Broadcast {

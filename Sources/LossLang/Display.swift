@@ -3,28 +3,9 @@ import LossCore
 
 /// Text (docs/reference.md §2.6) and JSON (docs/reference.md §2.7) display of values.
 public enum Display {
-    /// `0.00498967`, `3`, `-inf`, `nan`, `1e-12`: up to `precision` significant digits,
-    /// trailing zeros dropped, integral values without a decimal point.
+    /// `0.00498967`, `3`, `-inf`, `nan`, `1e-12` (LossCore's `formatNumber`).
     public static func number(_ x: Double, precision: Int = 6) -> String {
-        if x.isNaN { return "nan" }
-        if x.isInfinite { return x < 0 ? "-inf" : "inf" }
-        if x == 0 { return "0" }
-        let p = Swift.max(1, Swift.min(17, precision))
-        if x == x.rounded(), Swift.abs(x) < 1e15 {
-            let s = String(format: "%.0f", x)
-            if s.count <= p { return s }
-        }
-        var s = String(format: "%.\(p)g", x)
-        // strip trailing zeros of the mantissa: 1.500000e-05 → 1.5e-05, 0.250000 → 0.25
-        let eIdx = s.firstIndex(where: { $0 == "e" }) ?? s.endIndex
-        var mant = String(s[..<eIdx])
-        if mant.contains(".") {
-            while mant.hasSuffix("0") { mant.removeLast() }
-            if mant.hasSuffix(".") { mant.removeLast() }
-        }
-        s = mant + String(s[eIdx...])
-        if s == "-0" { return "0" }
-        return s
+        formatNumber(x, precision: precision)
     }
 
     /// How a default value is written in a signature: `none`, `"mean"`, `2`, `[1, 2]`.
@@ -130,6 +111,10 @@ public enum Display {
         return Array(0..<edgeItems) + [-1] + Array((n - edgeItems)..<n)
     }
 
+    /// Rows of cells, each column aligned on the decimal point as NumPy and Julia do
+    /// (docs/reference.md §2.6): what precedes the point (or the exponent) is right-aligned,
+    /// the rest left-aligned, so a column of integers is right-aligned and `nan`, `-inf`,
+    /// `⋮` end where the point would be.
     static func matrix(_ data: [Double], offset: Int, rows: Int, cols: Int, elide: Bool, fmt: (Double) -> String) -> String {
         let ri = items(rows, elide), ci = items(cols, elide)
         var cells: [[String]] = []
@@ -137,17 +122,34 @@ public enum Display {
             if r < 0 { cells.append(ci.map { _ in "⋮" }); continue }
             cells.append(ci.map { c in c < 0 ? "…" : fmt(data[offset + r * cols + c]) })
         }
-        var widths = [Int](repeating: 0, count: ci.count)
-        for row in cells { for (j, s) in row.enumerated() { widths[j] = Swift.max(widths[j], s.count) } }
+        var before = [Int](repeating: 0, count: ci.count), after = before
+        for row in cells {
+            for (j, s) in row.enumerated() {
+                let w = pointSplit(s)
+                before[j] = Swift.max(before[j], w.before)
+                after[j] = Swift.max(after[j], w.after)
+            }
+        }
         return cells.map { row in
             var line = ""
             for (j, s) in row.enumerated() {
+                let w = pointSplit(s)
                 line += j == 0 ? " " : "  "
-                line += s
-                if j < row.count - 1 { line += String(repeating: " ", count: widths[j] - s.count) }
+                line += String(repeating: " ", count: before[j] - w.before) + s
+                if j < row.count - 1 { line += String(repeating: " ", count: after[j] - w.after) }
             }
             return line
         }.joined(separator: "\n")
+    }
+
+    /// The characters of a displayed number before its decimal point (or exponent, or end) and from there on.
+    static func pointSplit(_ s: String) -> (before: Int, after: Int) {
+        var before = 0
+        for c in s {
+            if c == "." || c == "e" { return (before, s.count - before) }
+            before += 1
+        }
+        return (before, 0)
     }
 
     // MARK: JSON
@@ -159,6 +161,8 @@ public enum Display {
         return String(format: "%.17g", x)
     }
 
+    /// A JSON string as Python's `json.dumps(s, ensure_ascii=False)` writes it (the notebooks
+    /// are byte-stable against nbformat): `\b \f \n \r \t`, other controls as `\u00XX`.
     public static func jsonString(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
@@ -168,6 +172,8 @@ public enum Display {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
             default:
                 if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
             }

@@ -21,15 +21,21 @@ public enum HTMLRenderer {
     blockquote{margin:0;padding:0 1em;color:#59636e;border-left:4px solid #d1d9e0}
     """
 
+    /// Text for HTML and SVG (XML 1.0), in content and in quoted attributes: `& < > " '` as
+    /// entities; control characters other than tab, newline and carriage return (not allowed
+    /// in XML 1.0) as spaces.
     public static func escape(_ s: String) -> String {
         var out = ""
-        for c in s {
-            switch c {
+        for u in s.unicodeScalars {
+            switch u {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
-            default: out.append(c)
+            case "'": out += "&#39;"
+            case "\t", "\n", "\r": out.unicodeScalars.append(u)
+            default:
+                if u.value < 0x20 { out += " " } else { out.unicodeScalars.append(u) }
             }
         }
         return out

@@ -1,3 +1,5 @@
+import LossLang
+
 /// A JSON value written the way nbformat writes notebooks (Python's
 /// `json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False)`), so output is byte-stable.
 indirect enum JSONValue: Equatable {
@@ -16,7 +18,7 @@ indirect enum JSONValue: Equatable {
 
     private func write(into out: inout String, level: Int, indent: Int) {
         switch self {
-        case .string(let s): out += JSONValue.quote(s)
+        case .string(let s): out += Display.jsonString(s)
         case .int(let n): out += String(n)
         case .bool(let b): out += b ? "true" : "false"
         case .null: out += "null"
@@ -34,34 +36,11 @@ indirect enum JSONValue: Equatable {
             out += "{\n"
             let keys = dict.keys.sorted { Array($0.unicodeScalars.map(\.value)).lexicographicallyPrecedes($1.unicodeScalars.map(\.value)) }
             for (k, key) in keys.enumerated() {
-                out += String(repeating: " ", count: (level + 1) * indent) + JSONValue.quote(key) + ": "
+                out += String(repeating: " ", count: (level + 1) * indent) + Display.jsonString(key) + ": "
                 dict[key]?.write(into: &out, level: level + 1, indent: indent)
                 out += k == keys.count - 1 ? "\n" : ",\n"
             }
             out += String(repeating: " ", count: level * indent) + "}"
         }
-    }
-
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if u.value < 0x20 {
-                    let h = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
     }
 }

@@ -8,23 +8,6 @@ public enum SVGRenderer {
     public static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                                  "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 
-    public static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default:
-                // control characters are not allowed in XML 1.0
-                if let a = c.asciiValue, a < 0x20, c != "\t", c != "\n" { out += " " } else { out.append(c) }
-            }
-        }
-        return out
-    }
-
     /// Thins a long polyline without changing how it looks: consecutive points that fall in
     /// the same half-pixel column are reduced to the first, lowest, highest and last (M4).
     static func decimate(_ pts: [(Double, Double)]) -> [(Double, Double)] {
@@ -78,19 +61,19 @@ public enum SVGRenderer {
         o += "<g fill=\"#333333\">\n"
         if let xt {
             for v in xt.values {
-                o += "<text x=\"\(c(sx(v)))\" y=\"\(c(bottom + 17))\" text-anchor=\"middle\">\(escape(PlotGeometry.tickLabel(v, step: xt.step)))</text>\n"
+                o += "<text x=\"\(c(sx(v)))\" y=\"\(c(bottom + 17))\" text-anchor=\"middle\">\(HTMLRenderer.escape(PlotGeometry.tickLabel(v, step: xt.step)))</text>\n"
             }
         } else {
-            o += "<text x=\"\(c(left))\" y=\"\(c(bottom + 17))\" text-anchor=\"middle\">\(escape(Display.number(xmin, precision: 4)))</text>\n"
-            o += "<text x=\"\(c(right))\" y=\"\(c(bottom + 17))\" text-anchor=\"middle\">\(escape(Display.number(xmax, precision: 4)))</text>\n"
+            o += "<text x=\"\(c(left))\" y=\"\(c(bottom + 17))\" text-anchor=\"middle\">\(HTMLRenderer.escape(Display.number(xmin, precision: 4)))</text>\n"
+            o += "<text x=\"\(c(right))\" y=\"\(c(bottom + 17))\" text-anchor=\"middle\">\(HTMLRenderer.escape(Display.number(xmax, precision: 4)))</text>\n"
         }
         if let yt {
             for v in yt.values {
-                o += "<text x=\"\(c(left - 6))\" y=\"\(c(sy(v) + 4))\" text-anchor=\"end\">\(escape(PlotGeometry.tickLabel(v, step: yt.step)))</text>\n"
+                o += "<text x=\"\(c(left - 6))\" y=\"\(c(sy(v) + 4))\" text-anchor=\"end\">\(HTMLRenderer.escape(PlotGeometry.tickLabel(v, step: yt.step)))</text>\n"
             }
         } else {
-            o += "<text x=\"\(c(left - 6))\" y=\"\(c(bottom + 4))\" text-anchor=\"end\">\(escape(Display.number(ymin, precision: 4)))</text>\n"
-            o += "<text x=\"\(c(left - 6))\" y=\"\(c(top + 4))\" text-anchor=\"end\">\(escape(Display.number(ymax, precision: 4)))</text>\n"
+            o += "<text x=\"\(c(left - 6))\" y=\"\(c(bottom + 4))\" text-anchor=\"end\">\(HTMLRenderer.escape(Display.number(ymin, precision: 4)))</text>\n"
+            o += "<text x=\"\(c(left - 6))\" y=\"\(c(top + 4))\" text-anchor=\"end\">\(HTMLRenderer.escape(Display.number(ymax, precision: 4)))</text>\n"
         }
         o += "</g>\n"
 
@@ -155,20 +138,20 @@ public enum SVGRenderer {
             for (row, (k, label)) in labelled.enumerated() {
                 let ly = by + 13 + Double(row) * 18
                 o += "<line x1=\"\(c(bx + 8))\" y1=\"\(c(ly))\" x2=\"\(c(bx + 28))\" y2=\"\(c(ly))\" stroke=\"\(palette[k % palette.count])\" stroke-width=\"2\"/>\n"
-                o += "<text x=\"\(c(bx + 34))\" y=\"\(c(ly + 4))\" fill=\"#333333\">\(escape(label))</text>\n"
+                o += "<text x=\"\(c(bx + 34))\" y=\"\(c(ly + 4))\" fill=\"#333333\">\(HTMLRenderer.escape(label))</text>\n"
             }
             o += "</g>\n"
         }
 
         if hasTitle, let t = p.title {
-            o += "<text x=\"\(c((left + right) / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\" fill=\"#222222\">\(escape(t))</text>\n"
+            o += "<text x=\"\(c((left + right) / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\" fill=\"#222222\">\(HTMLRenderer.escape(t))</text>\n"
         }
         if hasXlabel, let t = p.xlabel {
-            o += "<text x=\"\(c((left + right) / 2))\" y=\"\(c(H - 14))\" text-anchor=\"middle\" font-size=\"13\" fill=\"#222222\">\(escape(t))</text>\n"
+            o += "<text x=\"\(c((left + right) / 2))\" y=\"\(c(H - 14))\" text-anchor=\"middle\" font-size=\"13\" fill=\"#222222\">\(HTMLRenderer.escape(t))</text>\n"
         }
         if hasYlabel, let t = p.ylabel {
             let cy = (top + bottom) / 2
-            o += "<text x=\"18\" y=\"\(c(cy))\" text-anchor=\"middle\" font-size=\"13\" fill=\"#222222\" transform=\"rotate(-90 18 \(c(cy)))\">\(escape(t))</text>\n"
+            o += "<text x=\"18\" y=\"\(c(cy))\" text-anchor=\"middle\" font-size=\"13\" fill=\"#222222\" transform=\"rotate(-90 18 \(c(cy)))\">\(HTMLRenderer.escape(t))</text>\n"
         }
         o += "</svg>\n"
         return o

@@ -8,19 +8,6 @@ import XCTest
 /// gradient of f(*args).sum()); the wide coverage is the "grads" of
 /// Tests/LossLangTests/Fixtures/classification.json (GradFixtureTests).
 final class ClassificationBackwardTests: XCTestCase {
-    func assertClose(_ got: [Double], _ want: [Double], rtol: Double = 1e-12, _ msg: String = "",
-                     file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(got.count, want.count, "count \(msg)", file: file, line: line)
-        for (i, (a, e)) in zip(got, want).enumerated() {
-            if e.isInfinite || e.isNaN {
-                XCTAssertTrue(a == e || (a.isNaN && e.isNaN), "[\(i)] \(a) vs \(e) \(msg)", file: file, line: line)
-            } else {
-                XCTAssertLessThanOrEqual(Swift.abs(a - e), Swift.max(rtol * Swift.abs(e), 1e-15), "[\(i)] \(a) vs \(e) \(msg)",
-                                         file: file, line: line)
-            }
-        }
-    }
-
     let one = Tensor(scalar: 1)
     func m(_ rows: [[Double]]) -> Tensor { Tensor(shape: [rows.count, rows.first?.count ?? 0], data: rows.flatMap { $0 }) }
 

@@ -6,10 +6,6 @@ import XCTest
 /// Reference values come from torch/numpy float64 (the script lines are quoted);
 /// the wide coverage lives in Tests/LossLangTests/Fixtures/classification.json.
 final class ClassificationTests: XCTestCase {
-    func assertClose(_ a: Double, _ e: Double, rtol: Double = 1e-12, _ msg: String = "", file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertLessThanOrEqual(Swift.abs(a - e), Swift.max(rtol * Swift.abs(e), 1e-15), "\(a) vs \(e) \(msg)", file: file, line: line)
-    }
-
     func message(_ body: () throws -> Tensor) -> CoreError? {
         do { _ = try body(); return nil } catch let e as CoreError { return e } catch { return nil }
     }

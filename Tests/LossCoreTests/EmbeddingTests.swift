@@ -10,13 +10,6 @@ final class EmbeddingTests: XCTestCase {
     func m(_ rows: [[Double]]) -> Tensor { Tensor(shape: [rows.count, rows.first?.count ?? 0], data: rows.flatMap { $0 }) }
     func v(_ xs: [Double]) -> Tensor { Tensor(xs) }
 
-    func assertClose(_ t: Tensor, _ want: [Double], rtol: Double = 1e-12, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(t.count, want.count, "count", file: file, line: line)
-        for (a, e) in zip(t.data, want) {
-            XCTAssertLessThanOrEqual(Swift.abs(a - e), Swift.max(rtol * Swift.abs(e), 1e-12), "\(t.data) vs \(want)", file: file, line: line)
-        }
-    }
-
     func assertError(_ body: @autoclosure () throws -> Tensor, _ message: String, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertThrowsError(try body(), file: file, line: line) { e in
             XCTAssertEqual((e as? CoreError)?.message, message, file: file, line: line)

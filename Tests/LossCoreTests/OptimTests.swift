@@ -127,7 +127,7 @@ final class OptimTests: XCTestCase {
 
     /// |a − b| ≤ max(rtol·|b|, atol); returns the relative error seen.
     @discardableResult
-    func assertClose(_ a: Double, _ b: Double, rtol: Double = 1e-10, atol: Double = 1e-12, _ msg: @autoclosure () -> String,
+    func assertTorchClose(_ a: Double, _ b: Double, rtol: Double = 1e-10, atol: Double = 1e-12, _ msg: @autoclosure () -> String,
                      file: StaticString = #filePath, line: UInt = #line) -> Double {
         let err = Swift.abs(a - b)
         XCTAssertLessThanOrEqual(err, Swift.max(rtol * Swift.abs(b), atol), "\(a) vs torch \(b): \(msg())", file: file, line: line)
@@ -135,12 +135,12 @@ final class OptimTests: XCTestCase {
     }
 
     @discardableResult
-    func assertClose(_ a: [Double], _ b: [Double], _ msg: @autoclosure () -> String,
+    func assertTorchClose(_ a: [Double], _ b: [Double], _ msg: @autoclosure () -> String,
                      file: StaticString = #filePath, line: UInt = #line) -> Double {
         XCTAssertEqual(a.count, b.count, msg(), file: file, line: line)
         var worst = 0.0
         for (i, (u, v)) in zip(a, b).enumerated() {
-            worst = Swift.max(worst, assertClose(u, v, "\(msg()) [\(i)]", file: file, line: line))
+            worst = Swift.max(worst, assertTorchClose(u, v, "\(msg()) [\(i)]", file: file, line: line))
         }
         return worst
     }
@@ -177,10 +177,10 @@ final class OptimTests: XCTestCase {
             XCTAssertEqual(seen.count, steps, name)
             XCTAssertEqual(seen.first, x0, name)
             // x after step k is x at the start of step k + 1
-            for k in 1..<steps { worst = Swift.max(worst, assertClose(seen[k], xs[k - 1], "\(name) x after step \(k)")) }
-            worst = Swift.max(worst, assertClose(r.x, xs[steps - 1], "\(name) final x"))
-            worst = Swift.max(worst, assertClose(r.history, history, "\(name) history"))
-            worst = Swift.max(worst, assertClose(r.loss, try XCTUnwrap(c.loss), "\(name) loss"))
+            for k in 1..<steps { worst = Swift.max(worst, assertTorchClose(seen[k], xs[k - 1], "\(name) x after step \(k)")) }
+            worst = Swift.max(worst, assertTorchClose(r.x, xs[steps - 1], "\(name) final x"))
+            worst = Swift.max(worst, assertTorchClose(r.history, history, "\(name) history"))
+            worst = Swift.max(worst, assertTorchClose(r.loss, try XCTUnwrap(c.loss), "\(name) loss"))
             checked += 1
         }
         XCTAssertEqual(checked, 30)
@@ -207,19 +207,19 @@ final class OptimTests: XCTestCase {
             XCTAssertEqual(r.evaluations, c.func_evals, "\(name) evaluations")
             XCTAssertEqual(points.count, evals.count, "\(name) evaluation points")
             for (k, (p, q)) in zip(points, evals).enumerated() {
-                worst = Swift.max(worst, assertClose(p, q, "\(name) evaluation \(k)"))
+                worst = Swift.max(worst, assertTorchClose(p, q, "\(name) evaluation \(k)"))
             }
-            worst = Swift.max(worst, assertClose(losses, evalLosses, "\(name) evaluated losses"))
+            worst = Swift.max(worst, assertTorchClose(losses, evalLosses, "\(name) evaluated losses"))
             // every line search of torch is an iteration that moved (the gtd break does not search)
             XCTAssertGreaterThanOrEqual(starts.count, iters.count, name)
             for (k, it) in iters.enumerated() where k < starts.count {
-                worst = Swift.max(worst, assertClose(starts[k].x, it.x, "\(name) x at iteration \(k)"))
-                worst = Swift.max(worst, assertClose(starts[k].f, it.f, "\(name) f at iteration \(k)"))
+                worst = Swift.max(worst, assertTorchClose(starts[k].x, it.x, "\(name) x at iteration \(k)"))
+                worst = Swift.max(worst, assertTorchClose(starts[k].f, it.f, "\(name) f at iteration \(k)"))
             }
             XCTAssertEqual(r.history.count, r.steps, name)
             XCTAssertEqual(r.history, starts.map(\.f), name)
-            worst = Swift.max(worst, assertClose(r.x, try XCTUnwrap(c.x), "\(name) final x"))
-            worst = Swift.max(worst, assertClose(r.loss, try XCTUnwrap(c.loss), "\(name) loss"))
+            worst = Swift.max(worst, assertTorchClose(r.x, try XCTUnwrap(c.x), "\(name) final x"))
+            worst = Swift.max(worst, assertTorchClose(r.loss, try XCTUnwrap(c.loss), "\(name) loss"))
             // the returned loss is f at the returned x
             XCTAssertEqual(r.loss, f.eval(r.x).value, name)
             let maxEval = o.maxEval ?? steps * 5 / 4
@@ -262,9 +262,9 @@ final class OptimTests: XCTestCase {
         XCTAssertEqual(r.steps, k)
         XCTAssertEqual(r.history.count, k)
         XCTAssertEqual(r.evaluations, k + 1)
-        assertClose(r.history, Array(h[..<k]), "history")
-        assertClose(r.x, xs[k - 1], "x")
-        assertClose(r.loss, h[k], "loss")
+        assertTorchClose(r.history, Array(h[..<k]), "history")
+        assertTorchClose(r.x, xs[k - 1], "x")
+        assertTorchClose(r.loss, h[k], "loss")
     }
 
     func testTolZeroAndTinyNeverStopEarly() throws {
@@ -295,9 +295,9 @@ final class OptimTests: XCTestCase {
         XCTAssertEqual(r.steps, 4)
         XCTAssertEqual(steps, [0, 1, 2, 3])
         XCTAssertEqual(r.evaluations, 5)
-        assertClose(r.history, Array(h[..<4]), "history")
-        assertClose(r.x, xs[3], "x")
-        assertClose(r.loss, h[4], "loss")
+        assertTorchClose(r.history, Array(h[..<4]), "history")
+        assertTorchClose(r.x, xs[3], "x")
+        assertTorchClose(r.loss, h[4], "loss")
     }
 
     func testLBFGSInterruption() throws {
@@ -309,9 +309,9 @@ final class OptimTests: XCTestCase {
         XCTAssertEqual(r.stopped, .interrupted)
         XCTAssertEqual(r.lbfgsStop, .interrupted)
         XCTAssertEqual(r.steps, 3)
-        assertClose(r.history, iters[..<3].map(\.f), "history")
-        assertClose(r.x, iters[3].x, "x")
-        assertClose(r.loss, iters[3].f, "loss")
+        assertTorchClose(r.history, iters[..<3].map(\.f), "history")
+        assertTorchClose(r.x, iters[3].x, "x")
+        assertTorchClose(r.loss, iters[3].f, "loss")
     }
 
     func testStepsZero() throws {

@@ -7,18 +7,6 @@ import XCTest
 /// with respect to argument i). The fixtures in LossLangTests (regression.json "grads") cover
 /// every parameter path through the tape.
 final class RegressionBackwardTests: XCTestCase {
-    func assertClose(_ a: Double, _ b: Double, rtol: Double = 1e-12, _ msg: String = "", file: StaticString = #filePath, line: UInt = #line) {
-        if a.isNaN || b.isNaN { XCTAssertTrue(a.isNaN && b.isNaN, "\(a) vs \(b) \(msg)", file: file, line: line); return }
-        XCTAssertLessThanOrEqual(Swift.abs(a - b), Swift.max(rtol * Swift.abs(b), 1e-15), "\(a) vs \(b) \(msg)", file: file, line: line)
-    }
-
-    func assertClose(_ t: Tensor?, _ shape: [Int], _ values: [Double], rtol: Double = 1e-12, file: StaticString = #filePath, line: UInt = #line) {
-        guard let t = t else { XCTFail("no gradient", file: file, line: line); return }
-        XCTAssertEqual(t.shape, shape, file: file, line: line)
-        XCTAssertEqual(t.count, values.count, file: file, line: line)
-        for (a, b) in zip(t.data, values) { assertClose(a, b, rtol: rtol, file: file, line: line) }
-    }
-
     let one = Tensor(scalar: 1)
     let p = Tensor([2.5, 0, 2, 8]), y = Tensor([3, -0.5, 2, 7]), w = Tensor([1, 2, 3, 4])
 
@@ -157,11 +145,7 @@ final class RegressionBackwardTests: XCTestCase {
     //   grad(Σ dice(P, G, squared: false, 'none'))[k]
     func testLargeParallel() throws {
         let n = 1_200_007
-        var x = [Double](repeating: 0, count: n), y = x
-        for i in 0..<n {
-            x[i] = Double(i % 1000) / 8 - 60
-            y[i] = Double((i * 7) % 1013) / 16 - 30
-        }
+        let (x, y) = LargeInputs.regression(n)
         let X = Tensor(x), Y = Tensor(y)
         let idx = [0, 1, 4095, 4096, 600_003, n - 1]
         let gm = try XCTUnwrap(Losses.mseBackward(X, Y, upstream: one, wrt: ["pred"])["pred"])
@@ -177,8 +161,7 @@ final class RegressionBackwardTests: XCTestCase {
         assertClose(try Losses.logCoshBackward(X, Tensor(scalar: 3.25), reduction: .sum, upstream: one)["y"]?.data[0] ?? .nan, 15607, rtol: 1e-13)
 
         let m = 1_200_000
-        var pd = [Double](repeating: 0, count: m), gd = pd
-        for i in 0..<m { pd[i] = Double(i % 101) / 100; gd[i] = i % 3 == 0 ? 1 : 0 }
+        let (pd, gd) = LargeInputs.segmentation(m)
         let P = Tensor(shape: [3, 400_000], data: pd), G = Tensor(shape: [3, 400_000], data: gd)
         let gp = try XCTUnwrap(Losses.diceBackward(P, G, squared: false, reduction: .none, upstream: Tensor([1, 1, 1]))["p"])
         let di = [0, 1, 399_999, 400_000, 800_001, m - 1]

@@ -5,17 +5,6 @@ import XCTest
 /// Reference values come from torch / numpy float64 (the scripts that computed them are
 /// quoted next to each); the torch fixtures in LossLangTests cover the parameter paths.
 final class RegressionTests: XCTestCase {
-    func assertClose(_ a: Double, _ b: Double, rtol: Double = 1e-12, _ msg: String = "", file: StaticString = #filePath, line: UInt = #line) {
-        if a.isNaN || b.isNaN { XCTAssertTrue(a.isNaN && b.isNaN, "\(a) vs \(b) \(msg)", file: file, line: line); return }
-        XCTAssertLessThanOrEqual(Swift.abs(a - b), Swift.max(rtol * Swift.abs(b), 1e-12), "\(a) vs \(b) \(msg)", file: file, line: line)
-    }
-
-    func assertClose(_ t: Tensor, _ shape: [Int], _ values: [Double], rtol: Double = 1e-12, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(t.shape, shape, file: file, line: line)
-        XCTAssertEqual(t.count, values.count, file: file, line: line)
-        for (a, b) in zip(t.data, values) { assertClose(a, b, rtol: rtol, file: file, line: line) }
-    }
-
     func error(_ body: () throws -> Tensor) -> String {
         do { _ = try body(); return "<no error>" } catch let e as CoreError { return e.message } catch { return "\(error)" }
     }
@@ -108,11 +97,7 @@ final class RegressionTests: XCTestCase {
     // (above the parallel threshold, exact inputs so that numpy sees the same values)
     func testLargeParallelAgreesWithNumpy() throws {
         let n = 1_200_007
-        var x = [Double](repeating: 0, count: n), y = x
-        for i in 0..<n {
-            x[i] = Double(i % 1000) / 8 - 60
-            y[i] = Double((i * 7) % 1013) / 16 - 30
-        }
+        let (x, y) = LargeInputs.regression(n)
         let X = Tensor(x), Y = Tensor(y)
         assertClose(try Losses.mse(X, Y).data[0], 1636.9052031766794)
         assertClose(try Losses.mae(X, Y, reduction: .sum).data[0], 40714267.125)
@@ -124,8 +109,7 @@ final class RegressionTests: XCTestCase {
         XCTAssertEqual(none.data[n - 1], (x[n - 1] - y[n - 1]) * (x[n - 1] - y[n - 1]))
 
         // p = (i mod 101)/100, g = [i mod 3 == 0]: one sample (a vector)
-        var pd = [Double](repeating: 0, count: n), gd = pd
-        for i in 0..<n { pd[i] = Double(i % 101) / 100; gd[i] = i % 3 == 0 ? 1 : 0 }
+        let (pd, gd) = LargeInputs.segmentation(n)
         assertClose(try Losses.dice(Tensor(pd), Tensor(gd)).data[0], 0.5012501212792594)
         assertClose(try Losses.tversky(Tensor(pd), Tensor(gd), alpha: 0.3, beta: 0.7).data[0], 0.5652219517936106)
         let m = 1_200_000

@@ -8,12 +8,6 @@ import LossCore
 /// through the registry entries of docs/reference.md §4.3, and checks every help example against the
 /// `example/<fn>` cases (same call, display text computed by the script).
 final class EmbeddingFixtureTests: XCTestCase {
-    final class NoCaller: FunctionCaller {
-        func call(_ f: Function, _ args: [Value]) throws -> Value {
-            throw CoreError("no interpreter in EmbeddingFixtureTests")
-        }
-    }
-
     let caller = NoCaller()
 
     struct Num: Decodable {
@@ -74,12 +68,6 @@ final class EmbeddingFixtureTests: XCTestCase {
         let url = try XCTUnwrap(Bundle.module.url(forResource: "embedding", withExtension: "json", subdirectory: "Fixtures")
             ?? Bundle.module.url(forResource: "embedding", withExtension: "json"))
         return try JSONDecoder().decode(File.self, from: Data(contentsOf: url)).cases
-    }
-
-    func close(_ a: Double, _ e: Double, _ rtol: Double) -> Bool {
-        if e.isNaN { return a.isNaN }
-        if e.isInfinite { return a == e }
-        return Swift.abs(a - e) <= Swift.max(rtol * Swift.abs(e), 1e-12)
     }
 
     func run(_ c: Case) throws -> Value {

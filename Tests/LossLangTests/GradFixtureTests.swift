@@ -21,7 +21,7 @@ final class GradFixtureTests: XCTestCase {
         var a = args
         let leaf = tape.leaf(x)
         a[i] = .tensor(leaf)
-        let bound = try b.bind(positional: a, keywords: kwargs, caller: F.NoCaller())
+        let bound = try b.bind(positional: a, keywords: kwargs, caller: NoCaller())
         let out = try AD.callBuiltin(b, bound)
         guard let y = out.asTensor else { throw CoreError("output is \(out.typeName)") }
         return try tape.gradient(of: y, wrt: leaf)

@@ -19,10 +19,6 @@ final class GradPropertyTests: XCTestCase {
         }
     }
 
-    final class NoCaller: FunctionCaller {
-        func call(_ f: Function, _ args: [Value]) throws -> Value { throw CoreError("no interpreter") }
-    }
-
     struct Case {
         let fn: String
         let args: [Value]

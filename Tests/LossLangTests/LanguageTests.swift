@@ -291,6 +291,21 @@ final class DisplayTests: XCTestCase {
         let cube = Tensor(shape: [2, 1, 2], data: [1, 2, 3, 4])
         XCTAssertEqual(Display.tensor(cube), "2×1×2 tensor\n[0, :, :] =\n 1  2\n\n[1, :, :] =\n 3  4")
     }
+    func testMatrixColumnsAlignOnTheDecimalPoint() {
+        // as Julia shows [-0.018965 -1.35593; 1.62511 2.0] (docs/reference.md §2.6): the part
+        // before the point right-aligned, the rest left-aligned
+        XCTAssertEqual(Display.tensor(Tensor(shape: [2, 2], data: [-0.018965, -1.35593, 1.62511, 2])),
+                       "2×2 tensor\n -0.018965  -1.35593\n  1.62511    2")
+        XCTAssertEqual(Display.tensor(Tensor(shape: [2, 2], data: [1.5, 2, 100, 3.25])), "2×2 tensor\n   1.5  2\n 100    3.25")
+        // a column of integers is right-aligned
+        XCTAssertEqual(Display.tensor(Tensor(shape: [2, 2], data: [1, 2, 30, 400])), "2×2 tensor\n  1    2\n 30  400")
+        // nan and ±inf end where the point would be; an exponent aligns like a point
+        XCTAssertEqual(Display.tensor(Tensor(shape: [2, 3], data: [1, -.infinity, .nan, 0.5, 10, 1e-12])),
+                       "2×3 tensor\n 1    -inf  nan\n 0.5    10    1e-12")
+        // the elision mark of a long column sits with the integer parts
+        let long = Tensor(shape: [1001, 1], data: (0...1000).map { Double($0) / 2 })
+        XCTAssertEqual(Display.tensor(long), "1001×1 tensor\n   0\n   0.5\n   1\n   ⋮\n 499\n 499.5\n 500")
+    }
     func testJSON() {
         XCTAssertEqual(Display.json(.number(0.1)), "0.10000000000000001")
         XCTAssertEqual(Display.json(.number(3)), "3")

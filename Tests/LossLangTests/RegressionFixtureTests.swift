@@ -7,12 +7,6 @@ import LossCore
 /// checked against Fixtures/regression.json by LossFixtureTests and GradFixtureTests, and their
 /// help examples by HelpExamplesTests.
 final class RegressionFixtureTests: XCTestCase {
-    final class NoCaller: FunctionCaller {
-        func call(_ f: Function, _ args: [Value]) throws -> Value {
-            throw CoreError("no interpreter in RegressionFixtureTests")
-        }
-    }
-
     let caller = NoCaller()
 
     func testEntriesAndAliases() throws {

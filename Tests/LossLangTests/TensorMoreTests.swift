@@ -234,7 +234,7 @@ final class TensorMoreTests: XCTestCase {
         check("grad(x -> if all(x > 0) then sum(x) else 0, [1, 2])", "[1, 1]")
         // least squares: the gradient of the residual at the fit is 0 with respect to b's fit part
         check("X = [1, 0; 1, 1; 1, 2]; grad(b -> sum(X @ lstsq(X, b)), [1, 2, 3])", "[1, 1, 1]")
-        check("grad(a -> det(a), [1, 2; 2, 4])", "2×2 tensor\n 4   -2\n -2  1")
+        check("grad(a -> det(a), [1, 2; 2, 4])", "2×2 tensor\n  4  -2\n -2   1")
         checkError("grad(x -> sum(unique(x)), [1, 2, 2])", "grad: unique is not differentiable")
         checkError("grad(a -> sum(lstsq(a, [1, 2, 3])), [1, 2; 2, 4; 3, 6])", "lstsq: the gradient needs a matrix of full rank")
     }

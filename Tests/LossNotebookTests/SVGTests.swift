@@ -82,7 +82,7 @@ final class SVGTests: XCTestCase {
     }
 
     func testEscape() {
-        XCTAssertEqual(SVGRenderer.escape("a<b>&\"c\"'d'"), "a&lt;b&gt;&amp;&quot;c&quot;&#39;d&#39;")
+        XCTAssertEqual(HTMLRenderer.escape("a<b>&\"c\"'d'"), "a&lt;b&gt;&amp;&quot;c&quot;&#39;d&#39;")
     }
 
     func testNiceTicks() {

@@ -185,7 +185,7 @@ extension Losses {
             }
             let kind = try TermKernel.target(fn, p, y, "p", "y", sameMeaning: "class probabilities")
             guard labelSmoothing >= 0, labelSmoothing <= 1 else {
-                throw CoreError("cross_entropy: label_smoothing must be in [0, 1], got \(TermKernel.fmt(labelSmoothing))")
+                throw CoreError("cross_entropy: label_smoothing must be in [0, 1], got \(formatNumber(labelSmoothing))")
             }
             if !logits { try TermKernel.checkProbabilities(p, fn, "p") }
             let c = p.shape[p.rank - 1]
@@ -378,11 +378,11 @@ extension Losses {
             throw CoreError("\(fn): s and t must have the same shape, got \(formatShape(s.shape)) and \(formatShape(t.shape))",
                             hint: t.rank + 1 == s.rank ? "for class indices, use multiclass_hinge" : nil)
         }
-        guard margin.isFinite else { throw CoreError("\(fn): margin must be a finite number, got \(TermKernel.fmt(margin))") }
+        guard margin.isFinite else { throw CoreError("\(fn): margin must be a finite number, got \(formatNumber(margin))") }
         if let i = t.data.firstIndex(where: { $0 != 1 && $0 != -1 }) {
             let v = t.data[i]
             let zeroOne = t.data.allSatisfy { $0 == 0 || $0 == 1 }
-            throw CoreError("\(fn): t must hold labels -1 or +1, got \(TermKernel.fmt(v))\(TermKernel.position(i, t.shape))",
+            throw CoreError("\(fn): t must hold labels -1 or +1, got \(formatNumber(v))\(TermKernel.position(i, t.shape))",
                             hint: zeroOne ? "for 0/1 labels y, pass 2*y - 1" : "map the two classes to -1 and +1, e.g. 2*y - 1 for 0/1 labels")
         }
     }
@@ -417,8 +417,8 @@ extension Losses {
     static func multiclassHingeInputs(_ s: Tensor, _ y: Tensor, margin: Double, p: Double) throws -> (c: Int, indices: [Int]) {
         let fn = "multiclass_hinge"
         try TermKernel.requireIndices(fn, s, y, "s", "y", sameShapeHint: "for one-hot targets, pass argmax(y, axis: -1)")
-        guard margin.isFinite else { throw CoreError("\(fn): margin must be a finite number, got \(TermKernel.fmt(margin))") }
-        guard p > 0, p.isFinite else { throw CoreError("\(fn): p must be a positive number (1: hinge, 2: squared hinge), got \(TermKernel.fmt(p))") }
+        guard margin.isFinite else { throw CoreError("\(fn): margin must be a finite number, got \(formatNumber(margin))") }
+        guard p > 0, p.isFinite else { throw CoreError("\(fn): p must be a positive number (1: hinge, 2: squared hinge), got \(formatNumber(p))") }
         let c = s.shape[s.rank - 1]
         return (c, try TermKernel.classIndices(y, classes: c, ignoreIndex: nil, fn, "y"))
     }
@@ -503,15 +503,15 @@ extension Losses {
 
         static func focal(gamma: Double) throws -> PtSpec {
             guard gamma >= 0, gamma.isFinite else {
-                throw CoreError("focal: gamma must be a non-negative number, got \(TermKernel.fmt(gamma))")
+                throw CoreError("focal: gamma must be a non-negative number, got \(formatNumber(gamma))")
             }
             return PtSpec(fn: "focal", kind: .focal, gamma: gamma)
         }
 
         static func poly1(epsilon: Double, gamma: Double) throws -> PtSpec {
-            guard epsilon.isFinite else { throw CoreError("poly1: epsilon must be a finite number, got \(TermKernel.fmt(epsilon))") }
+            guard epsilon.isFinite else { throw CoreError("poly1: epsilon must be a finite number, got \(formatNumber(epsilon))") }
             guard gamma >= 0, gamma.isFinite else {
-                throw CoreError("poly1: gamma must be a non-negative number, got \(TermKernel.fmt(gamma))")
+                throw CoreError("poly1: gamma must be a non-negative number, got \(formatNumber(gamma))")
             }
             return PtSpec(fn: "poly1", kind: .poly1, gamma: gamma, epsilon: epsilon)
         }
@@ -521,7 +521,7 @@ extension Losses {
                 throw CoreError("poly: epsilon must be a vector [ε1, …, εN] (or a number), got shape \(formatShape(epsilon.shape))")
             }
             if let bad = epsilon.data.first(where: { !$0.isFinite }) {
-                throw CoreError("poly: epsilon must hold finite numbers, got \(TermKernel.fmt(bad))")
+                throw CoreError("poly: epsilon must hold finite numbers, got \(formatNumber(bad))")
             }
             return PtSpec(fn: "poly", kind: .poly, coefficients: epsilon.data)
         }
@@ -551,7 +551,7 @@ extension Losses {
                 let a: ClsOperand = try domain.first {
                     let a = try ClsOperand.make(alpha, default: 1, to: p.shape, fn, "alpha", "p")
                     if alpha != nil, let bad = a.firstViolation({ $0 >= 0 && $0 <= 1 }) {
-                        throw CoreError("\(fn): alpha must be in [0, 1] for binary labels (the weight of the positives), got \(TermKernel.fmt(bad))")
+                        throw CoreError("\(fn): alpha must be in [0, 1] for binary labels (the weight of the positives), got \(formatNumber(bad))")
                     }
                     return a
                 }
@@ -562,7 +562,7 @@ extension Losses {
                 let idx = try TermKernel.classIndices(y, classes: c, ignoreIndex: nil, fn, "y")
                 let al = try alpha.map { try TermKernel.perClass($0, classes: c, fn, "alpha", allowScalar: true) }
                 if let bad = al?.first(where: { !($0 >= 0) || !$0.isFinite }) {
-                    throw CoreError("\(fn): alpha must hold non-negative class weights, got \(TermKernel.fmt(bad))")
+                    throw CoreError("\(fn): alpha must hold non-negative class weights, got \(formatNumber(bad))")
                 }
                 target = .indices(c: c, indices: idx, alpha: al)
             }

@@ -23,7 +23,7 @@ import Foundation
 //   (1 − y)·x − log σ(x), so that the ratio stays exact (it matters for ∂/∂y).
 // Class indices and ±1 labels have no gradient: asking for one is an error.
 // Element-wise passes are one fused kernel; row losses fill one row at a time; both split
-// across the cores above TermKernel.parallelThreshold elements, as the forward kernels do.
+// across the cores above Kernels.parallelThreshold elements, as the forward kernels do.
 
 extension Losses {
     // MARK: - Binary cross-entropy

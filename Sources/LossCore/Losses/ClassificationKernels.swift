@@ -8,9 +8,6 @@ import Foundation
 /// Kernels over `IndexedTerms` (fused pairwise sums and fills of computed values, split across
 /// the cores), the stable scalar functions of the probability losses and their argument checks.
 enum TermKernel {
-    /// Above this many elements (or row elements) work is split across the cores.
-    static let parallelThreshold = 1 << 20
-
     // MARK: - Stable scalar functions
 
     /// log σ(x) = min(x, 0) − log1p(e^−|x|), as torch `log_sigmoid`.
@@ -74,26 +71,9 @@ enum TermKernel {
 
     // MARK: - Sums of computed values
 
-    /// Σ f(i) for i in lo..<lo+n, n ≤ 128, with 8 accumulators (NumPy's pairwise leaf).
+    /// Σ f(i) for i in lo..<lo+n, n ≤ 128: `Summation.leaf`, NumPy's pairwise leaf.
     @inline(__always) static func leaf<K: IndexedTerms>(_ lo: Int, _ n: Int, _ f: K) -> Double {
-        if n < 8 {
-            var s = 0.0
-            var i = lo
-            while i < lo + n { s += f.term(i); i += 1 }
-            return s
-        }
-        var r0 = f.term(lo), r1 = f.term(lo + 1), r2 = f.term(lo + 2), r3 = f.term(lo + 3)
-        var r4 = f.term(lo + 4), r5 = f.term(lo + 5), r6 = f.term(lo + 6), r7 = f.term(lo + 7)
-        var i = 8
-        while i + 8 <= n {
-            let b = lo + i
-            r0 += f.term(b); r1 += f.term(b + 1); r2 += f.term(b + 2); r3 += f.term(b + 3)
-            r4 += f.term(b + 4); r5 += f.term(b + 5); r6 += f.term(b + 6); r7 += f.term(b + 7)
-            i += 8
-        }
-        var s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-        while i < n { s += f.term(lo + i); i += 1 }
-        return s
+        Summation.leaf(lo, n) { f.term($0) }
     }
 
     /// Pairwise Σ f(i) for i in lo..<lo+n without storing the terms: blocks of 128
@@ -135,7 +115,7 @@ enum TermKernel {
     /// does not hold the result up), and then combined in the order of `sum`: the result
     /// is the same, bit for bit, as on one core.
     @inline(__always) static func parallelSum<K: IndexedTerms>(_ n: Int, work: Int? = nil, _ f: K) -> Double {
-        if (work ?? n) < parallelThreshold || n < 2 { return sum(0, n, f) }
+        if (work ?? n) < Kernels.parallelThreshold || n < 2 { return sum(0, n, f) }
         let half = n / 2, rest = n - half
         let b0 = (half + 127) / 128, b1 = (rest + 127) / 128
         let leaves = b0 + b1
@@ -170,7 +150,7 @@ enum TermKernel {
 
     @inline(__always) static func chunks(_ n: Int, work: Int? = nil) -> (count: Int, size: Int) {
         let w = work ?? n
-        if w < parallelThreshold || n < 2 { return (n > 0 ? 1 : 0, Swift.max(n, 1)) }
+        if w < Kernels.parallelThreshold || n < 2 { return (n > 0 ? 1 : 0, Swift.max(n, 1)) }
         let k = Swift.max(2, Swift.min(n, w / chunkWork))
         let size = (n + k - 1) / k
         return ((n + size - 1) / size, size)
@@ -265,18 +245,6 @@ enum TermKernel {
 
     // MARK: - Messages
 
-    /// A number as users see it in messages: `2`, `0.5`, `1e-05`, `nan`.
-    static func fmt(_ x: Double) -> String {
-        if x.isNaN { return "nan" }
-        if x.isInfinite { return x < 0 ? "-inf" : "inf" }
-        if x == x.rounded(), Swift.abs(x) < 1e15 { return String(format: "%.0f", x) == "-0" ? "0" : String(format: "%.0f", x) }
-        var s = String(format: "%.6g", x)
-        if s.contains("."), !s.contains("e") {
-            while s.hasSuffix("0") { s.removeLast() }
-            if s.hasSuffix(".") { s.removeLast() }
-        }
-        return s
-    }
 
     /// " at index 3" or " at index [1, 2]" for element `flat` of a tensor of `shape` (nothing for a number).
     static func position(_ flat: Int, _ shape: [Int]) -> String {
@@ -297,7 +265,7 @@ enum TermKernel {
     static func checkProbabilities(_ t: Tensor, _ fn: String, _ arg: String, logitsHint: Bool = true) throws {
         let bad = t.data.withUnsafeBufferPointer { firstOutsideUnit($0, nanIsOutside: false) }
         if let i = bad {
-            throw CoreError("\(fn): \(arg) must hold probabilities in [0, 1], got \(fmt(t.data[i]))\(position(i, t.shape))",
+            throw CoreError("\(fn): \(arg) must hold probabilities in [0, 1], got \(formatNumber(t.data[i]))\(position(i, t.shape))",
                             hint: logitsHint ? "for raw scores (logits), pass logits: true" : nil)
         }
     }
@@ -306,7 +274,7 @@ enum TermKernel {
     static func checkUnitTargets(_ t: Tensor, _ fn: String, _ arg: String, what: String = "0/1 labels or probabilities in [0, 1]") throws {
         let bad = t.data.withUnsafeBufferPointer { firstOutsideUnit($0, nanIsOutside: true) }
         if let i = bad {
-            throw CoreError("\(fn): \(arg) must hold \(what), got \(fmt(t.data[i]))\(position(i, t.shape))")
+            throw CoreError("\(fn): \(arg) must hold \(what), got \(formatNumber(t.data[i]))\(position(i, t.shape))")
         }
     }
 
@@ -341,7 +309,7 @@ enum TermKernel {
             for i in s..<hi where outside(base[i]) { return i }
             return nil
         }
-        if n < parallelThreshold { return scan(0, n) }
+        if n < Kernels.parallelThreshold { return scan(0, n) }
         var found: (Int?, Int?) = (nil, nil)
         let half = n / 2
         withUnsafeMutablePointer(to: &found) { f in
@@ -393,10 +361,10 @@ enum TermKernel {
             if let ig = ig, v == ig { out[i] = ignored; continue }
             if v >= 0, v < limit, v == v.rounded() { out[i] = Int(v); continue }
             guard v.isFinite, v == v.rounded() else {
-                throw CoreError("\(fn): \(arg) must hold class indices (\(range)\(orIgnore)), got \(fmt(v))\(position(i, y.shape))")
+                throw CoreError("\(fn): \(arg) must hold class indices (\(range)\(orIgnore)), got \(formatNumber(v))\(position(i, y.shape))")
             }
             guard v >= 0, v < Double(c) else {
-                throw CoreError("\(fn): class index \(fmt(v)) in \(arg)\(position(i, y.shape)) is out of range for \(c) class\(c == 1 ? "" : "es") (expected \(range)\(orIgnore))")
+                throw CoreError("\(fn): class index \(formatNumber(v)) in \(arg)\(position(i, y.shape)) is out of range for \(c) class\(c == 1 ? "" : "es") (expected \(range)\(orIgnore))")
             }
             out[i] = Int(v)
         }
@@ -590,7 +558,7 @@ enum VecExp {
         UnsafeRawPointer(p).loadUnaligned(as: V.self)
     }
 
-    /// Σ exp(x[j] − m) for j in 0..<n ≤ 128, in the order of `TermKernel.leaf`: one running sum
+    /// Σ exp(x[j] − m) for j in 0..<n ≤ 128, in the order of `Summation.leaf`: one running sum
     /// below 8 terms, else 8 running sums (the lanes of two vectors) combined as
     /// ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)), then the last n mod 8 terms in turn.
     @inline(__always) static func leafSum(_ x: UnsafePointer<Double>, _ m: Double, _ n: Int, _ t: UnsafePointer<Double>) -> Double {
@@ -620,22 +588,6 @@ enum VecExp {
     @inline(__always) static func sum(_ x: UnsafePointer<Double>, minus m: Double, _ n: Int) -> Double {
         let t = table
         if n <= 128 { return leafSum(x, m, n, t) }
-        return withUnsafeTemporaryAllocation(of: Double.self, capacity: 64) { stack -> Double in
-            var top = 0
-            var blocks = 0
-            var s = 0
-            while s < n {
-                var v = leafSum(x + s, m, Swift.min(128, n - s), t)
-                s += 128
-                blocks += 1
-                var c = blocks
-                while c & 1 == 0 { top -= 1; v = stack[top] + v; c >>= 1 }
-                stack[top] = v
-                top += 1
-            }
-            var total = 0.0
-            while top > 0 { top -= 1; total = stack[top] + total }
-            return total
-        }
+        return TermKernel.combineLeaves((n + 127) / 128) { b in leafSum(x + 128 * b, m, Swift.min(128, n - 128 * b), t) }
     }
 }

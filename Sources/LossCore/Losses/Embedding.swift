@@ -50,10 +50,10 @@ extension Losses {
         try EmbKernels.sameShape(fn, "anchor", anchor, "positive", positive)
         try EmbKernels.sameShape(fn, "anchor", anchor, "negative", negative)
         let view = try EmbKernels.matrix(anchor, fn, "anchor", allowVector: true)
-        if !(margin > 0) { throw CoreError("\(fn): margin must be greater than 0, got \(EmbKernels.fmt(margin))", hint: "as torch's triplet_margin_loss") }
-        if !(norm > 0) { throw CoreError("\(fn): norm must be a positive number (1, 2, 3, …, inf), got \(EmbKernels.fmt(norm))") }
+        if !(margin > 0) { throw CoreError("\(fn): margin must be greater than 0, got \(formatNumber(margin))", hint: "as torch's triplet_margin_loss") }
+        if !(norm > 0) { throw CoreError("\(fn): norm must be a positive number (1, 2, 3, …, inf), got \(formatNumber(norm))") }
         if squared && norm != 2 {
-            throw CoreError("\(fn): squared: true uses the squared Euclidean distance, so norm must be 2, got \(EmbKernels.fmt(norm))")
+            throw CoreError("\(fn): squared: true uses the squared Euclidean distance, so norm must be 2, got \(formatNumber(norm))")
         }
         return view
     }
@@ -87,11 +87,11 @@ extension Losses {
         try EmbKernels.sameShape(fn, "x1", x1, "x2", x2)
         let (n, d, vector) = try EmbKernels.matrix(x1, fn, "x1", allowVector: true)
         guard similar == 0 || similar == 1 else {
-            throw CoreError("\(fn): similar must be 0 or 1 (the label value that means \"similar\"), got \(EmbKernels.fmt(similar))")
+            throw CoreError("\(fn): similar must be 0 or 1 (the label value that means \"similar\"), got \(formatNumber(similar))")
         }
         let labels = try EmbKernels.pairLabels(y, n: n, fn, rowsOf: "x1")
         for (i, v) in labels.enumerated() where !(v == 0 || v == 1) {
-            throw CoreError("\(fn): y must hold 0/1 labels, got \(EmbKernels.fmt(v)) at position \(i)",
+            throw CoreError("\(fn): y must hold 0/1 labels, got \(formatNumber(v)) at position \(i)",
                             hint: similar == 0 ? "with similar: 0 (Hadsell et al.), y = 0 marks similar pairs and y = 1 dissimilar ones"
                                                : "with similar: 1, y = 1 marks similar pairs and y = 0 dissimilar ones")
         }

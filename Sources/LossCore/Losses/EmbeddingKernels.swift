@@ -29,32 +29,12 @@ enum EmbKernels {
 
     static func positive(_ fn: String, _ arg: String, _ x: Double) throws {
         if !(x > 0) || !x.isFinite {
-            throw CoreError("\(fn): \(arg) must be a positive number, got \(fmt(x))")
+            throw CoreError("\(fn): \(arg) must be a positive number, got \(formatNumber(x))")
         }
     }
 
     static func finite(_ fn: String, _ arg: String, _ x: Double) throws {
-        if !x.isFinite { throw CoreError("\(fn): \(arg) must be a finite number, got \(fmt(x))") }
-    }
-
-    /// A number as users see it in messages (6 significant digits, like the display).
-    static func fmt(_ x: Double) -> String {
-        if x.isNaN { return "nan" }
-        if x.isInfinite { return x < 0 ? "-inf" : "inf" }
-        if x == x.rounded(), Swift.abs(x) < 1e15 { return String(format: "%.0f", x) }
-        var s = String(format: "%.6g", x)
-        if let e = s.firstIndex(of: "e") {
-            var mant = String(s[..<e])
-            if mant.contains(".") {
-                while mant.hasSuffix("0") { mant.removeLast() }
-                if mant.hasSuffix(".") { mant.removeLast() }
-            }
-            s = mant + String(s[e...])
-        } else if s.contains(".") {
-            while s.hasSuffix("0") { s.removeLast() }
-            if s.hasSuffix(".") { s.removeLast() }
-        }
-        return s
+        if !x.isFinite { throw CoreError("\(fn): \(arg) must be a finite number, got \(formatNumber(x))") }
     }
 
     /// Per-pair labels: a number (used for every pair) or a vector of `n` labels.
@@ -67,7 +47,7 @@ enum EmbKernels {
     /// Checks that every label is -1 or +1 (margin_ranking, cosine_embedding).
     static func checkSignLabels(_ y: [Double], _ fn: String, hint: String) throws {
         for (i, v) in y.enumerated() where !(v == 1 || v == -1) {
-            throw CoreError("\(fn): y must hold labels -1 or +1, got \(fmt(v)) at position \(i)", hint: hint)
+            throw CoreError("\(fn): y must hold labels -1 or +1, got \(formatNumber(v)) at position \(i)", hint: hint)
         }
     }
 
@@ -81,7 +61,7 @@ enum EmbKernels {
         var out = [Int](repeating: 0, count: y.count)
         for (i, v) in y.data.enumerated() {
             guard v.isFinite, v == v.rounded(), v >= 0, v < Double(classes) else {
-                throw CoreError("\(fn): y must hold class indices in [0, \(classes)) (\(what)), got \(fmt(v)) at position \(i)",
+                throw CoreError("\(fn): y must hold class indices in [0, \(classes)) (\(what)), got \(formatNumber(v)) at position \(i)",
                                 hint: classes == 0 ? nil : "class indices are 0-based")
             }
             out[i] = Int(v)

@@ -37,7 +37,7 @@ extension Losses {
     /// arcface's m, checked: an angle in [0, π).
     static func checkArcfaceMargin(_ m: Double) throws {
         guard m >= 0 && m < Double.pi else {
-            throw CoreError("arcface: m must be an angle (radians) in [0, π), got \(EmbKernels.fmt(m))")
+            throw CoreError("arcface: m must be an angle (radians) in [0, π), got \(formatNumber(m))")
         }
     }
 

@@ -45,7 +45,7 @@ extension Losses {
     /// huber's δ, checked: a positive number.
     static func checkedDelta(_ delta: Double) throws -> Double {
         guard delta > 0, delta.isFinite else {
-            throw CoreError("huber: delta must be a positive number, got \(Elementwise.fmt(delta))")
+            throw CoreError("huber: delta must be a positive number, got \(formatNumber(delta))")
         }
         return delta
     }
@@ -53,7 +53,7 @@ extension Losses {
     /// smooth_l1's β, checked: a non-negative number.
     static func checkedBeta(_ beta: Double) throws -> Double {
         guard beta >= 0, beta.isFinite else {
-            throw CoreError("smooth_l1: beta must be a non-negative number, got \(Elementwise.fmt(beta))")
+            throw CoreError("smooth_l1: beta must be a non-negative number, got \(formatNumber(beta))")
         }
         return beta
     }
@@ -93,7 +93,7 @@ extension Losses {
     /// broadcast with input: one variance per row becomes a column [rows…, 1] (torch unsqueezes it).
     static func gaussianVariance(_ input: Tensor, _ variance: Tensor) throws -> Tensor {
         for (i, v) in variance.data.enumerated() where v < 0 {
-            throw CoreError("gaussian_nll: var must be non-negative, got \(Elementwise.fmt(v))"
+            throw CoreError("gaussian_nll: var must be non-negative, got \(formatNumber(v))"
                             + (variance.count > 1 ? " at element \(i)" : ""),
                             hint: "var is a variance (σ²); pass its square if you have a standard deviation")
         }
@@ -205,19 +205,7 @@ func stirlingTerm(_ y: Double) -> Double {
 enum Elementwise {
     /// Elements per block of the pairwise sum (and unit of work of the threads).
     static let block = 4096
-    /// Above this many elements the blocks are split across the cores.
-    static let parallelThreshold = 1 << 20
 
-    static func fmt(_ x: Double) -> String {
-        if x.isNaN { return "nan" }
-        if x.isInfinite { return x < 0 ? "-inf" : "inf" }
-        var s = String(format: "%.6g", x)
-        if s.contains("."), !s.contains("e") {
-            while s.hasSuffix("0") { s.removeLast() }
-            if s.hasSuffix(".") { s.removeLast() }
-        }
-        return s
-    }
 
     /// Broadcasts the operands, checks the weight, and runs `kernel` with `reduction`.
     static func run<K: PointwiseLoss>(_ name: String, _ kernel: K, _ a: Tensor, _ b: Tensor,
@@ -350,7 +338,7 @@ enum Elementwise {
 
     /// Number of workers for n elements.
     static func workers(_ n: Int) -> Int {
-        n < parallelThreshold ? 1 : Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, 16))
+        n < Kernels.parallelThreshold ? 1 : Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, 16))
     }
 
     static func reduce<K: PointwiseLoss>(_ k: K, _ o: Operands, n: Int, shape: [Int], reduction: Reduction) -> Tensor {

@@ -56,7 +56,7 @@ enum Overlap {
     /// dice's and dice_score's checked arguments: their per-sample sums (Σpg, Σp², Σg² or Σp, Σg).
     static func diceSums(_ name: String, _ p: Tensor, _ g: Tensor, smooth: Double, squared: Bool) throws -> Sums {
         guard smooth >= 0, smooth.isFinite else {
-            throw CoreError("\(name): smooth must be a non-negative number, got \(Elementwise.fmt(smooth))")
+            throw CoreError("\(name): smooth must be a non-negative number, got \(formatNumber(smooth))")
         }
         return try sums(name, p, g, kind: squared ? .diceSquared : .diceLinear)
     }
@@ -64,7 +64,7 @@ enum Overlap {
     /// tversky's checked arguments: its per-sample sums (Σpg, Σp(1−g), Σ(1−p)g).
     static func tverskySums(_ p: Tensor, _ g: Tensor, alpha: Double, beta: Double, smooth: Double) throws -> Sums {
         for (name, v) in [("alpha", alpha), ("beta", beta), ("smooth", smooth)] where !(v >= 0 && v.isFinite) {
-            throw CoreError("tversky: \(name) must be a non-negative number, got \(Elementwise.fmt(v))")
+            throw CoreError("tversky: \(name) must be a non-negative number, got \(formatNumber(v))")
         }
         return try sums("tversky", p, g, kind: .tversky)
     }
@@ -72,7 +72,7 @@ enum Overlap {
     static func check(_ name: String, _ arg: String, _ t: Tensor) throws {
         try t.data.withUnsafeBufferPointer { b in
             for i in 0..<b.count where !(b[i] >= 0 && b[i] <= 1) {
-                throw CoreError("\(name): \(arg) must hold probabilities in [0, 1], got \(Elementwise.fmt(b[i]))"
+                throw CoreError("\(name): \(arg) must hold probabilities in [0, 1], got \(formatNumber(b[i]))"
                                 + (b.count > 1 ? " at element \(i)" : ""),
                                 hint: arg == "p" ? "apply sigmoid (or softmax over the class axis) to raw scores first" : nil)
             }

@@ -1,0 +1,61 @@
+"""Helpers shared by the reference scripts (Scripts/gen_fixtures_*.py, Examples/verify_with_torch.py):
+how values are written in the fixtures (Tests/LossLangTests/LossFixtureTests.swift describes the
+format), how a fixture file is laid out, and torch transcriptions that more than one script uses.
+"""
+import json
+import math
+
+import torch
+import torch.nn.functional as F
+
+
+def num(x):
+    """A number as JSON: finite ones as numbers, the others as "nan", "inf", "-inf"."""
+    x = float(x)
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return x
+
+
+def encode(v):
+    """A value as a fixture ARG: None, bools and strings as they are, numbers and 0-d tensors
+    as numbers (`num`), tensors of rank ≥ 1 as {"shape", "data"} (data flattened row-major)."""
+    if v is None or isinstance(v, (bool, str)):
+        return v
+    if isinstance(v, (int, float)):
+        return num(v)
+    t = torch.as_tensor(v, dtype=torch.float64)
+    if t.dim() == 0:
+        return num(t.item())
+    return {"shape": list(t.shape), "data": [num(x) for x in t.flatten().tolist()]}
+
+
+def write_fixture(path, doc):
+    """Writes `doc`, {key: [case, …], …}, as JSON with one case per line (each compact), so
+    that a regeneration diffs case by case."""
+    with open(path, "w") as f:
+        f.write("{")
+        for k, (key, items) in enumerate(doc.items()):
+            f.write(("," if k else "") + json.dumps(key) + ":[")
+            if items:
+                f.write("\n" + ",\n".join(json.dumps(c, separators=(",", ":")) for c in items) + "\n")
+            f.write("]")
+        f.write("}\n")
+
+
+def torchvision_sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduction="none"):
+    """torchvision.ops.sigmoid_focal_loss (torchvision 0.20), transcribed (torchvision is not required)."""
+    p = torch.sigmoid(inputs)
+    ce_loss = F.binary_cross_entropy_with_logits(inputs, targets, reduction="none")
+    p_t = p * targets + (1 - p) * (1 - targets)
+    loss = ce_loss * ((1 - p_t) ** gamma)
+    if alpha >= 0:
+        alpha_t = alpha * targets + (1 - alpha) * (1 - targets)
+        loss = alpha_t * loss
+    if reduction == "mean":
+        loss = loss.mean()
+    elif reduction == "sum":
+        loss = loss.sum()
+    return loss
