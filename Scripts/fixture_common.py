@@ -5,9 +5,6 @@ format), how a fixture file is laid out, and torch transcriptions that more than
 import json
 import math
 
-import torch
-import torch.nn.functional as F
-
 
 def num(x):
     """A number as JSON: finite ones as numbers, the others as "nan", "inf", "-inf"."""
@@ -26,10 +23,32 @@ def encode(v):
         return v
     if isinstance(v, (int, float)):
         return num(v)
+    import torch
     t = torch.as_tensor(v, dtype=torch.float64)
     if t.dim() == 0:
         return num(t.item())
     return {"shape": list(t.shape), "data": [num(x) for x in t.flatten().tolist()]}
+
+
+def make_case(name, fn, args, kwargs=None, expected=None, error=None, rtol=None,
+              grads=None, grad_rtol=None, grad_error=None, enc=encode):
+    """One fixture CASE (LossFixtureTests.swift documents the keys): the call, then either its
+    expected value or the error substring, with optional tolerances and torch gradients by
+    argument index. `enc` encodes each value (`encode` unless the script has its own)."""
+    c = {"name": name, "fn": fn, "args": [enc(a) for a in args], "kwargs": {k: enc(v) for k, v in (kwargs or {}).items()}}
+    if error is not None:
+        c["error"] = error
+    else:
+        c["expected"] = enc(expected)
+    if rtol is not None:
+        c["rtol"] = rtol
+    if grads:
+        c["grads"] = {str(i): enc(g) for i, g in grads.items()}
+    if grad_rtol is not None:
+        c["grad_rtol"] = grad_rtol
+    if grad_error:
+        c["grad_error"] = {str(i): e for i, e in grad_error.items()}
+    return c
 
 
 def write_fixture(path, doc):
@@ -47,6 +66,8 @@ def write_fixture(path, doc):
 
 def torchvision_sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduction="none"):
     """torchvision.ops.sigmoid_focal_loss (torchvision 0.20), transcribed (torchvision is not required)."""
+    import torch
+    import torch.nn.functional as F
     p = torch.sigmoid(inputs)
     ce_loss = F.binary_cross_entropy_with_logits(inputs, targets, reduction="none")
     p_t = p * targets + (1 - p) * (1 - targets)

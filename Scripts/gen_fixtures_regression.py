@@ -29,7 +29,7 @@ import mpmath
 import torch
 import torch.nn.functional as F
 
-from fixture_common import encode as enc, write_fixture
+from fixture_common import encode as enc, make_case, write_fixture
 
 torch.set_default_dtype(torch.float64)
 warnings.filterwarnings("ignore", message="Using a target size")  # torch warns when it broadcasts
@@ -42,14 +42,7 @@ cases = []
 
 
 def add(name, fn, args, kwargs=None, expected=None, error=None, rtol=None):
-    c = {"name": name, "fn": fn, "args": [enc(a) for a in args], "kwargs": {k: enc(v) for k, v in (kwargs or {}).items()}}
-    if error is not None:
-        c["error"] = error
-    else:
-        c["expected"] = enc(expected)
-    if rtol is not None:
-        c["rtol"] = rtol
-    cases.append(c)
+    cases.append(make_case(name, fn, args, kwargs, expected, error, rtol, enc=enc))
 
 
 def T(x):

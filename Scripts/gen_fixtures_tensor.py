@@ -22,12 +22,17 @@ import math
 import os
 import warnings
 
+import sys
+
 import numpy as np
 
 try:
     import torch
 except ImportError:  # torch only cross-checks topk values and gives descending sorts with nan
     torch = None
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fixture_common import make_case  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "Tests", "LossLangTests", "Fixtures", "tensor.json")
@@ -59,20 +64,7 @@ def enc(x):
 def add(name, fn, args, kwargs=None, expected=None, error=None, rtol=None, grads=None, grad_rtol=None, grad_error=None):
     assert name not in names, name
     names.add(name)
-    c = {"name": name, "fn": fn, "args": [enc(a) for a in args], "kwargs": {k: enc(v) for k, v in (kwargs or {}).items()}}
-    if error is not None:
-        c["error"] = error
-    else:
-        c["expected"] = enc(expected)
-    if rtol is not None:
-        c["rtol"] = rtol
-    if grads:
-        c["grads"] = {str(i): enc(g) for i, g in grads.items()}
-    if grad_rtol is not None:
-        c["grad_rtol"] = grad_rtol
-    if grad_error:
-        c["grad_error"] = {str(i): e for i, e in grad_error.items()}
-    cases.append(c)
+    cases.append(make_case(name, fn, args, kwargs, expected, error, rtol, grads, grad_rtol, grad_error, enc=enc))
 
 
 def tgrad(f, args, wrt=(0,), check=None):

@@ -157,22 +157,30 @@ extension Tensor {
     static func quantilePoints(_ x: Tensor, _ L: AxisLayout, _ qs: [Double],
                                _ body: (Int, Int, Int, Int, Double, Bool) -> Void) {
         let n = L.n
+        sortedLanes(x, L) { l, start, idx, hasNaN in
+            for (qi, q) in qs.enumerated() {
+                // numpy/lib/_function_base_impl.py: _compute_virtual_index, _get_indexes, _get_gamma
+                let v = Double(n - 1) * q
+                var prev = v.rounded(.down), next = prev + 1
+                if v >= Double(n - 1) { prev = Double(n - 1); next = prev }
+                let t = v >= Double(n - 1) ? v + 1 : v - prev   // NumPy's gamma (prev = -1 there)
+                let lo = start + idx[Int(prev)] * L.inner, hi = start + idx[Int(next)] * L.inner
+                body(qi, l, lo, hi, t, hasNaN)
+            }
+        }
+    }
+
+    /// Calls body(lane, lane start, the lane's stable ascending order, lane has nan) for
+    /// each lane of a layout with L.n > 0 (nan sorts last, as in NumPy).
+    static func sortedLanes(_ x: Tensor, _ L: AxisLayout, _ body: (Int, Int, [Int], Bool) -> Void) {
+        let n = L.n
         var idx: [Int] = [], keys: [(v: Double, i: Int)] = []
         x.data.withUnsafeBufferPointer { src in
             guard let p = src.baseAddress else { return }
             for l in 0..<L.lanes {
                 let start = L.laneStart(l)
                 Tensor.laneOrder(p + start, n, L.inner, descending: false, into: &idx, scratch: &keys)
-                let hasNaN = p[start + idx[n - 1] * L.inner].isNaN
-                for (qi, q) in qs.enumerated() {
-                    // numpy/lib/_function_base_impl.py: _compute_virtual_index, _get_indexes, _get_gamma
-                    let v = Double(n - 1) * q
-                    var prev = v.rounded(.down), next = prev + 1
-                    if v >= Double(n - 1) { prev = Double(n - 1); next = prev }
-                    let t = v >= Double(n - 1) ? v + 1 : v - prev   // NumPy's gamma (prev = -1 there)
-                    let lo = start + idx[Int(prev)] * L.inner, hi = start + idx[Int(next)] * L.inner
-                    body(qi, l, lo, hi, t, hasNaN)
-                }
+                body(l, start, idx, p[start + idx[n - 1] * L.inner].isNaN)
             }
         }
     }
@@ -246,16 +254,8 @@ extension Tensor {
     /// Calls body(lane, lower middle flat index, upper middle flat index, lane has nan); L.n > 0.
     static func medianPoints(_ x: Tensor, _ L: AxisLayout, _ body: (Int, Int, Int, Bool) -> Void) {
         let n = L.n
-        var idx: [Int] = [], keys: [(v: Double, i: Int)] = []
-        x.data.withUnsafeBufferPointer { src in
-            guard let p = src.baseAddress else { return }
-            for l in 0..<L.lanes {
-                let start = L.laneStart(l)
-                Tensor.laneOrder(p + start, n, L.inner, descending: false, into: &idx, scratch: &keys)
-                let hasNaN = p[start + idx[n - 1] * L.inner].isNaN
-                let lo = start + idx[(n - 1) / 2] * L.inner, hi = start + idx[n / 2] * L.inner
-                body(l, lo, hi, hasNaN)
-            }
+        sortedLanes(x, L) { l, start, idx, hasNaN in
+            body(l, start + idx[(n - 1) / 2] * L.inner, start + idx[n / 2] * L.inner, hasNaN)
         }
     }
 
