@@ -55,7 +55,14 @@ public enum Display {
     /// field is short; otherwise one `name: value` per line, a multi-line value (a matrix,
     /// a nested record) indented under its `name:`.
     public static func record(_ r: Record, precision: Int = 6) -> String {
-        let parts = r.fields.map { (name: $0.name, text: $0.value.isString ? literal($0.value) : text($0.value, precision: precision)) }
+        let parts = r.fields.map { f -> (name: String, text: String) in
+            switch f.value {
+            case .string: return (f.name, literal(f.value))
+            // a long vector in a record (a fit's history) shows its ends, as NumPy summarises
+            case .tensor(let t) where t.rank == 1: return (f.name, tensor(t, precision: precision, elideAbove: recordVectorItems))
+            default: return (f.name, text(f.value, precision: precision))
+            }
+        }
         let oneLine = "(" + parts.map { "\($0.name): \($0.text)" }.joined(separator: ", ") + ")"
         if !oneLine.contains("\n") && oneLine.count <= recordLineWidth { return oneLine }
         return parts.map { p in
@@ -66,17 +73,18 @@ public enum Display {
     }
 
     static let recordLineWidth = 80
+    static let recordVectorItems = 10
 
     /// Set by LossNotebook (braille charts); nil shows a placeholder.
     nonisolated(unsafe) public static var plotRenderer: ((Plot) -> String)? = nil
 
-    static let elideThreshold = 1000
+    public static let elideThreshold = 1000
     static let edgeItems = 3
 
     /// Vectors inline, matrices and higher ranks with a shape header and aligned columns.
-    public static func tensor(_ t: Tensor, precision: Int = 6) -> String {
+    public static func tensor(_ t: Tensor, precision: Int = 6, elideAbove: Int = elideThreshold) -> String {
         let fmt: (Double) -> String = { number($0, precision: precision) }
-        let elide = t.count > elideThreshold
+        let elide = t.count > elideAbove
         switch t.rank {
         case 0: return fmt(t.data[0])
         case 1:

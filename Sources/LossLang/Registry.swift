@@ -25,6 +25,7 @@ public enum BuiltinGroup: String, CaseIterable {
     case segmentation = "Losses: segmentation"
     case regression = "Losses: regression"
     case grad = "Differentiation"
+    case fitting = "Fitting"
     case plot = "Plots"
     case io = "I/O and timing"
     case help = "Help"
@@ -263,7 +264,7 @@ public final class Registry {
          installActivationBuiltins, installRandomBuiltins, installIOBuiltins, installHigherOrderBuiltins,
          installInformationLosses, installClassificationLosses, installEmbeddingLosses,
          installSegmentationLosses, installRegressionLosses, installPlotBuiltins, installGradBuiltins,
-         installRecordBuiltins, installValueAndGrad, installCoreGradients]
+         installRecordBuiltins, installValueAndGrad, installFittingBuiltins, installCoreGradients]
     }
 }
 

@@ -23,6 +23,9 @@ public final class Session {
     public var precision: Int = 6
     /// Receives every displayed value and printed text, in order.
     public var onOutput: (OutputEvent) -> Void = { _ in }
+    /// Set by a front end on a terminal: shows a progress line of a long fit (`minimize`),
+    /// or erases it when called with nil. Nil in scripts, notebooks and `--json`.
+    public var onProgress: ((String?) -> Void)? = nil
     /// `args` of a script.
     public var scriptArgs: [String] = [] {
         didSet { bindArgs() }

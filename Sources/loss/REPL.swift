@@ -132,6 +132,18 @@ final class REPLLoop {
             case .warning(let message, _): self.warn(message)
             }
         }
+        // a long fit's progress line, on the terminal only, erased when the fit ends
+        if isatty(2) != 0 {
+            session.onProgress = { line in
+                if let line = line {
+                    let width = Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 100
+                    fputs("\r\u{1B}[2K" + String(line.prefix(Swift.max(20, width - 1))), stderr)
+                } else {
+                    fputs("\r\u{1B}[2K", stderr)
+                }
+                fflush(stderr)
+            }
+        }
     }
 
     // MARK: - The loop

@@ -125,3 +125,10 @@ public func minimizeFlat(x0: [Double], options: OptimOptions, steps: Int, tol: D
     return FlatFitResult(x: x, loss: final.value, history: history, steps: steps, stopped: .steps,
                          evaluations: evaluations, lbfgsStop: nil)
 }
+
+extension FlatFitResult {
+    /// A result made by the caller (a fit its objective ended early, e.g. by Ctrl-C inside f).
+    public init(x: [Double], loss: Double, history: [Double], steps: Int, stopped: FitStop) {
+        self.init(x: x, loss: loss, history: history, steps: steps, stopped: stopped, evaluations: 0, lbfgsStop: nil)
+    }
+}

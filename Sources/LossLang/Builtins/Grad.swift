@@ -21,20 +21,28 @@ func installGradBuiltins(_ r: Registry) {
 /// forward and one backward pass. A record point gives a record of gradients.
 func differentiate(_ args: Args) throws -> (value: Double, grad: Value) {
     let f = try args.function("f")
-    var inputs = [args["x"]] + args.rest
+    let inputs = [args["x"]] + args.rest
     let k = try args.int("wrt")
     guard k >= 0 && k < inputs.count else {
         throw args.fail("wrt must be between 0 and \(inputs.count - 1) (the index of one of f's \(inputs.count) argument\(inputs.count == 1 ? "" : "s")), got \(k)")
     }
+    return try valueAndGradient(f, inputs, wrt: k, caller: args.caller, fail: args.fail)
+}
+
+/// f(inputs) and its gradient with respect to inputs[k] (a number, tensor or record), by one
+/// forward and one backward pass; `fail` makes the errors of the calling built-in.
+func valueAndGradient(_ f: Function, _ inputs: [Value], wrt k: Int, caller: FunctionCaller,
+                      fail: (String, String?) -> CoreError) throws -> (value: Double, grad: Value) {
     if Tape.current != nil {
-        throw args.fail("grad inside grad (higher derivatives) is not supported")
+        throw fail("grad inside grad (higher derivatives) is not supported", nil)
     }
+    var inputs = inputs
     let point = inputs[k]
     switch point {
     case .record: break
     default:
         guard point.asTensor != nil else {
-            throw args.fail("can only differentiate with respect to a number or tensor (or a record of them); argument \(k) is \(point.typeName)")
+            throw fail("can only differentiate with respect to a number or tensor (or a record of them); argument \(k) is \(point.typeName)", nil)
         }
     }
     let tape = Tape()
@@ -43,15 +51,15 @@ func differentiate(_ args: Args) throws -> (value: Double, grad: Value) {
     var leaves: [Tensor] = []
     inputs[k] = trackLeaves(point, tape, &leaves)
     if leaves.isEmpty {
-        throw args.fail("the record has no number or tensor field to differentiate")
+        throw fail("the record has no number or tensor field to differentiate", nil)
     }
-    let out = try args.call(f, inputs)
+    let out = try caller.call(f, inputs)
     guard let y = out.asTensor else {
-        throw args.fail("f must return a number, got \(out.typeName)")
+        throw fail("f must return a number, got \(out.typeName)", nil)
     }
     guard y.count == 1 else {
-        throw args.fail("f must return a single number (a scalar), got a tensor of shape \(formatShape(y.shape))",
-                        hint: "reduce it first, e.g. x -> sum(f(x)) or x -> mean(f(x))")
+        throw fail("f must return a single number (a scalar), got a tensor of shape \(formatShape(y.shape))",
+                   "reduce it first, e.g. x -> sum(f(x)) or x -> mean(f(x))")
     }
     let grads = try tape.gradients(of: y, wrt: leaves)
     var next = 0
