@@ -123,7 +123,7 @@ public enum BrailleChart {
         yticks[height - 1] = label(ymin)
         yticks[0] = label(ymax)
         if p.ylog {
-            for t in PlotGeometry.logTicks(ymin, ymax, maxMajor: Swift.max(2, height / 2)) where t.major && !t.label.isEmpty {
+            for t in PlotGeometry.logTicks(ymin, ymax, maxMajor: Swift.max(2, height)) where t.major && !t.label.isEmpty {
                 guard let v = ya.unit(t.value) else { continue }
                 let row = Int(((1 - v) * Double(canvas.pixelHeight - 1)).rounded()) / 4
                 if row > 0, row < height - 1, yticks[row - 1] == nil || row - 1 == 0, yticks[row + 1] == nil || row + 1 == height - 1, yticks[row] == nil {
@@ -254,6 +254,7 @@ public enum BrailleChart {
         for (i, entry) in column.enumerated() {
             let li = at + i
             while out.count <= li { out.append("") }
+            if entry.isEmpty { continue }   // a gap in the column
             let visible = visibleWidth(out[li])
             out[li] += pad(bodyWidth - visible) + " " + entry
         }

@@ -168,8 +168,11 @@ extension PlotGeometry {
                 else { if r < t0 { return nil }; if r < t1 { t1 = r } }
             }
         }
-        let ca = t0 == 0 ? a : (a.x + t0 * dx, a.y + t0 * dy)
-        let cb = t1 == 1 ? b : (a.x + t1 * dx, a.y + t1 * dy)
+        func onEdge(_ t: Double) -> UnitPoint {   // rounding may leave a hair outside
+            (Swift.min(1, Swift.max(0, a.x + t * dx)), Swift.min(1, Swift.max(0, a.y + t * dy)))
+        }
+        let ca = t0 == 0 ? a : onEdge(t0)
+        let cb = t1 == 1 ? b : onEdge(t1)
         return (ca, cb, t0 > 0, t1 < 1)
     }
 

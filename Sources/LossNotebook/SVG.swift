@@ -58,8 +58,11 @@ public enum SVGRenderer {
         // ranges: x as the data (or xlim), y padded by 5% each side (not below the 0 of bars)
         let b = PlotGeometry.bounds(p)
         let (dx, dy) = PlotGeometry.dataRanges(p)
-        let (xmin, xmax): (Double, Double) = p.xlim.map { ($0[0], $0[1]) }
+        var (xmin, xmax): (Double, Double) = p.xlim.map { ($0[0], $0[1]) }
             ?? (p.xlog ? PlotGeometry.logWiden(dx) : (b.xmin, b.xmax))
+        if p.xlim == nil && heat == nil && p.series.contains(where: { $0.kind == .points }) {
+            (xmin, xmax) = PlotGeometry.pad(xmin, xmax, log: p.xlog)   // markers clear of the frame
+        }
         var (ymin, ymax) = (b.ymin, b.ymax)
         if let lim = p.ylim {
             (ymin, ymax) = (lim[0], lim[1])
@@ -128,7 +131,7 @@ public enum SVGRenderer {
             case .points:
                 o += "<g fill=\"\(color)\" fill-opacity=\"0.85\" stroke=\"#ffffff\" stroke-width=\"0.6\">\n"
                 for q in PlotGeometry.points(s, x: xa, y: ya) {
-                    o += "<circle cx=\"\(c(px(q.x)))\" cy=\"\(c(py(q.y)))\" r=\"3\"/>\n"
+                    o += "<circle cx=\"\(c(px(q.x)))\" cy=\"\(c(py(q.y)))\" r=\"3.5\"/>\n"
                 }
             case .bars:
                 o += "<g fill=\"\(color)\" fill-opacity=\"0.8\" stroke=\"#ffffff\" stroke-width=\"0.5\">\n"

@@ -391,7 +391,7 @@ private func scatterImpl(_ args: Args) throws -> Value {
             throw args.fail("groups must be a vector of class indices, got \(args["groups"].typeName)")
         }
         guard g.rank <= 1, g.count == xs.count else {
-            throw args.fail("groups must hold one class index per point: \(xs.count), got shape \(formatShape(g.shape))")
+            throw args.fail("groups must hold one class index per point (\(xs.count) point\(xs.count == 1 ? "" : "s")), got shape \(formatShape(g.shape))")
         }
         var classes: [Int] = []
         classes.reserveCapacity(g.count)
@@ -466,9 +466,9 @@ private func histImpl(_ args: Args) throws -> Value {
     if let t = b.asTensor, t.rank == 1 {
         guard t.count >= 2 else { throw args.fail("bins as edges needs at least 2 edges, got \(t.count)") }
         guard t.count - 1 <= histMaxBins else { throw args.fail("bins must be at most \(histMaxBins), got \(t.count - 1) bins") }
-        if let (i, v) = firstNonFinite(t.data) { throw args.fail("bins edges must be finite, got \(Display.number(v)) at index \(i)") }
+        if let (i, v) = firstNonFinite(t.data) { throw args.fail("bins (the edges) must be finite, got \(Display.number(v)) at index \(i)") }
         for i in 1..<t.count where !(t.data[i] > t.data[i - 1]) {
-            throw args.fail("bins edges must increase, got \(Display.number(t.data[i - 1])) then \(Display.number(t.data[i])) at index \(i)")
+            throw args.fail("bins (the edges) must increase, got \(Display.number(t.data[i - 1])) then \(Display.number(t.data[i])) at index \(i)")
         }
         edges = t.data
         counts = histogramCounts(values, edges: edges)
