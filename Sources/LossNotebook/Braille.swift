@@ -105,7 +105,7 @@ public enum BrailleChart {
     static let heatmapMaxWidth = 60, heatmapMaxHeight = 30
 
     public static func render(_ p: Plot, width: Int = 60, height: Int = 15, color: Bool = false) -> String {
-        if let h = p.heatmap { return renderHeatmap(p, h, color: color) }
+        if let h = p.heatmap, h.rows > 0, h.cols > 0, h.values.count == h.rows * h.cols { return renderHeatmap(p, h, color: color) }
         let b = PlotGeometry.bounds(p)
         let (dx, dy) = PlotGeometry.dataRanges(p)
         let (xmin, xmax) = p.xlim.map { ($0[0], $0[1]) } ?? (p.xlog ? PlotGeometry.logWiden(dx) : (b.xmin, b.xmax))
@@ -292,7 +292,8 @@ public enum BrailleChart {
         for i in r0...r1 { sub.values += h.values[(i * h.cols + c0)...(i * h.cols + c1)] }
         let fx = (sub.cols + heatmapMaxWidth - 1) / heatmapMaxWidth, fy = (sub.rows + heatmapMaxHeight - 1) / heatmapMaxHeight
         let grid = PlotGeometry.downsample(sub, fx: fx, fy: fy)
-        let xnames = h.xlabels.map { Array($0[c0...c1]) }, ynames = h.ylabels.map { Array($0[r0...r1]) }
+        let xnames = h.xlabels.flatMap { $0.count == h.cols ? Array($0[c0...c1]) : nil }
+        let ynames = h.ylabels.flatMap { $0.count == h.rows ? Array($0[r0...r1]) : nil }
         var cw = grid.cols * 2 <= heatmapMaxWidth ? 2 : 1
         if fx == 1, let xn = xnames {
             let need = (xn.map(PlotGeometry.width).max() ?? 0) + 1

@@ -48,7 +48,7 @@ public enum SVGRenderer {
     public static func render(_ p: Plot, width: Int = 640, height: Int = 400) -> String {
         let W = Double(width), H = Double(height)
         let hasTitle = !(p.title ?? "").isEmpty, hasXlabel = !(p.xlabel ?? "").isEmpty, hasYlabel = !(p.ylabel ?? "").isEmpty
-        let heat = p.heatmap
+        let heat = p.heatmap.flatMap { $0.rows > 0 && $0.cols > 0 && $0.values.count == $0.rows * $0.cols ? $0 : nil }
         var left = hasYlabel ? 78.0 : 62.0
         var right = W - 20
         let top = hasTitle ? 40.0 : 20.0
@@ -130,8 +130,12 @@ public enum SVGRenderer {
                 }
             case .points:
                 o += "<g fill=\"\(color)\" fill-opacity=\"0.85\" stroke=\"#ffffff\" stroke-width=\"0.6\">\n"
+                // a marker on the same pixel as an earlier one of its series adds nothing visible
+                var drawn = Set<Int>()
                 for q in PlotGeometry.points(s, x: xa, y: ya) {
-                    o += "<circle cx=\"\(c(px(q.x)))\" cy=\"\(c(py(q.y)))\" r=\"3.5\"/>\n"
+                    let x = px(q.x), y = py(q.y)
+                    guard drawn.insert(Int(x.rounded()) * 65536 + Int(y.rounded())).inserted else { continue }
+                    o += "<circle cx=\"\(c(x))\" cy=\"\(c(y))\" r=\"3.5\"/>\n"
                 }
             case .bars:
                 o += "<g fill=\"\(color)\" fill-opacity=\"0.8\" stroke=\"#ffffff\" stroke-width=\"0.5\">\n"
@@ -293,7 +297,9 @@ public enum SVGRenderer {
         let c = PlotGeometry.coord
         guard let range = PlotGeometry.valueRange(h) else { return "" }
         let cellW = Swift.abs(px(xa.unit(1) ?? 0) - px(xa.unit(0) ?? 0)), cellH = Swift.abs(py(ya.unit(1) ?? 0) - py(ya.unit(0) ?? 0))
-        let fx = cellW >= 2 || cellW == 0 ? 1 : Int((2 / cellW).rounded(.up)), fy = cellH >= 2 || cellH == 0 ? 1 : Int((2 / cellH).rounded(.up))
+        // (bounded by the matrix: a huge axis range makes cells vanishingly small)
+        let fx = cellW >= 2 || !(cellW > 0) ? 1 : Int(Swift.min(Double(h.cols), (2 / cellW).rounded(.up)))
+        let fy = cellH >= 2 || !(cellH > 0) ? 1 : Int(Swift.min(Double(h.rows), (2 / cellH).rounded(.up)))
         let g = PlotGeometry.downsample(h, fx: fx, fy: fy)
         var paths = [String](repeating: "", count: colorBarStops)
         for i in 0..<g.rows {
@@ -323,8 +329,9 @@ public enum SVGRenderer {
                              left: Double, right: Double, top: Double, bottom: Double, rotate: Bool) -> String {
         let c = PlotGeometry.coord
         func positions(_ a: PlotGeometry.Axis, count: Int, names: [String]?, pixels: Double, minSpacing: Double) -> [(Int, String)] {
-            let first = Swift.max(0, Int((Swift.min(a.lo, a.hi) + 0.5).rounded(.up)))
-            let last = Swift.min(count - 1, Int((Swift.max(a.lo, a.hi) - 0.5).rounded(.down)))
+            func index(_ v: Double) -> Int { Int(Swift.min(Double(count), Swift.max(-1, v.isNaN ? -1 : v))) }
+            let first = Swift.max(0, index((Swift.min(a.lo, a.hi) + 0.5).rounded(.up)))
+            let last = Swift.min(count - 1, index((Swift.max(a.lo, a.hi) - 0.5).rounded(.down)))
             guard first <= last else { return [] }
             let perCell = pixels / Swift.max(1e-9, Swift.abs(a.hi - a.lo))
             var step = 1
@@ -334,6 +341,7 @@ public enum SVGRenderer {
             }
             var out: [(Int, String)] = []
             var i = (first + step - 1) / step * step
+            let names = names?.count == count ? names : nil
             while i <= last { out.append((i, names?[i] ?? String(i))); i += step }
             return out
         }
