@@ -183,12 +183,17 @@ public enum SVGRenderer {
             o += "<text x=\"\(c((left + right) / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\" fill=\"#222222\">\(escape(t))</text>\n"
         }
         if hasXlabel, let t = p.xlabel {
-            let y = heat == nil ? H - 14 : Swift.min(H - 14, bottom + (rotateXNames ? H - 54 - bottom : 40))
+            // under the column names of a heatmap (slanted ones reach about 5 px per character lower)
+            let slant = Double(heat?.xlabels?.map(PlotGeometry.width).max() ?? 0) * 5 + 32
+            let y = heat == nil ? H - 14 : Swift.min(H - 14, bottom + (rotateXNames ? slant : 40))
             o += "<text x=\"\(c((left + right) / 2))\" y=\"\(c(y))\" text-anchor=\"middle\" font-size=\"13\" fill=\"#222222\">\(escape(t))</text>\n"
         }
         if hasYlabel, let t = p.ylabel {
             let cy = (top + bottom) / 2
-            o += "<text x=\"18\" y=\"\(c(cy))\" text-anchor=\"middle\" font-size=\"13\" fill=\"#222222\" transform=\"rotate(-90 18 \(c(cy)))\">\(escape(t))</text>\n"
+            // beside the row names of a (centred) heatmap, else at the left edge
+            let longest = Double(heat.map { h in h.ylabels?.map(PlotGeometry.width).max() ?? String(h.rows - 1).count } ?? 0)
+            let x = heat == nil ? 18 : Swift.max(18, left - longest * 7 - 26)
+            o += "<text x=\"\(c(x))\" y=\"\(c(cy))\" text-anchor=\"middle\" font-size=\"13\" fill=\"#222222\" transform=\"rotate(-90 \(c(x)) \(c(cy)))\">\(escape(t))</text>\n"
         }
         o += "</svg>\n"
         return o
