@@ -22,6 +22,7 @@ enum Operators {
         }
         switch (op, l, r) {
         case (.add, .string(let a), .string(let b)): return .string(a + b)
+        case (.add, .plot(let a), .plot(let b)): return .plot(try a.overlaid(with: b))   // p + q: one set of axes
         case (.add, .record, _), (.sub, .record, _), (.mul, .record, _), (.div, .record, _),
              (.add, _, .record), (.sub, _, .record), (.mul, _, .record), (.div, _, .record):
             return try recordBinary(op, l, r)

@@ -82,12 +82,44 @@ public final class Function {
     }
 }
 
+/// An axis scale (`xscale:` / `yscale:`).
+public enum PlotScale: String, Equatable, Sendable {
+    case linear, log
+}
+
 /// One series of a plot.
 public struct PlotSeries: Equatable, Sendable {
+    /// How the series is drawn: joined points (`plot`), separate points (`scatter`) or the
+    /// bars of a histogram (`hist`: `xs` holds the n + 1 bin edges, `ys` the n counts).
+    public enum Kind: String, Equatable, Sendable { case line, points, bars }
+    public var kind: Kind
     public var label: String?
     public var xs: [Double]
     public var ys: [Double]
-    public init(label: String?, xs: [Double], ys: [Double]) { self.label = label; self.xs = xs; self.ys = ys }
+    /// Palette index (a class index of `scatter(…, groups:)`); nil takes the next colour
+    /// that no other series of the plot claims.
+    public var color: Int?
+    public init(label: String?, xs: [Double], ys: [Double]) {
+        self.kind = .line; self.label = label; self.xs = xs; self.ys = ys; self.color = nil
+    }
+    public init(kind: Kind, label: String?, xs: [Double], ys: [Double], color: Int? = nil) {
+        self.kind = kind; self.label = label; self.xs = xs; self.ys = ys; self.color = color
+    }
+}
+
+/// The matrix of a `heatmap`: cell (i, j) is drawn at x = j, y = i (row 0 at the top, as
+/// matplotlib's `imshow`), so that other series overlay it in column/row coordinates.
+public struct PlotHeatmap: Equatable, Sendable {
+    public var rows: Int
+    public var cols: Int
+    /// Row-major, rows × cols values.
+    public var values: [Double]
+    /// Names of the columns (cols of them) and rows (rows of them), or nil for indices.
+    public var xlabels: [String]?
+    public var ylabels: [String]?
+    public init(rows: Int, cols: Int, values: [Double], xlabels: [String]? = nil, ylabels: [String]? = nil) {
+        self.rows = rows; self.cols = cols; self.values = values; self.xlabels = xlabels; self.ylabels = ylabels
+    }
 }
 
 /// A plot value: data only; LossNotebook renders it as braille or SVG.
@@ -96,9 +128,71 @@ public struct Plot: Equatable, Sendable {
     public var title: String?
     public var xlabel: String?
     public var ylabel: String?
-    public init(series: [PlotSeries], title: String? = nil, xlabel: String? = nil, ylabel: String? = nil) {
+    /// nil when not given (linear); kept apart from `.linear` so that `p + q` can take q's.
+    public var xscale: PlotScale?
+    public var yscale: PlotScale?
+    /// Axis limits [lo, hi] (lo < hi, both positive on a log axis), or nil for the data's range.
+    public var xlim: [Double]?
+    public var ylim: [Double]?
+    /// A matrix drawn as coloured cells under the series.
+    public var heatmap: PlotHeatmap?
+
+    public init(series: [PlotSeries], title: String? = nil, xlabel: String? = nil, ylabel: String? = nil,
+                xscale: PlotScale? = nil, yscale: PlotScale? = nil, xlim: [Double]? = nil, ylim: [Double]? = nil,
+                heatmap: PlotHeatmap? = nil) {
         self.series = series; self.title = title; self.xlabel = xlabel; self.ylabel = ylabel
+        self.xscale = xscale; self.yscale = yscale; self.xlim = xlim; self.ylim = ylim; self.heatmap = heatmap
     }
+
+    public var xlog: Bool { xscale == .log }
+    public var ylog: Bool { yscale == .log }
+
+    /// `p + q`: q's series drawn over p's on one set of axes. Title, axis labels, scales and
+    /// limits are p's unless p lacks them; at most one of the two may hold a heatmap.
+    public func overlaid(with q: Plot) throws -> Plot {
+        if heatmap != nil && q.heatmap != nil {
+            throw CoreError("'+' cannot overlay two heatmaps", hint: "draw other series over a heatmap: heatmap(m) + scatter(cols, rows)")
+        }
+        var r = self
+        r.series += q.series
+        r.title = nonEmpty(title) ?? q.title
+        r.xlabel = nonEmpty(xlabel) ?? q.xlabel
+        r.ylabel = nonEmpty(ylabel) ?? q.ylabel
+        r.xscale = xscale ?? q.xscale
+        r.yscale = yscale ?? q.yscale
+        r.xlim = xlim ?? q.xlim
+        r.ylim = ylim ?? q.ylim
+        r.heatmap = heatmap ?? q.heatmap
+        if let problem = r.axisProblem() { throw CoreError("'+': \(problem)") }
+        return r
+    }
+
+    /// Why the axes cannot be drawn (a log axis without positive data or with limits
+    /// that are not positive, a log axis on a heatmap), or nil.
+    public func axisProblem() -> String? {
+        for (name, isLog, lim, values) in [("x", xlog, xlim, { (s: PlotSeries) in s.xs }),
+                                           ("y", ylog, ylim, { (s: PlotSeries) in s.kind == .bars ? s.ys.filter { $0 > 0 } : s.ys })] {
+            guard isLog else { continue }
+            let scale = "\(name)scale: \"log\""
+            if heatmap != nil {
+                return "\(scale) does not apply to a heatmap, whose axes are its columns and rows"
+            }
+            if let lim {
+                if lim[0] <= 0 { return "\(name)lim must be positive on a log axis (\(scale)), got [\(Display.number(lim[0])), \(Display.number(lim[1]))]" }
+                continue
+            }
+            let positive = series.contains { s in values(s).contains { $0 > 0 && $0.isFinite } }
+            if !positive {
+                return "\(scale) needs positive \(name) values, and the plot has none (the log of a value ≤ 0 is undefined)"
+            }
+        }
+        return nil
+    }
+}
+
+private func nonEmpty(_ s: String?) -> String? {
+    guard let s, !s.isEmpty else { return nil }
+    return s
 }
 
 /// A record: an ordered list of named fields. A value, like a tensor: copies are

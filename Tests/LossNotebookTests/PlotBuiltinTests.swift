@@ -115,7 +115,7 @@ final class PlotBuiltinTests: XCTestCase {
     func testHelpEntries() throws {
         let plot = try XCTUnwrap(Registry.standard["plot"])
         XCTAssertEqual(plot.group, .plot)
-        XCTAssertEqual(plot.signature, "plot(f, a: none, b: none, labels: none, title: none, xlabel: none, ylabel: none)")
+        XCTAssertEqual(plot.signature, "plot(f, a: none, b: none, labels: none, title: none, xlabel: none, ylabel: none, xscale: \"linear\", yscale: \"linear\", xlim: none, ylim: none)")
         XCTAssertFalse(plot.params.contains { $0.doc.isEmpty })
         let savefig = try XCTUnwrap(Registry.standard["savefig"])
         XCTAssertEqual(savefig.signature, "savefig(p, path)")
