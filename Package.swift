@@ -11,10 +11,11 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+        .systemLibrary(name: "CCmarkGFM", path: "Sources/CCmarkGFM"),
         .target(name: "LossCore", dependencies: ["COpenBLAS"]),
         // exclusivity is checked statically; the dynamic checks cost the interpreter ~20%
         .target(name: "LossLang", dependencies: ["LossCore"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
-        .target(name: "LossNotebook", dependencies: ["LossLang", "LossCore"]),
+        .target(name: "LossNotebook", dependencies: ["LossLang", "LossCore", "CCmarkGFM"]),
         .executableTarget(name: "loss", dependencies: ["LossLang", "LossNotebook", "CReadline"]),
         .testTarget(name: "LossCoreTests", dependencies: ["LossCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LossLangTests", dependencies: ["LossLang", "LossCore"], resources: [.copy("Fixtures")]),

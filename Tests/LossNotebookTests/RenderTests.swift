@@ -94,16 +94,25 @@ final class RenderTests: XCTestCase {
         XCTAssertFalse(html.contains("http://") && html.contains("<link"))   // self-contained: no stylesheets to fetch
     }
 
-    func testMiniMarkdown() {
-        XCTAssertEqual(MiniMarkdown.html("## A *b* **c**"), "<h2>A <em>b</em> <strong>c</strong></h2>\n")
-        XCTAssertEqual(MiniMarkdown.html("1. x\n2. y"), "<ol>\n<li>x</li>\n<li>y</li>\n</ol>\n")
-        XCTAssertEqual(MiniMarkdown.html("> q"), "<blockquote>\n<p>q</p>\n</blockquote>\n")
-        XCTAssertEqual(MiniMarkdown.html("```loss\na < b\n```"), "<pre><code class=\"language-loss\">a &lt; b</code></pre>\n")
-        XCTAssertEqual(MiniMarkdown.html("| a | b |\n|---|---|\n| 1 | 2 |"),
-                       "<table>\n<thead><tr><th>a</th><th>b</th></tr></thead>\n<tbody>\n<tr><td>1</td><td>2</td></tr>\n</tbody>\n</table>\n")
-        XCTAssertEqual(MiniMarkdown.html("[x](javascript:alert(1))"), "<p><a href=\"#\">x</a>)</p>\n")   // the URL ends at the first ")"
-        XCTAssertEqual(MiniMarkdown.html("snake_case_name <b>"), "<p>snake_case_name &lt;b&gt;</p>\n")
-        XCTAssertEqual(MiniMarkdown.html("---"), "<hr>\n")
+    /// Text cells render as GitHub does: expected values from cmark-gfm through Python's
+    /// `cmarkgfm` (`github_flavored_markdown_to_html(md, options=CMARK_OPT_UNSAFE)`), except fenced
+    /// code, where we keep CommonMark's `class="language-…"` (that helper adds `<pre lang>`).
+    func testMarkdownIsGitHubFlavored() {
+        XCTAssertEqual(GFM.html("## A *b* **c**"), "<h2>A <em>b</em> <strong>c</strong></h2>\n")
+        XCTAssertEqual(GFM.html("1. x\n2. y"), "<ol>\n<li>x</li>\n<li>y</li>\n</ol>\n")
+        XCTAssertEqual(GFM.html("> q"), "<blockquote>\n<p>q</p>\n</blockquote>\n")
+        XCTAssertEqual(GFM.html("```loss\na < b\n```"), "<pre><code class=\"language-loss\">a &lt; b\n</code></pre>\n")
+        XCTAssertEqual(GFM.html("| a | b |\n|---|---|\n| 1 | 2 |"),
+                       "<table>\n<thead>\n<tr>\n<th>a</th>\n<th>b</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>1</td>\n<td>2</td>\n</tr>\n</tbody>\n</table>\n")
+        XCTAssertEqual(GFM.html("    x = 1\n    y = 2"), "<pre><code>x = 1\ny = 2\n</code></pre>\n")   // indented code
+        XCTAssertEqual(GFM.html("snake_case_name <b>bold</b>"), "<p>snake_case_name <b>bold</b></p>\n")   // inline HTML
+        XCTAssertEqual(GFM.html("---"), "<hr />\n")
+        XCTAssertEqual(GFM.html("<script>alert(1)</script>"), "&lt;script>alert(1)&lt;/script>\n")   // GitHub's tag filter
+        XCTAssertEqual(GFM.html("~~gone~~ www.example.com"), "<p><del>gone</del> <a href=\"http://www.example.com\">www.example.com</a></p>\n")
+        XCTAssertEqual(GFM.html("- [x] done"), "<ul>\n<li><input type=\"checkbox\" checked=\"\" disabled=\"\" /> done</li>\n</ul>\n")
+        // script URLs are disarmed (cmarkgfm keeps them with the unsafe option; GitHub's sanitiser drops them)
+        XCTAssertEqual(GFM.html("[x](javascript:alert(1)) ![i](data:image/png;base64,AA)"),
+                       "<p><a href=\"#\">x</a> <img src=\"data:image/png;base64,AA\" alt=\"i\" /></p>\n")
     }
 
     func testIpynbStructure() throws {
