@@ -7,7 +7,10 @@ cd "$(dirname "$0")/.."
 runs=${1:-5}
 swift build -c release --product loss >/dev/null
 LOSS=$(swift build -c release --show-bin-path)/loss
-PY=${PYTHON:-python3}
+# Time the real interpreter: `python3` on PATH may be a version-manager shim (pyenv) that adds
+# ~0.1 s of its own start-up to every run. Both are reported when they differ.
+SHIM=${PYTHON:-python3}
+PY=$("$SHIM" -c 'import sys; print(sys.executable)')
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -19,6 +22,18 @@ t = 0
 for i in range(0, 3000000, 1):
     t = t + i * 0.5
 print(t)
+X
+cat > "$tmp/map.loss" <<'X'
+xs = range(0, 1000000, 1); ys = map(v -> v * 2 + 1, xs); ys[-1]
+X
+cat > "$tmp/map.py" <<'X'
+xs = range(0, 1000000, 1); ys = list(map(lambda v: v * 2 + 1, xs)); print(ys[-1])
+X
+cat > "$tmp/startup.loss" <<'X'
+focal([0.9, 0.2], [1, 0], gamma: 2)
+X
+cat > "$tmp/startup.py" <<'X'
+pass
 X
 cat > "$tmp/fib.loss" <<'X'
 fn fib(n) = if n < 2 then n else fib(n-1) + fib(n-2)
@@ -40,10 +55,14 @@ best() {  # best wall time in seconds of N runs of a command
   echo "$b"
 }
 
-printf '%-28s %10s %10s %8s\n' workload "loss (s)" "python (s)" "py/loss"
-for w in loop fib; do
+printf '%-12s %10s %12s %8s %14s\n' workload "loss (s)" "python (s)" "py/loss" "shim python (s)"
+for w in startup loop map fib; do
   l=$(best "$LOSS" "$tmp/$w.loss")
-  p=$(best "$PY" "$tmp/$w.py")
-  printf '%-28s %10.3f %10.3f %8.2f\n' "$w" "$l" "$p" "$(awk -v p="$p" -v l="$l" 'BEGIN { print p / l }')"
+  if [ "$w" = startup ]; then
+    p=$(best "$PY" -S -I "$tmp/$w.py"); q=$(best "$SHIM" -S -I "$tmp/$w.py")
+  else
+    p=$(best "$PY" "$tmp/$w.py"); q=$(best "$SHIM" "$tmp/$w.py")
+  fi
+  printf '%-12s %10.3f %12.3f %8.2f %14.3f\n' "$w" "$l" "$p" "$(awk -v p="$p" -v l="$l" 'BEGIN { print p / l }')" "$q"
 done
-echo "(whole-process wall time incl. start-up; $($PY --version 2>&1); best of $runs)"
+echo "(whole-process wall time incl. start-up, best of $runs; python: $PY, $("$PY" --version 2>&1); shim: $(command -v "$SHIM"))"
