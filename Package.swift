@@ -8,6 +8,9 @@ let package = Package(
     products: [
         .executable(name: "loss", targets: ["loss"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
     targets: [
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
@@ -16,7 +19,8 @@ let package = Package(
         // exclusivity is checked statically; the dynamic checks cost the interpreter ~20%
         .target(name: "LossLang", dependencies: ["LossCore"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "LossNotebook", dependencies: ["LossLang", "LossCore", "CCmarkGFM"]),
-        .executableTarget(name: "loss", dependencies: ["LossLang", "LossNotebook", "CReadline"]),
+        .executableTarget(name: "loss", dependencies: ["LossLang", "LossNotebook", "CReadline",
+                                                       .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "LossCoreTests", dependencies: ["LossCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LossLangTests", dependencies: ["LossLang", "LossCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LossNotebookTests", dependencies: ["LossNotebook", "LossLang"]),

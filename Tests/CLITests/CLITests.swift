@@ -440,7 +440,7 @@ final class CLITests: XCTestCase {
 
     func testUsageErrorsExit2() throws {
         let cases: [(args: [String], message: String)] = [
-            (["--frobnicate"], "unknown option '--frobnicate'"),
+            (["--frobnicate"], "Unknown option '--frobnicate'"),
             (["missing-file.loss"], "missing-file.loss"),
             (["--precision", "0", "-e", "1"], "--precision"),
             (["--precision", "18", "-e", "1"], "--precision"),
@@ -464,7 +464,7 @@ final class CLITests: XCTestCase {
         for flag in ["--help", "-h"] {
             let r = try loss([flag])
             assertExit(r, 0, flag)
-            XCTAssertTrue(r.stdout.hasPrefix("usage: loss"), r.stdout)
+            XCTAssertTrue(r.stdout.contains("USAGE: loss [--json] [--precision N] [FILE.loss [ARGS…]]"), r.stdout)
             for word in ["-e", "--json", "--precision", "notebook", "test"] {
                 XCTAssertTrue(r.stdout.contains(word), "\(flag) mentions \(word)")
             }
@@ -580,4 +580,50 @@ private final class DataBox: @unchecked Sendable { var data = Data() }
 private extension Array where Element == String {
     /// Drops the empty string after the final newline.
     func dropLastEmpty() -> [String] { last == "" ? Array(dropLast()) : self }
+}
+
+/// The command line of swift-argument-parser: subcommands with their own --help, completion
+/// scripts, the script's own options passed through.
+extension CLITests {
+    func testSubcommandsHaveTheirOwnHelp() throws {
+        let t = self
+        for (sub, words) in [("notebook", ["USAGE: loss notebook FILE.loss", "--output", "--precision"]),
+                             ("test", ["USAGE: loss test PATH…", "--update"])] {
+            let r = try t.loss([sub, "--help"])
+            t.assertExit(r, 0, "\(sub) --help")
+            for w in words { XCTAssertTrue(r.stdout.contains(w), "\(sub) --help lacks \(w): \(r.stdout)") }
+        }
+        let bad = try t.loss(["test"])
+        t.assertExit(bad, 2, "test without paths")
+        XCTAssertTrue(bad.stderr.contains("Missing expected argument"), bad.stderr)
+    }
+
+    func testCompletionScripts() throws {
+        let t = self
+        for shell in ["bash", "zsh", "fish"] {
+            let r = try t.loss(["--generate-completion-script", shell])
+            t.assertExit(r, 0, shell)
+            for w in ["notebook", "test", "precision", "json", "update"] {
+                XCTAssertTrue(r.stdout.contains(w), "\(shell) completion lacks \(w)")
+            }
+        }
+        // the bash script parses
+        let bash = try t.loss(["--generate-completion-script", "bash"])
+        let path = t.tmp.appendingPathComponent("loss.bash")
+        try bash.stdout.write(to: path, atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = ["-n", path.path]
+        try p.run()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+    }
+
+    func testScriptOptionsPassThrough() throws {
+        let t = self
+        _ = try t.write("train.loss", "args\n")
+        let r = try t.loss(["--precision", "3", "train.loss", "--lr", "0.1", "--json", "-e"])
+        t.assertExit(r, 0, "options after the script")
+        XCTAssertEqual(r.stdout, "[\"--lr\", \"0.1\", \"--json\", \"-e\"]\n")
+    }
 }
