@@ -585,6 +585,67 @@ def _():
     return out
 
 
+# ================================================================ notebooks 19–22: fitting (textbook experiments)
+def adam_fit(loss_fn, params, lr, steps):
+    """torch.optim.Adam from params (a list of float64 tensors, copied), steps steps; returns the tensors."""
+    ps = [T(p).clone().requires_grad_() for p in params]
+    opt = torch.optim.Adam(ps, lr=lr)
+    for _ in range(steps):
+        opt.zero_grad()
+        loss_fn(*ps).backward()
+        opt.step()
+    return [p.detach() for p in ps]
+
+
+# ---------------------------------------------------------------- 19 robust regression
+@example("19_robust_regression")
+def _():
+    from scipy.optimize import linprog
+    n = 40
+    x = T(np.linspace(0, 10, n))
+    noise = T(loss_json("seed(19)\nrandn([40])")[0])        # loss's generator, only for the noise
+    bad = [5, 12, 20, 33, 38]
+    y = 2 * x + 1 + 0.5 * noise
+    y[bad] = y[bad] - T([18, 25, 22, 30, 27])
+    is_bad = torch.zeros(n, dtype=torch.bool); is_bad[bad] = True
+    out = [y[bad]]
+    fits = {}
+    for name, L in (("mse", F.mse_loss), ("huber", F.huber_loss), ("mae", F.l1_loss)):
+        p = [T(0.0), T(0.0)]
+        for lr in (0.1, 0.01, 0.001):           # three fresh Adams, lr divided by 10 each time
+            p = adam_fit(lambda a, b: L(a * x + b, y), p, lr, 700)
+        fits[name] = (float(p[0]), float(p[1]))
+    out.append([list(fits[k]) for k in ("mse", "huber", "mae")])
+    X = torch.stack([x, torch.ones(n)], 1)
+    out.append(torch.linalg.lstsq(X, y, driver="gelsd").solution)
+    out.append(PLOT)
+    gap = lambda a, b: [a - 2, b - 1, max(abs(b - 1), abs(10 * (a - 2) + b - 1))]
+    out.append([gap(*fits[k]) for k in ("mse", "huber", "mae")])
+    res = [0.01, -0.5, 1, -3, -25]
+    out += [torch_grad(lambda r: F.mse_loss(r, torch.zeros(5), reduction="sum"), res) / 2,
+            torch_grad(lambda r: F.huber_loss(r, torch.zeros(5), reduction="sum"), res),
+            torch_grad(lambda r: F.l1_loss(r, torch.zeros(5), reduction="sum"), res), PLOT]
+    for k, psi in (("mse", lambda r: r), ("huber", lambda r: r.clamp(-1, 1)), ("mae", torch.sign)):
+        a, b = fits[k]
+        r = psi(a * x + b - y)
+        out.append([val(r[is_bad].sum()), val(r[~is_bad].sum())])
+    # least absolute deviations by linear programming: min Σ t_i, −t ≤ a·x + b − y ≤ t
+    xn, yn = val(x), val(y)
+    A_ub = np.block([[xn[:, None], np.ones((n, 1)), -np.eye(n)], [-xn[:, None], -np.ones((n, 1)), -np.eye(n)]])
+    lp = linprog(np.r_[0, 0, np.ones(n)], A_ub=A_ub, b_ub=np.r_[yn, -yn], bounds=[(None, None)] * 2 + [(0, None)] * n)
+    on = np.flatnonzero(np.abs(lp.x[0] * xn + lp.x[1] - yn) < 1e-7)
+    assert len(on) == 2, on
+    i, j = on
+    a = (yn[j] - yn[i]) / (xn[j] - xn[i]); b = yn[i] - a * xn[i]
+    assert abs(a - lp.x[0]) < 1e-7 and abs(b - lp.x[1]) < 1e-7
+    out += [[i, j], [a, b, np.abs(a * xn + b - yn).mean()]]
+    a, b = fits["mae"]
+    out.append([a, b, val(F.l1_loss(a * x + b, y))])
+    a, b = adam_fit(lambda a, b: F.l1_loss(a * x + b, y), [T(0.0), T(0.0)], 0.1, 2100)
+    out.append([val(a), val(b), val(F.l1_loss(a * x + b, y))])
+    return out
+
+
 # ---------------------------------------------------------------- the checker
 def close(got, want, path):
     if want is None:
