@@ -646,6 +646,67 @@ def _():
     return out
 
 
+def lbfgs_fit(loss_fn, params, steps, **kw):
+    """One torch.optim.LBFGS(line_search_fn="strong_wolfe", max_iter=steps).step(closure) from params."""
+    ps = [T(p).clone().requires_grad_() for p in params]
+    opt = torch.optim.LBFGS(ps, max_iter=steps, line_search_fn="strong_wolfe", **kw)
+
+    def closure():
+        opt.zero_grad()
+        v = loss_fn(*ps)
+        v.backward()
+        return v
+    opt.step(closure)
+    return [p.detach() for p in ps]
+
+
+# ---------------------------------------------------------------- 20 imbalanced: CE vs focal
+@example("20_imbalanced_focal")
+def _():
+    from sklearn.metrics import average_precision_score, precision_score, recall_score
+    n0, n1 = 500, 10
+    y = torch.cat([torch.zeros(n0), torch.ones(n1)])
+
+    def data(k):
+        neg, pos = loss_json(f"seed({k})\nrandn([{n0}, 2])\nrandn([{n1}, 2])")   # loss's generator
+        return T(np.concatenate([neg, pos + 2]))
+
+    ce = lambda s: F.binary_cross_entropy_with_logits(s, y)
+    fl = lambda alpha: (lambda s: torchvision_sigmoid_focal_loss(s, y, alpha=alpha, gamma=2).mean())
+
+    def fit(L, X):
+        w, b = lbfgs_fit(lambda w, b: L(X @ w + b), [torch.zeros(2), T(0.0)], 200)
+        return w, b
+
+    def metrics(X, w, b, threshold=0.0):
+        pred = ((X @ w + b) > threshold).numpy().astype(int)
+        yy = y.numpy().astype(int)
+        return [recall_score(yy, pred), precision_score(yy, pred, zero_division=0), pred.sum()]
+
+    X = data(7)
+    m_ce, m_fl, m_g, m_a = fit(ce, X), fit(fl(0.25), X), fit(fl(-1), X), fit(fl(0.75), X)
+    out = [[n0 + n1, n1], [[*val(m_ce[0]), val(m_ce[1])], [*val(m_fl[0]), val(m_fl[1])]], PLOT]
+    out += [metrics(X, *m) for m in (m_ce, m_fl, m_g, m_a)]
+    out.append([val(F.normalize(m[0], dim=0)) for m in (m_ce, m_fl, m_g, m_a)])
+    out.append([average_precision_score(val(y), val(X @ m[0] + m[1])) for m in (m_ce, m_fl, m_g, m_a)])
+    s = X @ m_ce[0] + m_ce[1]
+    p = torch.sigmoid(s)
+    pt = torch.where(y == 1, p, 1 - p)
+    easy = pt > 0.9
+    out.append([val((easy & (y == 0)).sum()), val((easy & (y == 1)).sum())])
+    l_ce = F.binary_cross_entropy_with_logits(s, y, reduction="none")
+    l_fl = torchvision_sigmoid_focal_loss(s, y, alpha=-1, gamma=2)
+    out.append([val(l_ce[easy].sum() / l_ce.sum()), val(l_fl[easy].sum() / l_fl.sum())])
+    out.append([val(torch.sigmoid(X @ m[0] + m[1]).sum()) for m in (m_ce, m_fl, m_g)])
+    out.append(metrics(X, *m_ce, threshold=math.log(0.1 / 0.9)))   # p > 0.1  ⇔  score > logit(0.1)
+    rows = []
+    for k in range(20):
+        Xk = data(k)
+        rows.append([metrics(Xk, *fit(L, Xk))[:2] for L in (ce, fl(0.25))])
+    out.append(np.mean(rows, axis=0))
+    return out
+
+
 # ---------------------------------------------------------------- the checker
 def close(got, want, path):
     if want is None:
