@@ -707,6 +707,40 @@ def _():
     return out
 
 
+# ---------------------------------------------------------------- 21 linear SVM (hinge) vs logistic regression
+@example("21_svm_hinge_vs_logistic")
+def _():
+    from sklearn.svm import SVC
+    n, lam = 20, 0.01
+    a, c = loss_json(f"seed(35)\nrandn([{n}, 2])\nrandn([{n}, 2])")   # loss's generator
+    X = T(np.concatenate([0.7 * a + [1.5, 1.5], 0.7 * c - [1.5, 1]]))
+    t = torch.cat([torch.ones(n), -torch.ones(n)])
+    y = (t + 1) / 2
+    out = [[2 * n, n]]
+    pen = lambda w: 0.5 * lam * (w ** 2).sum()
+    J_svm = lambda w, b: pen(w) + torch.clamp(1 - t * (X @ w + b), min=0).mean()    # sklearn's hinge, mean
+    J_log = lambda l: (lambda w, b: 0.5 * l * (w ** 2).sum() + F.binary_cross_entropy_with_logits(X @ w + b, y))
+    lg = lbfgs_fit(J_log(lam), [torch.zeros(2), T(0.0)], 200)
+    svm = lg
+    for lr in (0.1, 0.01, 0.001):          # from the logistic fit, three fresh Adams
+        svm = adam_fit(J_svm, svm, lr, 1000)
+    out.append([[*val(svm[0]), val(svm[1])], [*val(lg[0]), val(lg[1])]])
+    ts = t * (X @ svm[0] + svm[1])
+    sv = np.flatnonzero(val(ts) <= 1.01)
+    out += [torch.sort(ts).values[:5], sv, t[sv]]
+    # the margin equations t_i (w·x_i + b) = 1 of the support vectors
+    Xn, tn = val(X), val(t)
+    exact = np.linalg.solve(np.c_[tn[sv, None] * Xn[sv], tn[sv]], np.ones(len(sv)))
+    ref = SVC(kernel="linear", C=1 / (2 * n * lam), tol=1e-12).fit(Xn, tn)        # C = 1/(nλ)
+    assert sorted(ref.support_) == list(sv) and np.allclose(exact, [*ref.coef_[0], ref.intercept_[0]], atol=1e-7), (ref.support_, exact)
+    out += [exact, exact - np.r_[val(svm[0]), val(svm[1])], 1 / np.linalg.norm(exact[:2]), PLOT]
+    dist = lambda w, b: val((t * (X @ w + b)).min() / w.norm())
+    out.append([1 / val(svm[0].norm()), dist(*svm), dist(*lg)])
+    fits = [lbfgs_fit(J_log(l), [torch.zeros(2), T(0.0)], 200) for l in (0.01, 0.001, 0.0001, 0.00001)]
+    out += [[dist(*f) for f in fits], [val(f[0].norm()) for f in fits]]
+    return out
+
+
 # ---------------------------------------------------------------- the checker
 def close(got, want, path):
     if want is None:
