@@ -741,6 +741,72 @@ def _():
     return out
 
 
+# ---------------------------------------------------------------- 22 the optimizers on Rosenbrock
+@example("22_optimizers_rosenbrock")
+def _():
+    import torch.optim.lbfgs as lbfgs_module
+    rosen = lambda p: (1 - p[0]) ** 2 + 100 * (p[1] - p[0] ** 2) ** 2
+    x0 = [-1.5, 2.0]
+
+    def first_order(make, steps=2000):
+        x = T(x0).clone().requires_grad_()
+        opt = make([x])
+        hist, path = [], []
+        for _ in range(steps):
+            opt.zero_grad()
+            f = rosen(x)
+            hist.append(val(f)); path.append(val(x).copy())
+            f.backward()
+            opt.step()
+        return val(x), float(val(rosen(x))), np.array(hist), np.array(path)
+
+    def lbfgs(steps=100):
+        x = T(x0).clone().requires_grad_()
+        opt = torch.optim.LBFGS([x], max_iter=steps, line_search_fn="strong_wolfe")
+        hist, path = [], []
+
+        def closure():
+            opt.zero_grad()
+            f = rosen(x)
+            f.backward()
+            return f
+        original = lbfgs_module._strong_wolfe
+
+        def recording(obj_func, x_init, t, d, f0, g, gtd, **kw):    # each iteration's start: x_k, f(x_k)
+            hist.append(float(f0)); path.append(val(x_init[0]).copy())
+            return original(obj_func, x_init, t, d, f0, g, gtd, **kw)
+        lbfgs_module._strong_wolfe = recording
+        try:
+            opt.step(closure)
+        finally:
+            lbfgs_module._strong_wolfe = original
+        if opt.state[x]["n_iter"] == len(hist) + 1:     # the last iteration stopped before its line search
+            hist.append(float(val(rosen(x)))); path.append(val(x).copy())
+        assert opt.state[x]["n_iter"] == len(hist)
+        return val(x), float(val(rosen(x))), np.array(hist), np.array(path), opt.state[x]["n_iter"]
+
+    gd = first_order(lambda p: torch.optim.SGD(p, lr=1e-3))
+    mom = first_order(lambda p: torch.optim.SGD(p, lr=1e-3, momentum=0.9))
+    nag = first_order(lambda p: torch.optim.SGD(p, lr=1e-3, momentum=0.9, nesterov=True))
+    adam = first_order(lambda p: torch.optim.Adam(p, lr=0.02))
+    lb = lbfgs()
+    out = [val(rosen(T(x0))), torch_grad(rosen, x0), [list(gd[3].shape), list(lb[3].shape)],
+           "tol" if lb[4] < 100 else "steps"]
+    out.append([[r[0][0], r[0][1], r[1], np.linalg.norm(r[0] - 1)] for r in (gd, mom, nag, adam, lb)])
+    first = lambda h: int(np.argmax(h < 1e-3)) if (h < 1e-3).any() else math.nan
+    out.append([first(r[2]) for r in (gd, mom, nag, adam, lb)])
+    out += [PLOT, nag[2].max(), PLOT, PLOT]
+    # the plotted paths (callback traces) are torch's iterates too
+    traces = loss_json("rosen = p -> (1 - p[0])^2 + 100 * (p[1] - p[0]^2)^2\npath = (k, x, l) -> x\n" +
+                       "".join(f"minimize(rosen, [-1.5, 2], {o}, callback: path).trace\n" for o in (
+                           'method: "gd", lr: 1e-3, steps: 2000', 'method: "momentum", lr: 1e-3, steps: 2000',
+                           'method: "momentum", lr: 1e-3, nesterov: true, steps: 2000',
+                           'method: "adam", lr: 0.02, steps: 2000', 'method: "lbfgs", steps: 100')))
+    for got, r in zip(traces, (gd, mom, nag, adam, lb)):
+        assert got.shape == r[3].shape and np.allclose(got, r[3], rtol=1e-9, atol=1e-12), (got.shape, r[3].shape)
+    return out
+
+
 # ---------------------------------------------------------------- the checker
 def close(got, want, path):
     if want is None:
