@@ -585,6 +585,228 @@ def _():
     return out
 
 
+# ================================================================ notebooks 19–22: fitting (textbook experiments)
+def adam_fit(loss_fn, params, lr, steps):
+    """torch.optim.Adam from params (a list of float64 tensors, copied), steps steps; returns the tensors."""
+    ps = [T(p).clone().requires_grad_() for p in params]
+    opt = torch.optim.Adam(ps, lr=lr)
+    for _ in range(steps):
+        opt.zero_grad()
+        loss_fn(*ps).backward()
+        opt.step()
+    return [p.detach() for p in ps]
+
+
+# ---------------------------------------------------------------- 19 robust regression
+@example("19_robust_regression")
+def _():
+    from scipy.optimize import linprog
+    n = 40
+    x = T(np.linspace(0, 10, n))
+    noise = T(loss_json("seed(19)\nrandn([40])")[0])        # loss's generator, only for the noise
+    bad = [5, 12, 20, 33, 38]
+    y = 2 * x + 1 + 0.5 * noise
+    y[bad] = y[bad] - T([18, 25, 22, 30, 27])
+    is_bad = torch.zeros(n, dtype=torch.bool); is_bad[bad] = True
+    out = [y[bad]]
+    fits = {}
+    for name, L in (("mse", F.mse_loss), ("huber", F.huber_loss), ("mae", F.l1_loss)):
+        p = [T(0.0), T(0.0)]
+        for lr in (0.1, 0.01, 0.001):           # three fresh Adams, lr divided by 10 each time
+            p = adam_fit(lambda a, b: L(a * x + b, y), p, lr, 700)
+        fits[name] = (float(p[0]), float(p[1]))
+    out.append([list(fits[k]) for k in ("mse", "huber", "mae")])
+    X = torch.stack([x, torch.ones(n)], 1)
+    out.append(torch.linalg.lstsq(X, y, driver="gelsd").solution)
+    out.append(PLOT)
+    gap = lambda a, b: [a - 2, b - 1, max(abs(b - 1), abs(10 * (a - 2) + b - 1))]
+    out.append([gap(*fits[k]) for k in ("mse", "huber", "mae")])
+    res = [0.01, -0.5, 1, -3, -25]
+    out += [torch_grad(lambda r: F.mse_loss(r, torch.zeros(5), reduction="sum"), res) / 2,
+            torch_grad(lambda r: F.huber_loss(r, torch.zeros(5), reduction="sum"), res),
+            torch_grad(lambda r: F.l1_loss(r, torch.zeros(5), reduction="sum"), res), PLOT]
+    for k, psi in (("mse", lambda r: r), ("huber", lambda r: r.clamp(-1, 1)), ("mae", torch.sign)):
+        a, b = fits[k]
+        r = psi(a * x + b - y)
+        out.append([val(r[is_bad].sum()), val(r[~is_bad].sum())])
+    # least absolute deviations by linear programming: min Σ t_i, −t ≤ a·x + b − y ≤ t
+    xn, yn = val(x), val(y)
+    A_ub = np.block([[xn[:, None], np.ones((n, 1)), -np.eye(n)], [-xn[:, None], -np.ones((n, 1)), -np.eye(n)]])
+    lp = linprog(np.r_[0, 0, np.ones(n)], A_ub=A_ub, b_ub=np.r_[yn, -yn], bounds=[(None, None)] * 2 + [(0, None)] * n)
+    on = np.flatnonzero(np.abs(lp.x[0] * xn + lp.x[1] - yn) < 1e-7)
+    assert len(on) == 2, on
+    i, j = on
+    a = (yn[j] - yn[i]) / (xn[j] - xn[i]); b = yn[i] - a * xn[i]
+    assert abs(a - lp.x[0]) < 1e-7 and abs(b - lp.x[1]) < 1e-7
+    out += [[i, j], [a, b, np.abs(a * xn + b - yn).mean()]]
+    a, b = fits["mae"]
+    out.append([a, b, val(F.l1_loss(a * x + b, y))])
+    a, b = adam_fit(lambda a, b: F.l1_loss(a * x + b, y), [T(0.0), T(0.0)], 0.1, 2100)
+    out.append([val(a), val(b), val(F.l1_loss(a * x + b, y))])
+    return out
+
+
+def lbfgs_fit(loss_fn, params, steps, **kw):
+    """One torch.optim.LBFGS(line_search_fn="strong_wolfe", max_iter=steps).step(closure) from params."""
+    ps = [T(p).clone().requires_grad_() for p in params]
+    opt = torch.optim.LBFGS(ps, max_iter=steps, line_search_fn="strong_wolfe", **kw)
+
+    def closure():
+        opt.zero_grad()
+        v = loss_fn(*ps)
+        v.backward()
+        return v
+    opt.step(closure)
+    return [p.detach() for p in ps]
+
+
+# ---------------------------------------------------------------- 20 imbalanced: CE vs focal
+@example("20_imbalanced_focal")
+def _():
+    from sklearn.metrics import average_precision_score, precision_score, recall_score
+    n0, n1 = 500, 10
+    y = torch.cat([torch.zeros(n0), torch.ones(n1)])
+
+    def data(k):
+        neg, pos = loss_json(f"seed({k})\nrandn([{n0}, 2])\nrandn([{n1}, 2])")   # loss's generator
+        return T(np.concatenate([neg, pos + 2]))
+
+    ce = lambda s: F.binary_cross_entropy_with_logits(s, y)
+    fl = lambda alpha: (lambda s: torchvision_sigmoid_focal_loss(s, y, alpha=alpha, gamma=2).mean())
+
+    def fit(L, X):
+        w, b = lbfgs_fit(lambda w, b: L(X @ w + b), [torch.zeros(2), T(0.0)], 200)
+        return w, b
+
+    def metrics(X, w, b, threshold=0.0):
+        pred = ((X @ w + b) > threshold).numpy().astype(int)
+        yy = y.numpy().astype(int)
+        return [recall_score(yy, pred), precision_score(yy, pred, zero_division=0), pred.sum()]
+
+    X = data(7)
+    m_ce, m_fl, m_g, m_a = fit(ce, X), fit(fl(0.25), X), fit(fl(-1), X), fit(fl(0.75), X)
+    out = [[n0 + n1, n1], [[*val(m_ce[0]), val(m_ce[1])], [*val(m_fl[0]), val(m_fl[1])]], PLOT]
+    out += [metrics(X, *m) for m in (m_ce, m_fl, m_g, m_a)]
+    out.append([val(F.normalize(m[0], dim=0)) for m in (m_ce, m_fl, m_g, m_a)])
+    out.append([average_precision_score(val(y), val(X @ m[0] + m[1])) for m in (m_ce, m_fl, m_g, m_a)])
+    s = X @ m_ce[0] + m_ce[1]
+    p = torch.sigmoid(s)
+    pt = torch.where(y == 1, p, 1 - p)
+    easy = pt > 0.9
+    out.append([val((easy & (y == 0)).sum()), val((easy & (y == 1)).sum())])
+    l_ce = F.binary_cross_entropy_with_logits(s, y, reduction="none")
+    l_fl = torchvision_sigmoid_focal_loss(s, y, alpha=-1, gamma=2)
+    out.append([val(l_ce[easy].sum() / l_ce.sum()), val(l_fl[easy].sum() / l_fl.sum())])
+    out.append([val(torch.sigmoid(X @ m[0] + m[1]).sum()) for m in (m_ce, m_fl, m_g)])
+    out.append(metrics(X, *m_ce, threshold=math.log(0.1 / 0.9)))   # p > 0.1  ⇔  score > logit(0.1)
+    rows = []
+    for k in range(20):
+        Xk = data(k)
+        rows.append([metrics(Xk, *fit(L, Xk))[:2] for L in (ce, fl(0.25))])
+    out.append(np.mean(rows, axis=0))
+    return out
+
+
+# ---------------------------------------------------------------- 21 linear SVM (hinge) vs logistic regression
+@example("21_svm_hinge_vs_logistic")
+def _():
+    from sklearn.svm import SVC
+    n, lam = 20, 0.01
+    a, c = loss_json(f"seed(35)\nrandn([{n}, 2])\nrandn([{n}, 2])")   # loss's generator
+    X = T(np.concatenate([0.7 * a + [1.5, 1.5], 0.7 * c - [1.5, 1]]))
+    t = torch.cat([torch.ones(n), -torch.ones(n)])
+    y = (t + 1) / 2
+    out = [[2 * n, n]]
+    pen = lambda w: 0.5 * lam * (w ** 2).sum()
+    J_svm = lambda w, b: pen(w) + torch.clamp(1 - t * (X @ w + b), min=0).mean()    # sklearn's hinge, mean
+    J_log = lambda l: (lambda w, b: 0.5 * l * (w ** 2).sum() + F.binary_cross_entropy_with_logits(X @ w + b, y))
+    lg = lbfgs_fit(J_log(lam), [torch.zeros(2), T(0.0)], 200)
+    svm = lg
+    for lr in (0.1, 0.01, 0.001):          # from the logistic fit, three fresh Adams
+        svm = adam_fit(J_svm, svm, lr, 1000)
+    out.append([[*val(svm[0]), val(svm[1])], [*val(lg[0]), val(lg[1])]])
+    ts = t * (X @ svm[0] + svm[1])
+    sv = np.flatnonzero(val(ts) <= 1.01)
+    out += [torch.sort(ts).values[:5], sv, t[sv]]
+    # the margin equations t_i (w·x_i + b) = 1 of the support vectors
+    Xn, tn = val(X), val(t)
+    exact = np.linalg.solve(np.c_[tn[sv, None] * Xn[sv], tn[sv]], np.ones(len(sv)))
+    ref = SVC(kernel="linear", C=1 / (2 * n * lam), tol=1e-12).fit(Xn, tn)        # C = 1/(nλ)
+    assert sorted(ref.support_) == list(sv) and np.allclose(exact, [*ref.coef_[0], ref.intercept_[0]], atol=1e-7), (ref.support_, exact)
+    out += [exact, exact - np.r_[val(svm[0]), val(svm[1])], 1 / np.linalg.norm(exact[:2]), PLOT]
+    dist = lambda w, b: val((t * (X @ w + b)).min() / w.norm())
+    out.append([1 / val(svm[0].norm()), dist(*svm), dist(*lg)])
+    fits = [lbfgs_fit(J_log(l), [torch.zeros(2), T(0.0)], 200) for l in (0.01, 0.001, 0.0001, 0.00001)]
+    out += [[dist(*f) for f in fits], [val(f[0].norm()) for f in fits]]
+    return out
+
+
+# ---------------------------------------------------------------- 22 the optimizers on Rosenbrock
+@example("22_optimizers_rosenbrock")
+def _():
+    import torch.optim.lbfgs as lbfgs_module
+    rosen = lambda p: (1 - p[0]) ** 2 + 100 * (p[1] - p[0] ** 2) ** 2
+    x0 = [-1.5, 2.0]
+
+    def first_order(make, steps=2000):
+        x = T(x0).clone().requires_grad_()
+        opt = make([x])
+        hist, path = [], []
+        for _ in range(steps):
+            opt.zero_grad()
+            f = rosen(x)
+            hist.append(val(f)); path.append(val(x).copy())
+            f.backward()
+            opt.step()
+        return val(x), float(val(rosen(x))), np.array(hist), np.array(path)
+
+    def lbfgs(steps=100):
+        x = T(x0).clone().requires_grad_()
+        opt = torch.optim.LBFGS([x], max_iter=steps, line_search_fn="strong_wolfe")
+        hist, path = [], []
+
+        def closure():
+            opt.zero_grad()
+            f = rosen(x)
+            f.backward()
+            return f
+        original = lbfgs_module._strong_wolfe
+
+        def recording(obj_func, x_init, t, d, f0, g, gtd, **kw):    # each iteration's start: x_k, f(x_k)
+            hist.append(float(f0)); path.append(val(x_init[0]).copy())
+            return original(obj_func, x_init, t, d, f0, g, gtd, **kw)
+        lbfgs_module._strong_wolfe = recording
+        try:
+            opt.step(closure)
+        finally:
+            lbfgs_module._strong_wolfe = original
+        if opt.state[x]["n_iter"] == len(hist) + 1:     # the last iteration stopped before its line search
+            hist.append(float(val(rosen(x)))); path.append(val(x).copy())
+        assert opt.state[x]["n_iter"] == len(hist)
+        return val(x), float(val(rosen(x))), np.array(hist), np.array(path), opt.state[x]["n_iter"]
+
+    gd = first_order(lambda p: torch.optim.SGD(p, lr=1e-3))
+    mom = first_order(lambda p: torch.optim.SGD(p, lr=1e-3, momentum=0.9))
+    nag = first_order(lambda p: torch.optim.SGD(p, lr=1e-3, momentum=0.9, nesterov=True))
+    adam = first_order(lambda p: torch.optim.Adam(p, lr=0.02))
+    lb = lbfgs()
+    out = [val(rosen(T(x0))), torch_grad(rosen, x0), [list(gd[3].shape), list(lb[3].shape)],
+           "tol" if lb[4] < 100 else "steps"]
+    out.append([[r[0][0], r[0][1], r[1], np.linalg.norm(r[0] - 1)] for r in (gd, mom, nag, adam, lb)])
+    first = lambda h: int(np.argmax(h < 1e-3)) if (h < 1e-3).any() else math.nan
+    out.append([first(r[2]) for r in (gd, mom, nag, adam, lb)])
+    out += [PLOT, nag[2].max(), PLOT, PLOT]
+    # the plotted paths (callback traces) are torch's iterates too
+    traces = loss_json("rosen = p -> (1 - p[0])^2 + 100 * (p[1] - p[0]^2)^2\npath = (k, x, l) -> x\n" +
+                       "".join(f"minimize(rosen, [-1.5, 2], {o}, callback: path).trace\n" for o in (
+                           'method: "gd", lr: 1e-3, steps: 2000', 'method: "momentum", lr: 1e-3, steps: 2000',
+                           'method: "momentum", lr: 1e-3, nesterov: true, steps: 2000',
+                           'method: "adam", lr: 0.02, steps: 2000', 'method: "lbfgs", steps: 100')))
+    for got, r in zip(traces, (gd, mom, nag, adam, lb)):
+        assert got.shape == r[3].shape and np.allclose(got, r[3], rtol=1e-9, atol=1e-12), (got.shape, r[3].shape)
+    return out
+
+
 # ---------------------------------------------------------------- the checker
 def close(got, want, path):
     if want is None:

@@ -84,13 +84,21 @@ public final class Tape {
         guard let b = Broadcast.shape(shape, g.shape), b == g.shape else {
             throw CoreError("internal gradient of shape \(formatShape(g.shape)) does not fit an input of shape \(formatShape(shape))")
         }
-        var out = [Double](repeating: 0, count: n)
-        let st = Broadcast.strides(shape, to: g.shape)
-        g.data.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                Tensor.walk(g.shape, st) { i, off in dst[off] += src[i] }
-            }
+        // Pairwise sums, as `sum` (a running total would lose accuracy in proportion to the
+        // number of terms: the gradient of a bias broadcast over 10⁶ rows had a relative error
+        // of 1e-11): all at once for a scalar, else over the leading axes that broadcasting
+        // added, then along each axis it stretched from 1.
+        if n == 1 { return Tensor(shape: shape, data: try g.sum().data) }
+        var t = g
+        let lead = g.rank - shape.count
+        if lead > 0 {
+            let rest = Array(g.shape.dropFirst(lead))
+            t = try t.reshaped([g.count / Swift.max(1, Tensor.count(of: rest)), Tensor.count(of: rest)]).sum(axis: 0)
+            t = try t.reshaped(rest)
         }
-        return Tensor(shape: shape, data: out)
+        for d in 0..<shape.count where shape[d] == 1 && t.shape[d] != 1 {
+            t = try t.sum(axis: d, keepdims: true)
+        }
+        return Tensor(shape: shape, data: t.data)
     }
 }

@@ -49,6 +49,41 @@ final class CoreOpsTests: XCTestCase {
         assertClose(rows, [4, 1], CoreRef.bigSumAxis1, rtol: 1e-12, atol: 0, "axis 1 vs exact")
     }
 
+    /// The gradient of a broadcast input sums the output gradient over the broadcast axes
+    /// (`Tape.sumToShape`): pairwise, as `sum`. A running total drifts with the number of terms:
+    /// 10⁶ copies of 0.1 summed to 100000.0000013 (relative error 1.3e-11); math.fsum gives
+    /// 100000.0 (and 25000.0 for 250 000 copies), NumPy's pairwise sum 100000.00000000003.
+    func testBroadcastGradientSumsAreAccurate() throws {
+        let tenth = try Tensor(shape: [1_000_000], repeating: 0.1)
+        XCTAssertEqual(try Tape.sumToShape(tenth, []).data[0], 100000.0, accuracy: 1e-12 * 100000.0)
+        assertClose(try Tape.sumToShape(try tenth.reshaped([250_000, 4]), [4]), [4], [25000.0, 25000.0, 25000.0, 25000.0],
+                    rtol: 1e-12, atol: 0, "leading axis of 0.1s")
+        assertClose(try Tape.sumToShape(try tenth.reshaped([4, 250_000]), [4, 1]), [4, 1], [25000.0, 25000.0, 25000.0, 25000.0],
+                    rtol: 1e-12, atol: 0, "stretched axis of 0.1s")
+        let v = Tensor(Self.big)
+        let all = try Tape.sumToShape(v, [])
+        XCTAssertEqual(all.shape, [])
+        XCTAssertEqual(all.data[0], CoreRef.bigSum[1], accuracy: 1e-12 * Swift.abs(CoreRef.bigSum[1]))  // math.fsum
+        // a leading axis added by broadcasting, and an axis stretched from 1
+        let cols = try Tape.sumToShape(try v.reshaped([1_000_000, 10]), [10])
+        assertClose(cols, [10], CoreRef.bigSumAxis0, rtol: 1e-12, atol: 0, "leading axis vs exact")
+        let rows = try Tape.sumToShape(try v.reshaped([4, 2_500_000]), [4, 1])
+        assertClose(rows, [4, 1], CoreRef.bigSumAxis1, rtol: 1e-12, atol: 0, "stretched axis vs exact")
+        let both = try Tape.sumToShape(try v.reshaped([1000, 1000, 10]), [1, 10])
+        assertClose(both, [1, 10], CoreRef.bigSumAxis0, rtol: 1e-12, atol: 0, "added and stretched axes vs exact")
+        // small cases: every combination of added and stretched axes, and empty tensors
+        let g = t([2, 3, 2], (0..<12).map(Double.init))
+        XCTAssertEqual(try Tape.sumToShape(g, [3, 2]).data, [6, 8, 10, 12, 14, 16])
+        XCTAssertEqual(try Tape.sumToShape(g, [3, 1]).data, [14, 22, 30])
+        XCTAssertEqual(try Tape.sumToShape(g, [1, 2]).data, [30, 36])
+        XCTAssertEqual(try Tape.sumToShape(g, [2, 1, 1]).data, [15, 51])
+        XCTAssertEqual(try Tape.sumToShape(g, [1]).data, [66])
+        XCTAssertEqual(try Tape.sumToShape(t([0, 3], []), [3]).data, [0, 0, 0])
+        XCTAssertEqual(try Tape.sumToShape(t([4, 0], []), [4, 1]).data, [0, 0, 0, 0])
+        XCTAssertEqual(try Tape.sumToShape(t([2, 3, 0], []), [3, 1]).data, [0, 0, 0])
+        assertThrows("does not fit") { try Tape.sumToShape(g, [3]) }
+    }
+
     // MARK: - reductions
 
     func testReductionsAlongEveryAxisMatchNumPy() throws {
