@@ -1,4 +1,5 @@
 import Foundation
+import LossKernel
 import LossLang
 import LossNotebook
 
@@ -24,6 +25,8 @@ usage: loss [--json] [--precision N] [FILE.loss [ARGS…]]
        loss [--json] [--precision N] -e 'SOURCE'
        loss notebook FILE.loss [-o OUT.md|OUT.html|OUT.ipynb]
        loss test PATH… [--update]
+       loss kernel install [--user | --sys-prefix | --prefix DIR] [--name NAME]
+       loss kernel -f CONNECTION_FILE
 
   (no FILE)        interactive REPL on a terminal; otherwise reads the program from stdin
   FILE.loss ARGS   runs a script; `args` holds ARGS as strings
@@ -44,6 +47,8 @@ var argv = Array(CommandLine.arguments.dropFirst())
 if let first = argv.first {
     if first == "notebook" { LossNotebook.install(); exit(NotebookCLI.notebook(Array(argv.dropFirst()))) }
     if first == "test" { LossNotebook.install(); exit(NotebookCLI.test(Array(argv.dropFirst()))) }
+    // the Jupyter kernel (docs/reference.md §8): `loss kernel install …`, `loss kernel -f FILE`
+    if first == "kernel" { exit(KernelCLI.main(Array(argv.dropFirst()), version: String(version.dropFirst(5)))) }
 }
 
 var json = false
