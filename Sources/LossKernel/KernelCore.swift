@@ -30,9 +30,13 @@ public final class KernelCore {
     public private(set) var history = KernelHistory()
     /// Called after the reply to `shutdown_request` was sent; the argument is `restart`.
     public var onShutdown: (Bool) -> Void = { _ in }
-    /// Set when a cell failed with `stop_on_error`: execute requests already queued are answered
-    /// `aborted` until the server finds the queue empty and calls `finishedAborting()`.
-    public private(set) var abortingQueued = false
+    /// The shell requests that have arrived but are not handled yet, taken off the queue
+    /// (the server reads its socket without waiting). When a cell fails with `stop_on_error`,
+    /// these are the cells queued behind it, which the front end sent before it saw the error:
+    /// they are answered `aborted`, as ipykernel does, and everything else in the queue is
+    /// handled as usual.
+    public var takeQueuedRequests: () -> [Message] = { [] }
+    var queuedBehindError: [Message] = []
 
     public init(session: Session, sink: MessageSink, version: String) {
         self.session = session
@@ -96,7 +100,22 @@ public final class KernelCore {
             return
         }
         status("busy", parent: request)
-        defer { status("idle", parent: request) }
+        dispatch(request, type: type, on: channel)
+        status("idle", parent: request)
+        // the requests queued behind a failed cell
+        while !queuedBehindError.isEmpty {
+            let next = queuedBehindError.removeFirst()
+            if next.type == "execute_request" {
+                status("busy", parent: next)
+                reply(next, ["status": "aborted", "execution_count": .int(executionCount - 1)], on: .shell)
+                status("idle", parent: next)
+            } else {
+                handle(next, on: .shell)
+            }
+        }
+    }
+
+    func dispatch(_ request: Message, type: String, on channel: Channel) {
         switch type {
         case "kernel_info_request": reply(request, kernelInfo, on: channel)
         case "execute_request": execute(request)
@@ -119,8 +138,6 @@ public final class KernelCore {
         default: break
         }
     }
-
-    public func finishedAborting() { abortingQueued = false }
 
     // MARK: - kernel_info
 
@@ -163,10 +180,6 @@ public final class KernelCore {
         let silent = c["silent"]?.bool ?? false
         let storeHistory = silent ? false : (c["store_history"]?.bool ?? true)
         let stopOnError = c["stop_on_error"]?.bool ?? true
-        if abortingQueued {
-            reply(request, ["status": "aborted", "execution_count": .int(executionCount - 1)], on: .shell)
-            return
-        }
         let help = KernelCore.helpRequest(code)
         let blank = code.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
         // numbered like the REPL's prompts: every input that runs code, not help or empty input
@@ -245,8 +258,9 @@ public final class KernelCore {
         if var content = firstError {
             content.set("status", "error")
             content.set("execution_count", .int(replyCount))
+            // what was queued before the front end could see this error
+            if stopOnError && !silent { queuedBehindError = takeQueuedRequests() }
             reply(request, content, on: .shell)
-            if stopOnError { abortingQueued = true }
         } else {
             reply(request, ["status": "ok", "execution_count": .int(replyCount), "payload": [], "user_expressions": [:]], on: .shell)
         }

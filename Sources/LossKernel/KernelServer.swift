@@ -102,6 +102,13 @@ public final class KernelServer: MessageSink, @unchecked Sendable {
         }
         core = KernelCore(session: session, sink: self, version: version)
         core.onShutdown = { [unowned self] _ in self.beginShutdown() }
+        core.takeQueuedRequests = { [unowned self] in
+            var queued: [Message] = []
+            while let frames = self.sockets[.shell]?.receive(timeout: 0) {
+                if let m = self.decode(frames, on: .shell) { queued.append(m) }
+            }
+            return queued
+        }
     }
 
     public func send(_ message: Message, on channel: Channel) {
@@ -175,12 +182,6 @@ public final class KernelServer: MessageSink, @unchecked Sendable {
             guard let frames = shell.receive(timeout: 100) else { continue }
             guard let m = decode(frames, on: .shell) else { continue }
             core.handle(m, on: .shell)
-            // after a failed cell with stop_on_error: answer what is already queued `aborted`
-            while core.abortingQueued, !stopping.isSet {
-                guard let more = shell.receive(timeout: 0) else { break }
-                if let m = decode(more, on: .shell) { core.handle(m, on: .shell) }
-            }
-            core.finishedAborting()
         }
         controlDone.wait()
         for c in [Channel.shell, .control, .stdin, .iopub] { sockets[c]?.close() }

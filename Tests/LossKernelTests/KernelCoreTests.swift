@@ -153,15 +153,27 @@ final class KernelCoreTests: XCTestCase {
         XCTAssertTrue(streams.first?["text"]?.string?.hasPrefix("warning: ") == true)
     }
 
-    func testStopOnErrorAbortsQueuedCellsUntilTheQueueIsDrained() {
-        execute("nope", [("stop_on_error", true)])
-        XCTAssertTrue(core.abortingQueued)
-        let r = execute("1 + 1")
-        XCTAssertEqual(r["status"]?.string, "aborted")
-        XCTAssertTrue(results().isEmpty)
-        core.finishedAborting()
+    func testStopOnErrorAbortsTheCellsQueuedBehindTheError() {
+        // what the front end sent before it saw the error: two cells and a completion
+        var queued = [request("execute_request", ["code": "1 + 1"]), request("complete_request", ["code": "foc", "cursor_pos": 3]),
+                      request("execute_request", ["code": "2 + 2"])]
+        queued[2].header.set("msg_id", "third")
+        var taken = 0
+        core.takeQueuedRequests = { taken += 1; defer { queued = [] }; return queued }
+        sink.clear()
+        core.handle(request("execute_request", ["code": "nope", "stop_on_error": true]), on: .shell)
+        XCTAssertEqual(taken, 1)
+        let replies = sink.replies()
+        XCTAssertEqual(replies.map(\.type), ["execute_reply", "execute_reply", "complete_reply", "execute_reply"])
+        XCTAssertEqual(replies.map { $0.content["status"]?.string }, ["error", "aborted", "ok", "aborted"])
+        XCTAssertEqual(replies[3].parentHeader["msg_id"]?.string, "third")
+        XCTAssertTrue(results().isEmpty, "aborted cells do not run")
+        XCTAssertEqual(sink.iopub("status").map { $0["execution_state"]?.string }, Array(repeating: ["busy", "idle"], count: 4).flatMap { $0 })
+        // the queue is not looked at for a cell that succeeds, or fails without stop_on_error
         XCTAssertEqual(execute("1 + 1")["status"]?.string, "ok")
-        XCTAssertEqual(results(), ["2"])
+        execute("nope", [("stop_on_error", false)])
+        XCTAssertEqual(taken, 1)
+        XCTAssertEqual(execute("3")["status"]?.string, "ok")
     }
 
     func testSilentAndStoreHistory() {
