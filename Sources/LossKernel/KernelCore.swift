@@ -152,6 +152,10 @@ public final class KernelCore {
                 "version": .string(version),
                 "mimetype": "text/x-loss",
                 "file_extension": ".loss",
+                // no highlighter knows loss; Julia's is the nearest (`#` comments, `[1, 2; 3, 4]`,
+                // `x'`, `->`, `|>`), for jupyter console, nbconvert and JupyterLab
+                "pygments_lexer": "julia",
+                "codemirror_mode": "julia",
             ],
             "banner": .string("loss \(version) — the loss functions of machine learning, float64 like PyTorch.\n"
                               + "?name shows a built-in's help, Tab completes, help() lists the built-ins."),
