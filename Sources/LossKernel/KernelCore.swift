@@ -102,8 +102,8 @@ public final class KernelCore {
         status("busy", parent: request)
         dispatch(request, type: type, on: channel)
         status("idle", parent: request)
-        // the requests queued behind a failed cell
-        while !queuedBehindError.isEmpty {
+        // the requests queued behind a failed cell (shell state: only on the shell thread)
+        while channel == .shell, !queuedBehindError.isEmpty {
             let next = queuedBehindError.removeFirst()
             if next.type == "execute_request" {
                 status("busy", parent: next)
