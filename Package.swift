@@ -10,21 +10,27 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // HMAC-SHA256 signatures of Jupyter messages (LossKernel)
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
         .systemLibrary(name: "CCmarkGFM", path: "Sources/CCmarkGFM"),
+        .systemLibrary(name: "CZMQ", path: "Sources/CZMQ", providers: [.apt(["libzmq3-dev"])]),
         .target(name: "LossCore", dependencies: ["COpenBLAS"]),
         // exclusivity is checked statically; the dynamic checks cost the interpreter ~20%
         .target(name: "LossLang", dependencies: ["LossCore"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "LossNotebook", dependencies: ["LossLang", "LossCore", "CCmarkGFM"]),
-        .executableTarget(name: "loss", dependencies: ["LossLang", "LossNotebook", "CReadline",
+        .target(name: "LossKernel", dependencies: ["LossLang", "LossNotebook", "CZMQ", .product(name: "Crypto", package: "swift-crypto")],
+                exclude: ["Logo"]),
+        .executableTarget(name: "loss", dependencies: ["LossLang", "LossNotebook", "LossKernel", "CReadline",
                                                        .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "LossCoreTests", dependencies: ["LossCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LossLangTests", dependencies: ["LossLang", "LossCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LossNotebookTests", dependencies: ["LossNotebook", "LossLang"]),
         .testTarget(name: "CLITests", dependencies: ["loss"]),
+        .testTarget(name: "LossKernelTests", dependencies: ["LossKernel", "LossLang", "LossNotebook"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LossKernel
 import LossLang
 import LossNotebook
 
@@ -21,6 +22,8 @@ struct Loss: ParsableCommand {
             loss [--json] [--precision N] -e 'SOURCE' [ARGS…]
             loss notebook FILE.loss [-o OUT.md|OUT.html|OUT.ipynb]
             loss test PATH… [--update]
+            loss kernel install [--user | --sys-prefix | --prefix DIR] [--name NAME]
+            loss kernel -f CONNECTION_FILE
             """,
         discussion: """
             With no FILE, loss starts the interactive REPL on a terminal (?name shows help, :help \
@@ -28,7 +31,7 @@ struct Loss: ParsableCommand {
             A script sees its ARGS as `args`; after -e, the remaining words are `args`.
             """,
         version: lossVersion,
-        subcommands: [NotebookCommand.self, TestCommand.self])
+        subcommands: [NotebookCommand.self, TestCommand.self, KernelCommand.self])
 
     @Flag(name: .long, help: "Print every displayed value as one JSON line.")
     var json = false
@@ -50,7 +53,7 @@ struct Loss: ParsableCommand {
     /// Tab at the first word: the subcommands and the `.loss` files and folders that start with
     /// the word (a custom completion, so that the shells offer both).
     @Sendable static func completeFirstWord(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
-        var out = ["notebook", "test"].filter { $0.hasPrefix(prefix) }
+        var out = ["notebook", "test", "kernel"].filter { $0.hasPrefix(prefix) }
         let slash = prefix.lastIndex(of: "/")
         let dir = slash.map { String(prefix[...$0]) } ?? ""
         let base = slash.map { String(prefix[prefix.index(after: $0)...]) } ?? prefix
@@ -92,7 +95,8 @@ struct Loss: ParsableCommand {
 
     /// Options of the root command that take a value (the next word, or `--opt=value`).
     static let valueOptions: Set<String> = ["--precision", "-e", "--generate-completion-script"]
-    static let subcommands: [String: ParsableCommand.Type] = ["notebook": NotebookCommand.self, "test": TestCommand.self]
+    static let subcommands: [String: ParsableCommand.Type] = ["notebook": NotebookCommand.self, "test": TestCommand.self,
+                                                              "kernel": KernelCommand.self]
 
     /// Splits the command line: the root's options and the script's name are parsed; every
     /// word after the first that is not an option (or after `--`) belongs to the program.
@@ -239,6 +243,53 @@ struct TestCommand: ParsableCommand {
         var args = paths + ["--precision", String(precision)]
         if update { args.append("--update") }
         throw ExitCode(NotebookCLI.test(args))
+    }
+}
+
+/// The Jupyter kernel (docs/reference.md §8); the work is LossKernel's `KernelCLI`.
+struct KernelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kernel",
+        abstract: "Run loss as a Jupyter kernel, or install its kernel spec.",
+        usage: "loss kernel -f CONNECTION_FILE\nloss kernel install [--user | --sys-prefix | --prefix DIR] [--name NAME] [--display-name TEXT]",
+        discussion: "Jupyter starts the kernel with the connection file it writes (kernel.json's argv).",
+        subcommands: [KernelInstallCommand.self])
+
+    @Option(name: .short, help: ArgumentHelp("The connection file Jupyter wrote.", valueName: "CONNECTION_FILE"),
+            completion: .file(extensions: ["json"]))
+    var file: String?
+
+    func run() throws {
+        guard let file = file else { throw ValidationError("missing install or -f CONNECTION_FILE") }
+        throw ExitCode(KernelCLI.main(["-f", file], version: String(lossVersion.dropFirst(5))))
+    }
+}
+
+struct KernelInstallCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "install",
+        abstract: "Write the kernel spec (kernel.json with this loss's absolute path) where Jupyter looks.",
+        usage: "loss kernel install [--user | --sys-prefix | --prefix DIR] [--name NAME] [--display-name TEXT]")
+
+    @Flag(name: .long, help: "In the user's Jupyter data folder ($JUPYTER_DATA_DIR or ~/.local/share/jupyter; the default).")
+    var user = false
+    @Flag(name: .long, help: "In the current Python environment's share/jupyter.")
+    var sysPrefix = false
+    @Option(name: .long, help: ArgumentHelp("Under DIR/share/jupyter/kernels.", valueName: "DIR"), completion: .directory)
+    var prefix: String?
+    @Option(name: .long, help: "The kernel's name (default loss).")
+    var name: String?
+    @Option(name: .long, help: ArgumentHelp("The name Jupyter shows.", valueName: "TEXT"))
+    var displayName: String?
+
+    func run() throws {
+        var args = ["install"]
+        if user { args.append("--user") }
+        if sysPrefix { args.append("--sys-prefix") }
+        if let p = prefix { args += ["--prefix", p] }
+        if let n = name { args += ["--name", n] }
+        if let d = displayName { args += ["--display-name", d] }
+        throw ExitCode(KernelCLI.main(args, version: String(lossVersion.dropFirst(5))))
     }
 }
 
