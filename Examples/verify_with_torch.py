@@ -585,6 +585,67 @@ def _():
     return out
 
 
+# ================================================================ notebooks 23–26: fits
+def adam_fit(f, params, lr, steps):
+    """minimize(f, params, method: "adam", lr:, steps:) in torch: returns (params, history, final loss)."""
+    ps = {k: T(v).clone().requires_grad_() for k, v in params.items()}
+    opt = torch.optim.Adam(list(ps.values()), lr=lr)
+    hist = []
+    for _ in range(steps):
+        opt.zero_grad()
+        L = f(ps)
+        hist.append(float(L.detach()))
+        L.backward()
+        opt.step()
+    with torch.no_grad():
+        final = float(f(ps))
+    return {k: v.detach() for k, v in ps.items()}, hist, final
+
+
+def angle_deg(u, c):
+    """Angle between the rows of u and the vector c (unit vectors, 2-D) via atan2(|u × c|, u·c), degrees."""
+    return torch.atan2((u[:, 0] * c[1] - u[:, 1] * c[0]).abs(), u @ c) * 180 / math.pi
+
+
+# ---------------------------------------------------------------- 23 ArcFace toy
+@example("23_arcface_toy")
+def _():
+    torch.set_num_threads(1)   # small tensors: one thread is much faster
+    M, noise, A1, A2, W = loss_json("seed(0)\nrandn([8, 10])\nrandn([160, 10])\n0.3 * randn([10, 16])\n"
+                                    "0.3 * randn([16, 2])\nrandn([8, 2])")
+    C, n = 8, 20
+    y = torch.arange(C).repeat_interleave(n)
+    X = T(M)[y] + 0.6 * T(noise)
+    p0 = {"A1": A1, "b1": np.zeros(16), "A2": A2, "W": W}
+    feat = lambda p: torch.tanh(X @ p["A1"] + p["b1"]) @ p["A2"]
+    losses = {
+        "soft": lambda p: F.cross_entropy(feat(p) @ p["W"].T, y),
+        "norm": lambda p: arcface_insightface(feat(p), p["W"], y, s=16.0, m=0.0).mean(),
+        "arc": lambda p: arcface_insightface(feat(p), p["W"], y, s=16.0, m=0.5).mean(),
+    }
+    fits = {k: adam_fit(f, p0, 0.02, 400) for k, f in losses.items()}
+    out = [[160, 10], [fits[k][2] for k in ("soft", "norm", "arc")]]
+    cosines = lambda p: F.normalize(feat(p)) @ F.normalize(p["W"]).T
+    acc = lambda s: float((s.argmax(1) == y).double().mean())
+    out.append([acc(feat(fits["soft"][0]) @ fits["soft"][0]["W"].T), acc(cosines(fits["norm"][0])), acc(cosines(fits["arc"][0]))])
+    out += [PLOT, PLOT, PLOT]
+
+    def spread(p):
+        Fn = F.normalize(feat(p))
+        S = torch.stack([angle_deg(Fn[y == k], F.normalize(Fn[y == k].mean(0), dim=0)) for k in range(C)])
+        return torch.stack([S.mean(1), S.max(1).values])
+
+    def summary(p):
+        Fn = F.normalize(feat(p))
+        G = torch.atan2((torch.outer(Fn[:, 0], Fn[:, 1]) - torch.outer(Fn[:, 1], Fn[:, 0])).abs(), Fn @ Fn.T) * 180 / math.pi
+        S = spread(p)
+        return [float(S[0].mean()), float(S[1].max()), float(G[y[:, None] != y[None, :]].min())]
+    to_001 = lambda a: np.round(100 * np.asarray(val(a) if isinstance(a, torch.Tensor) else a)) / 100
+    out += [to_001(spread(fits[k][0])) for k in ("soft", "norm", "arc")]
+    out.append(to_001([summary(fits[k][0]) for k in ("soft", "norm", "arc")]))
+    return out
+
+
 # ---------------------------------------------------------------- the checker
 def close(got, want, path):
     if want is None:
