@@ -646,6 +646,47 @@ def _():
     return out
 
 
+# ---------------------------------------------------------------- 24 triplet and contrastive embedding
+@example("24_triplet_contrastive_embedding")
+def _():
+    torch.set_num_threads(1)
+    mu3, noise, W0 = loss_json("seed(1)\nrandn([4, 3])\nrandn([100, 10])\nrandn([10, 2])")
+    K, n = 4, 25
+    y = torch.arange(K).repeat_interleave(n)
+    mu = torch.cat([2 * T(mu3), torch.zeros(K, 7)], 1)
+    sd = T([0.5] * 3 + [2.0] * 7)
+    X = mu[y] + sd * T(noise)
+    W0 = 0.3 * T(W0)
+
+    def separation(E):
+        D = torch.cdist(E, E)
+        same = (y[:, None] == y[None, :]).double()
+        intra = (D * same).sum() / (same.sum() - K * n)
+        inter = (D * (1 - same)).sum() / (1 - same).sum()
+        nn = (D + 1e9 * torch.eye(K * n)).argmin(1)
+        return [float(inter / intra), float((y[nn] == y).double().mean())]
+    i = torch.arange(K * n)
+    pos = y * n + (i - y * n + 1) % n
+    neg = ((y + 1) % K) * n + (i - y * n)
+    neg2 = ((y + 2) % K) * n + (i - y * n)
+    anchors, positives, negatives = torch.cat([i, i]), torch.cat([pos, pos]), torch.cat([neg, neg2])
+    trip = lambda W, red="mean": F.triplet_margin_loss(X[anchors] @ W, X[positives] @ W, X[negatives] @ W, margin=1.0, reduction=red)
+    left, right = torch.cat([i, i, i]), torch.cat([pos, neg, neg2])
+    Y = torch.cat([torch.zeros(K * n), torch.ones(2 * K * n)])
+    con = lambda W: contrastive_hadsell(X[left] @ W, X[right] @ W, Y, margin=2.0).mean()
+    out = [[100, 10], separation(X), separation(X @ W0), PLOT, [24, int(pos[24]), int(neg[24]), int(neg2[24])]]
+    out.append([float(trip(W0)), float(con(W0))])
+    Wt, ht, lt = adam_fit(lambda p: trip(p["W"]), {"W": W0}, 0.05, 200)
+    Wc, hc, lc = adam_fit(lambda p: con(p["W"]), {"W": W0}, 0.05, 200)
+    Wt, Wc = Wt["W"], Wc["W"]
+    out += [[lt, lc], PLOT, [h == 0 for h in ht].index(True)]
+    violated = lambda W: float((trip(W, "none") > 0).double().mean())
+    out += [[violated(W0), violated(Wt)], PLOT, PLOT]
+    out.append([separation(X), separation(X @ W0), separation(X @ Wt), separation(X @ Wc)])
+    out.append(torch.stack([W0.norm(dim=1), Wt.norm(dim=1), Wc.norm(dim=1)]))
+    return out
+
+
 # ---------------------------------------------------------------- the checker
 def close(got, want, path):
     if want is None:
