@@ -687,6 +687,56 @@ def _():
     return out
 
 
+# ---------------------------------------------------------------- 25 MNR and the batch size
+def adam_minibatch(f, x0, n, batch, epochs, lr, perms):
+    """minimize(f, x0, data: …, batch:, epochs:, lr:) (Adam) with the given per-epoch row orders."""
+    W = T(x0).clone().requires_grad_()
+    opt = torch.optim.Adam([W], lr=lr)
+    for e in range(epochs):
+        order = torch.as_tensor(np.asarray(perms[e], dtype=np.int64))
+        for s in range(0, n, batch):
+            opt.zero_grad()
+            f(W, order[s:s + batch]).backward()
+            opt.step()
+    return W.detach()
+
+
+@example("25_mnr_batch_size")
+def _():
+    torch.set_num_threads(1)
+
+    def make(seed):
+        c, topic, n1, n2, G, nq = loss_json(f"seed({seed})\nrandn([8, 4])\nrandint(0, 8, 512)\nrandn([512, 4])\n"
+                                            "randn([512, 4])\nrandn([8, 8])\nrandn([512, 8])")
+        topic = torch.as_tensor(topic.astype(np.int64))
+        D = torch.cat([3 * T(c)[topic] + 0.3 * T(n1), T(n2)], 1)
+        R = torch.eye(8) + 0.5 * T(G) / math.sqrt(8)
+        Q = D @ R + 0.1 * T(nq)
+        return dict(Q=Q[:256], D=D[:256], Qte=Q[256:], Dte=D[256:], topic=topic[256:], R=R)
+    perms = [np.asarray(p) for p in loss_json("seed(7)\n" + "shuffle(range(0, 256, 1))\n" * 20)]
+    ids = torch.arange(256)
+
+    def metrics(W, d):
+        S = F.normalize(d["Qte"] @ W) @ F.normalize(d["Dte"]).T
+        same = d["topic"][:, None] == d["topic"][None, :]
+        return [float((S.argmax(1) == ids).double().mean()), float((d["topic"][S.argmax(1)] == d["topic"]).double().mean()),
+                float((torch.where(same, S, T(-2.0)).argmax(1) == ids).double().mean())]
+
+    def train(d, b, epochs=5):
+        f = lambda W, rows: per_row_mnr(d["Q"][rows] @ W, d["D"][rows], 20.0).mean()
+        return adam_minibatch(f, torch.eye(8), 256, b, epochs, 0.04, perms)
+    d1 = make(1)
+    out = [metrics(torch.eye(8), d1), metrics(torch.linalg.inv(d1["R"]), d1), [320, 80, 20], PLOT]
+    fits = {b: train(d1, b) for b in (4, 16, 64)}
+    out.append([metrics(fits[b], d1) for b in (4, 16, 64)])
+    table = [[metrics(fits[b], d1)[0] for b in (4, 16, 64)]]
+    for seed in (2, 3):
+        d = make(seed)
+        table.append([metrics(train(d, b), d)[0] for b in (4, 16, 64)])
+    out += [table, np.mean(table, 0), PLOT, metrics(train(d1, 64, 20), d1), [math.log(4), math.log(16), math.log(64)]]
+    return out
+
+
 # ---------------------------------------------------------------- the checker
 def close(got, want, path):
     if want is None:
