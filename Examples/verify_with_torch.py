@@ -737,6 +737,59 @@ def _():
     return out
 
 
+# ---------------------------------------------------------------- 26 Dice vs BCE segmentation
+def lbfgs_fit(f, params, steps):
+    """minimize(f, params, method: "lbfgs", steps:): one torch LBFGS.step (strong Wolfe) with max_iter = steps."""
+    ps = {k: T(v).clone().requires_grad_() for k, v in params.items()}
+    opt = torch.optim.LBFGS(list(ps.values()), lr=1, max_iter=steps, history_size=100, line_search_fn="strong_wolfe",
+                            tolerance_grad=1e-7, tolerance_change=1e-9)
+
+    def closure():
+        opt.zero_grad()
+        L = f(ps)
+        L.backward()
+        return L
+    opt.step(closure)
+    n_iter = opt.state[opt._params[0]]["n_iter"]
+    return {k: v.detach() for k, v in ps.items()}, n_iter
+
+
+@example("26_dice_vs_bce_segmentation")
+def _():
+    torch.set_num_threads(1)
+    H, W = 24, 50
+    noise, noise_test = loss_json("seed(0)\nrandn([24, 50])\nrandn([24, 50])")
+    rows, cols = torch.arange(H).double()[:, None], torch.arange(W).double()[None, :]
+    disc = lambda r, c: ((rows - r) ** 2 + (cols - c) ** 2 <= 3.3).double()
+    G, G_test = disc(7.5, 12) + disc(15.5, 36), disc(16.5, 10) + disc(6.5, 30)
+    I, I_test = G + 0.8 * T(noise), G_test + 0.8 * T(noise_test)
+    band = lambda n: torch.ones(n, n).triu(-1).tril(1)
+
+    def features(img):
+        blur = band(H) @ img @ band(W).T / 9
+        return torch.stack([img.reshape(-1), blur.reshape(-1)], 1)
+    X, X_test, g, g_test = features(I), features(I_test), G.reshape(-1), G_test.reshape(-1)
+    prob = lambda p, X: torch.sigmoid(X @ p["w"] + p["b"])
+    dice_loss = lambda p, q: 1 - 2 * (p * q).sum() / ((p * p).sum() + (q * q).sum())
+    out = [[24, 0.02, 24], float((I[G == 0] > 0.5).double().mean()), PLOT, [1200, 2]]
+    p0 = {"w": np.zeros(2), "b": 0.0}
+    fits = [lbfgs_fit(lambda p: F.binary_cross_entropy(prob(p, X), g), p0, 200),
+            lbfgs_fit(lambda p: dice_loss(prob(p, X), g), p0, 200),
+            lbfgs_fit(lambda p: F.binary_cross_entropy_with_logits(X @ p["w"] + p["b"], g, pos_weight=T(49.0)), p0, 200)]
+    assert all(n < 200 for _, n in fits)          # stopped by a tolerance, not the step limit
+    ps = [p for p, _ in fits]
+    out += [["tol", "tol", "tol"], [[*val(p["w"]), float(p["b"])] for p in ps],
+            [[float(-p["b"] / p["w"].sum()), float(p["w"].sum())] for p in ps], PLOT]
+
+    def scores(p, X, g):
+        m = (prob(p, X) > 0.5).double()
+        tp = (m * g).sum()
+        return [float(1 - dice_loss(m, g)), float(tp / g.sum()), float(tp / max(float(m.sum()), 1.0)), float(m.sum())]
+    out += [[scores(p, X, g) for p in ps], [scores(p, X_test, g_test) for p in ps]]
+    out.append([[float((prob(p, X_test) * g_test).sum() / g_test.sum()), float((prob(p, X_test) * (1 - g_test)).sum() / (1 - g_test).sum())] for p in ps])
+    return out
+
+
 # ---------------------------------------------------------------- the checker
 def close(got, want, path):
     if want is None:
