@@ -713,7 +713,7 @@ def _():
         R = torch.eye(8) + 0.5 * T(G) / math.sqrt(8)
         Q = D @ R + 0.1 * T(nq)
         return dict(Q=Q[:256], D=D[:256], Qte=Q[256:], Dte=D[256:], topic=topic[256:], R=R)
-    perms = [np.asarray(p) for p in loss_json("seed(7)\n" + "shuffle(range(0, 256, 1))\n" * 20)]
+    perms = [np.asarray(p) for p in loss_json("seed(7)\n" + "shuffle(range(0, 256, 1))\n" * 5)]
     ids = torch.arange(256)
 
     def metrics(W, d):
@@ -722,9 +722,9 @@ def _():
         return [float((S.argmax(1) == ids).double().mean()), float((d["topic"][S.argmax(1)] == d["topic"]).double().mean()),
                 float((torch.where(same, S, T(-2.0)).argmax(1) == ids).double().mean())]
 
-    def train(d, b, epochs=5):
+    def train(d, b):
         f = lambda W, rows: per_row_mnr(d["Q"][rows] @ W, d["D"][rows], 20.0).mean()
-        return adam_minibatch(f, torch.eye(8), 256, b, epochs, 0.04, perms)
+        return adam_minibatch(f, torch.eye(8), 256, b, 5, 0.04, perms)
     d1 = make(1)
     out = [metrics(torch.eye(8), d1), metrics(torch.linalg.inv(d1["R"]), d1), [320, 80, 20], PLOT]
     fits = {b: train(d1, b) for b in (4, 16, 64)}
@@ -733,7 +733,7 @@ def _():
     for seed in (2, 3):
         d = make(seed)
         table.append([metrics(train(d, b), d)[0] for b in (4, 16, 64)])
-    out += [table, np.mean(table, 0), PLOT, metrics(train(d1, 64, 20), d1), [math.log(4), math.log(16), math.log(64)]]
+    out += [table, np.mean(table, 0), PLOT, [math.log(4), math.log(16), math.log(64)]]
     return out
 
 
