@@ -611,9 +611,9 @@ def angle_deg(u, c):
 @example("23_arcface_toy")
 def _():
     torch.set_num_threads(1)   # small tensors: one thread is much faster
-    M, noise, A1, A2, W = loss_json("seed(0)\nrandn([8, 10])\nrandn([160, 10])\n0.3 * randn([10, 16])\n"
+    M, noise, A1, A2, W = loss_json("seed(0)\nrandn([8, 10])\nrandn([96, 10])\n0.3 * randn([10, 16])\n"
                                     "0.3 * randn([16, 2])\nrandn([8, 2])")
-    C, n = 8, 20
+    C, n = 8, 12
     y = torch.arange(C).repeat_interleave(n)
     X = T(M)[y] + 0.6 * T(noise)
     p0 = {"A1": A1, "b1": np.zeros(16), "A2": A2, "W": W}
@@ -623,8 +623,8 @@ def _():
         "norm": lambda p: arcface_insightface(feat(p), p["W"], y, s=16.0, m=0.0).mean(),
         "arc": lambda p: arcface_insightface(feat(p), p["W"], y, s=16.0, m=0.5).mean(),
     }
-    fits = {k: adam_fit(f, p0, 0.02, 400) for k, f in losses.items()}
-    out = [[160, 10], [fits[k][2] for k in ("soft", "norm", "arc")]]
+    fits = {k: adam_fit(f, p0, 0.04, 250) for k, f in losses.items()}
+    out = [[96, 10], np.round(10000 * np.array([fits[k][2] for k in ("soft", "norm", "arc")])) / 10000]
     cosines = lambda p: F.normalize(feat(p)) @ F.normalize(p["W"]).T
     acc = lambda s: float((s.argmax(1) == y).double().mean())
     out.append([acc(feat(fits["soft"][0]) @ fits["soft"][0]["W"].T), acc(cosines(fits["norm"][0])), acc(cosines(fits["arc"][0]))])
