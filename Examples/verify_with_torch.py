@@ -807,6 +807,211 @@ def _():
     return out
 
 
+# ================================================================ notebooks 23–26: fits
+def adam_fit_b(f, params, lr, steps):
+    """minimize(f, params, method: "adam", lr:, steps:) in torch: returns (params, history, final loss)."""
+    ps = {k: T(v).clone().requires_grad_() for k, v in params.items()}
+    opt = torch.optim.Adam(list(ps.values()), lr=lr)
+    hist = []
+    for _ in range(steps):
+        opt.zero_grad()
+        L = f(ps)
+        hist.append(float(L.detach()))
+        L.backward()
+        opt.step()
+    with torch.no_grad():
+        final = float(f(ps))
+    return {k: v.detach() for k, v in ps.items()}, hist, final
+
+
+def angle_deg(u, c):
+    """Angle between the rows of u and the vector c (unit vectors, 2-D) via atan2(|u × c|, u·c), degrees."""
+    return torch.atan2((u[:, 0] * c[1] - u[:, 1] * c[0]).abs(), u @ c) * 180 / math.pi
+
+
+# ---------------------------------------------------------------- 23 ArcFace toy
+@example("23_arcface_toy")
+def _():
+    torch.set_num_threads(1)   # small tensors: one thread is much faster
+    M, noise, A1, A2, W = loss_json("seed(0)\nrandn([8, 10])\nrandn([96, 10])\n0.3 * randn([10, 16])\n"
+                                    "0.3 * randn([16, 2])\nrandn([8, 2])")
+    C, n = 8, 12
+    y = torch.arange(C).repeat_interleave(n)
+    X = T(M)[y] + 0.6 * T(noise)
+    p0 = {"A1": A1, "b1": np.zeros(16), "A2": A2, "W": W}
+    feat = lambda p: torch.tanh(X @ p["A1"] + p["b1"]) @ p["A2"]
+    losses = {
+        "soft": lambda p: F.cross_entropy(feat(p) @ p["W"].T, y),
+        "norm": lambda p: arcface_insightface(feat(p), p["W"], y, s=16.0, m=0.0).mean(),
+        "arc": lambda p: arcface_insightface(feat(p), p["W"], y, s=16.0, m=0.5).mean(),
+    }
+    fits = {k: adam_fit_b(f, p0, 0.04, 250) for k, f in losses.items()}
+    out = [[96, 10], np.round(10000 * np.array([fits[k][2] for k in ("soft", "norm", "arc")])) / 10000]
+    cosines = lambda p: F.normalize(feat(p)) @ F.normalize(p["W"]).T
+    acc = lambda s: float((s.argmax(1) == y).double().mean())
+    out.append([acc(feat(fits["soft"][0]) @ fits["soft"][0]["W"].T), acc(cosines(fits["norm"][0])), acc(cosines(fits["arc"][0]))])
+    out += [PLOT, PLOT, PLOT]
+
+    def spread(p):
+        Fn = F.normalize(feat(p))
+        S = torch.stack([angle_deg(Fn[y == k], F.normalize(Fn[y == k].mean(0), dim=0)) for k in range(C)])
+        return torch.stack([S.mean(1), S.max(1).values])
+
+    def summary(p):
+        Fn = F.normalize(feat(p))
+        G = torch.atan2((torch.outer(Fn[:, 0], Fn[:, 1]) - torch.outer(Fn[:, 1], Fn[:, 0])).abs(), Fn @ Fn.T) * 180 / math.pi
+        S = spread(p)
+        return [float(S[0].mean()), float(S[1].max()), float(G[y[:, None] != y[None, :]].min())]
+    to_001 = lambda a: np.round(100 * np.asarray(val(a) if isinstance(a, torch.Tensor) else a)) / 100
+    out += [to_001(spread(fits[k][0])) for k in ("soft", "norm", "arc")]
+    out.append(to_001([summary(fits[k][0]) for k in ("soft", "norm", "arc")]))
+    return out
+
+
+# ---------------------------------------------------------------- 24 triplet and contrastive embedding
+@example("24_triplet_contrastive_embedding")
+def _():
+    torch.set_num_threads(1)
+    mu3, noise, W0 = loss_json("seed(1)\nrandn([4, 3])\nrandn([100, 10])\nrandn([10, 2])")
+    K, n = 4, 25
+    y = torch.arange(K).repeat_interleave(n)
+    mu = torch.cat([2 * T(mu3), torch.zeros(K, 7)], 1)
+    sd = T([0.5] * 3 + [2.0] * 7)
+    X = mu[y] + sd * T(noise)
+    W0 = 0.3 * T(W0)
+
+    def separation(E):
+        D = torch.cdist(E, E)
+        same = (y[:, None] == y[None, :]).double()
+        intra = (D * same).sum() / (same.sum() - K * n)
+        inter = (D * (1 - same)).sum() / (1 - same).sum()
+        nn = (D + 1e9 * torch.eye(K * n)).argmin(1)
+        return [float(inter / intra), float((y[nn] == y).double().mean())]
+    i = torch.arange(K * n)
+    pos = y * n + (i - y * n + 1) % n
+    neg = ((y + 1) % K) * n + (i - y * n)
+    neg2 = ((y + 2) % K) * n + (i - y * n)
+    anchors, positives, negatives = torch.cat([i, i]), torch.cat([pos, pos]), torch.cat([neg, neg2])
+    trip = lambda W, red="mean": F.triplet_margin_loss(X[anchors] @ W, X[positives] @ W, X[negatives] @ W, margin=1.0, reduction=red)
+    left, right = torch.cat([i, i, i]), torch.cat([pos, neg, neg2])
+    Y = torch.cat([torch.zeros(K * n), torch.ones(2 * K * n)])
+    con = lambda W: contrastive_hadsell(X[left] @ W, X[right] @ W, Y, margin=2.0).mean()
+    out = [[100, 10], separation(X), separation(X @ W0), PLOT, [24, int(pos[24]), int(neg[24]), int(neg2[24])]]
+    out.append([float(trip(W0)), float(con(W0))])
+    Wt, ht, lt = adam_fit_b(lambda p: trip(p["W"]), {"W": W0}, 0.05, 200)
+    Wc, hc, lc = adam_fit_b(lambda p: con(p["W"]), {"W": W0}, 0.05, 200)
+    Wt, Wc = Wt["W"], Wc["W"]
+    out += [[lt, lc], PLOT, [h == 0 for h in ht].index(True)]
+    violated = lambda W: float((trip(W, "none") > 0).double().mean())
+    out += [[violated(W0), violated(Wt)], PLOT, PLOT]
+    out.append([separation(X), separation(X @ W0), separation(X @ Wt), separation(X @ Wc)])
+    out.append(torch.stack([W0.norm(dim=1), Wt.norm(dim=1), Wc.norm(dim=1)]))
+    return out
+
+
+# ---------------------------------------------------------------- 25 MNR and the batch size
+def adam_minibatch(f, x0, n, batch, epochs, lr, perms):
+    """minimize(f, x0, data: …, batch:, epochs:, lr:) (Adam) with the given per-epoch row orders."""
+    W = T(x0).clone().requires_grad_()
+    opt = torch.optim.Adam([W], lr=lr)
+    for e in range(epochs):
+        order = torch.as_tensor(np.asarray(perms[e], dtype=np.int64))
+        for s in range(0, n, batch):
+            opt.zero_grad()
+            f(W, order[s:s + batch]).backward()
+            opt.step()
+    return W.detach()
+
+
+@example("25_mnr_batch_size")
+def _():
+    torch.set_num_threads(1)
+
+    def make(seed):
+        c, topic, n1, n2, G, nq = loss_json(f"seed({seed})\nrandn([8, 4])\nrandint(0, 8, 512)\nrandn([512, 4])\n"
+                                            "randn([512, 4])\nrandn([8, 8])\nrandn([512, 8])")
+        topic = torch.as_tensor(topic.astype(np.int64))
+        D = torch.cat([3 * T(c)[topic] + 0.3 * T(n1), T(n2)], 1)
+        R = torch.eye(8) + 0.5 * T(G) / math.sqrt(8)
+        Q = D @ R + 0.1 * T(nq)
+        return dict(Q=Q[:256], D=D[:256], Qte=Q[256:], Dte=D[256:], topic=topic[256:], R=R)
+    perms = [np.asarray(p) for p in loss_json("seed(7)\n" + "shuffle(range(0, 256, 1))\n" * 5)]
+    ids = torch.arange(256)
+
+    def metrics(W, d):
+        S = F.normalize(d["Qte"] @ W) @ F.normalize(d["Dte"]).T
+        same = d["topic"][:, None] == d["topic"][None, :]
+        return [float((S.argmax(1) == ids).double().mean()), float((d["topic"][S.argmax(1)] == d["topic"]).double().mean()),
+                float((torch.where(same, S, T(-2.0)).argmax(1) == ids).double().mean())]
+
+    def train(d, b):
+        f = lambda W, rows: per_row_mnr(d["Q"][rows] @ W, d["D"][rows], 20.0).mean()
+        return adam_minibatch(f, torch.eye(8), 256, b, 5, 0.04, perms)
+    d1 = make(1)
+    out = [metrics(torch.eye(8), d1), metrics(torch.linalg.inv(d1["R"]), d1), [320, 80, 20], PLOT]
+    fits = {b: train(d1, b) for b in (4, 16, 64)}
+    out.append([metrics(fits[b], d1) for b in (4, 16, 64)])
+    table = [[metrics(fits[b], d1)[0] for b in (4, 16, 64)]]
+    for seed in (2, 3):
+        d = make(seed)
+        table.append([metrics(train(d, b), d)[0] for b in (4, 16, 64)])
+    out += [table, np.mean(table, 0), PLOT, [math.log(4), math.log(16), math.log(64)]]
+    return out
+
+
+# ---------------------------------------------------------------- 26 Dice vs BCE segmentation
+def lbfgs_fit_b(f, params, steps):
+    """minimize(f, params, method: "lbfgs", steps:): one torch LBFGS.step (strong Wolfe) with max_iter = steps."""
+    ps = {k: T(v).clone().requires_grad_() for k, v in params.items()}
+    opt = torch.optim.LBFGS(list(ps.values()), lr=1, max_iter=steps, history_size=100, line_search_fn="strong_wolfe",
+                            tolerance_grad=1e-7, tolerance_change=1e-9)
+
+    def closure():
+        opt.zero_grad()
+        L = f(ps)
+        L.backward()
+        return L
+    opt.step(closure)
+    n_iter = opt.state[opt._params[0]]["n_iter"]
+    return {k: v.detach() for k, v in ps.items()}, n_iter
+
+
+@example("26_dice_vs_bce_segmentation")
+def _():
+    torch.set_num_threads(1)
+    H, W = 24, 50
+    noise, noise_test = loss_json("seed(0)\nrandn([24, 50])\nrandn([24, 50])")
+    rows, cols = torch.arange(H).double()[:, None], torch.arange(W).double()[None, :]
+    disc = lambda r, c: ((rows - r) ** 2 + (cols - c) ** 2 <= 3.3).double()
+    G, G_test = disc(7.5, 12) + disc(15.5, 36), disc(16.5, 10) + disc(6.5, 30)
+    I, I_test = G + 0.8 * T(noise), G_test + 0.8 * T(noise_test)
+    band = lambda n: torch.ones(n, n).triu(-1).tril(1)
+
+    def features(img):
+        blur = band(H) @ img @ band(W).T / 9
+        return torch.stack([img.reshape(-1), blur.reshape(-1)], 1)
+    X, X_test, g, g_test = features(I), features(I_test), G.reshape(-1), G_test.reshape(-1)
+    prob = lambda p, X: torch.sigmoid(X @ p["w"] + p["b"])
+    dice_loss = lambda p, q: 1 - 2 * (p * q).sum() / ((p * p).sum() + (q * q).sum())
+    out = [[24, 0.02, 24], float((I[G == 0] > 0.5).double().mean()), PLOT, [1200, 2]]
+    p0 = {"w": np.zeros(2), "b": 0.0}
+    fits = [lbfgs_fit_b(lambda p: F.binary_cross_entropy(prob(p, X), g), p0, 200),
+            lbfgs_fit_b(lambda p: dice_loss(prob(p, X), g), p0, 200),
+            lbfgs_fit_b(lambda p: F.binary_cross_entropy_with_logits(X @ p["w"] + p["b"], g, pos_weight=T(49.0)), p0, 200)]
+    assert all(n < 200 for _, n in fits)          # stopped by a tolerance, not the step limit
+    ps = [p for p, _ in fits]
+    out += [["tol", "tol", "tol"], [[*val(p["w"]), float(p["b"])] for p in ps],
+            [[float(-p["b"] / p["w"].sum()), float(p["w"].sum())] for p in ps], PLOT]
+
+    def scores(p, X, g):
+        m = (prob(p, X) > 0.5).double()
+        tp = (m * g).sum()
+        return [float(1 - dice_loss(m, g)), float(tp / g.sum()), float(tp / max(float(m.sum()), 1.0)), float(m.sum())]
+    out += [[scores(p, X, g) for p in ps], [scores(p, X_test, g_test) for p in ps]]
+    out.append([[float((prob(p, X_test) * g_test).sum() / g_test.sum()), float((prob(p, X_test) * (1 - g_test)).sum() / (1 - g_test).sum())] for p in ps])
+    return out
+
+
 # ---------------------------------------------------------------- the checker
 def close(got, want, path):
     if want is None:
