@@ -275,7 +275,7 @@ func installEmbeddingLosses(_ r: Registry) {
         reference: "J. Deng, J. Guo, N. Xue, S. Zafeiriou 2019 (arXiv 2018), ArcFace: Additive Angular Margin Loss for Deep "
             + "Face Recognition (CVPR). Same as insightface's legacy `ArcMarginProduct` (as in arcface-pytorch and insightface's earlier "
             + "arcface_torch `ArcFace`) followed by cross-entropy; pytorch-metric-learning `ArcFaceLoss` takes m in degrees "
-            + "and uses cos(θ_y + m) without the fallback.",
+            + "and has had the same θ_y + m > π fallback since v1.7.0 (October 2022).",
         notes: marginNotes + " The fallback: insightface computes th = cos(π − m) and mm = sin(π − m)·m = m·sin m and uses "
             + "φ = cos θ·cos m − sin θ·sin m = cos(θ + m) only where cos θ_y > th, i.e. θ_y + m < π, and cos θ_y − mm "
             + "elsewhere (so at exactly θ_y + m = π the fallback is used), which is the reference's \"cos θ_y − m·sin m where "
