@@ -1,0 +1,290 @@
+#!/usr/bin/env python3
+"""Reference fixtures for the ported losses (docs/reference.md §4.6).
+
+Writes Tests/LossLangTests/Fixtures/ported.json in the shared fixture format (LossFixtureTests.swift
+documents it; "grads" are torch.autograd float64 gradients of sum(out) by positional argument,
+checked by GradFixtureTests.swift).
+
+References, all float64:
+- hinge_embedding, soft_margin, multilabel_soft_margin, multilabel_margin: torch.nn.functional itself
+  (`hinge_embedding_loss`, `soft_margin_loss`, `multilabel_soft_margin_loss`, `multilabel_margin_loss`).
+  soft_margin at |x| ≥ 710 only: torch's log(1 + exp(−y·x)) overflows to inf, the reference there is
+  softplus(−y·x), the value the formula has.
+- msle, mape: a float64 torch port of Keras 3's `mean_squared_logarithmic_error` and
+  `mean_absolute_percentage_error` (keras/src/losses/losses.py): Keras computes in float32, so the
+  port is checked here against Keras itself (torch backend) at float32 precision, rtol 1e-5, and the
+  port's values are the fixtures. The port computes log(max(x, 1e-7) + 1) as log1p(max(x, 1e-7)).
+- generalized_ce: the paper's formula (Zhang & Sabuncu 2018, eq. 6), (1 − p[y]^q)/q, in torch; with
+  logits p = softmax(x) first (as the authors' code).
+- listnet: Cao et al. 2007, top-one probabilities: −Σ softmax(relevance)·log_softmax(scores).
+- listmle: Xia et al. 2008: π sorts the relevance in decreasing order with torch.sort(stable=True),
+  so tied items keep their positions' order; loss = Σ_i logsumexp(s_π(i:)) − s_π(i), the suffix
+  log-sum-exps by torch.logcumsumexp on the flipped list.
+
+Fixed seeds; run by hand (needs torch; keras only for the msle/mape cross-check, skipped if absent):
+
+    python3 Scripts/gen_fixtures_ported.py
+"""
+import os
+import warnings
+
+import torch
+import torch.nn.functional as F
+
+from fixture_common import make_case, write_fixture
+
+torch.set_default_dtype(torch.float64)
+warnings.filterwarnings("ignore")
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "Tests", "LossLangTests", "Fixtures", "ported.json")
+
+cases = []
+gen = torch.Generator().manual_seed(20261207)
+
+
+def T(x):
+    return torch.tensor(x, dtype=torch.float64)
+
+
+def randn(*shape, scale=1.0):
+    return (torch.randn(shape, generator=gen) * scale).round(decimals=6)
+
+
+def rand(*shape):
+    return torch.rand(shape, generator=gen).round(decimals=6)
+
+
+def signs(*shape):
+    return torch.where(torch.rand(shape, generator=gen) < 0.5, -1.0, 1.0)
+
+
+def add(name, fn, args, kwargs=None, ref=None, diff=(), grad_error=None, error=None, rtol=None, grad_rtol=None):
+    """A case: `ref(*args)` computes the expected value from torch tensors; the arguments listed in
+    `diff` get their torch.autograd gradient of ref(...).sum()."""
+    kwargs = kwargs or {}
+    if error is not None:
+        cases.append(make_case(name, fn, args, kwargs, error=error))
+        return
+    targs = [a.clone().requires_grad_(i in diff) if isinstance(a, torch.Tensor) else a for i, a in enumerate(args)]
+    out = ref(*targs)
+    grads = {}
+    if diff:
+        gs = torch.autograd.grad(out.sum(), [targs[i] for i in diff], allow_unused=True)
+        grads = {i: (g if g is not None else torch.zeros_like(targs[i])) for i, g in zip(diff, gs)}
+    cases.append(make_case(name, fn, args, kwargs, expected=out.detach(), rtol=rtol, grads=grads,
+                           grad_rtol=grad_rtol, grad_error=grad_error))
+
+
+def reduce(loss, red):
+    return loss if red == "none" else (loss.sum() if red == "sum" else loss.mean())
+
+
+REDS = ("mean", "sum", "none")
+
+# ---------------------------------------------------------------- hinge_embedding (torch)
+
+x, y = randn(4, 5, scale=1.5), signs(4, 5)
+for red in REDS:
+    for m in (1.0, 0.5, 2.0):
+        add(f"hinge_embedding/{m}/{red}", "hinge_embedding", [x, y], {"margin": m, "reduction": red},
+            lambda a, b, m=m, red=red: F.hinge_embedding_loss(a, b, margin=m, reduction=red), diff=[0],
+            grad_error={1: "labels"})
+add("hinge_embedding/default", "hinge_embedding", [x, y], {}, lambda a, b: F.hinge_embedding_loss(a, b), diff=[0])
+add("hinge_embedding/example", "hinge_embedding", [T([0.3, 2, 0.5, 1.5]), T([1, 1, -1, -1])], {"reduction": "none"},
+    lambda a, b: F.hinge_embedding_loss(a, b, reduction="none"), diff=[0])
+# at the margin: torch gives the gradient 0 (x = margin), −1 just inside
+add("hinge_embedding/at-margin", "hinge_embedding", [T([1.0, 1.0, 0.999, 1.001]), T([-1, 1, -1, -1])], {"reduction": "sum"},
+    lambda a, b: F.hinge_embedding_loss(a, b, reduction="sum"), diff=[0])
+add("hinge_embedding/broadcast-y", "hinge_embedding", [x, signs(5)], {"reduction": "none"},
+    lambda a, b: F.hinge_embedding_loss(a, b.expand(4, 5), reduction="none"), diff=[0])
+add("hinge_embedding/scalar", "hinge_embedding", [T(0.25), T(-1.0)], {}, lambda a, b: F.hinge_embedding_loss(a, b), diff=[0])
+add("hinge_embedding/error/labels01", "hinge_embedding", [x, (y > 0).double()], {}, error="y must hold labels -1 or +1, got 0")
+add("hinge_embedding/error/label2", "hinge_embedding", [T([1.0, 2.0]), T([1.0, 2.0])], {}, error="got 2 at index 1")
+add("hinge_embedding/error/shape", "hinge_embedding", [randn(3), signs(4)], {}, error="[3] and [4]")
+add("hinge_embedding/error/margin", "hinge_embedding", [randn(3), signs(3)], {"margin": float("inf")}, error="margin")
+
+# ---------------------------------------------------------------- soft_margin (torch)
+
+x, y = randn(3, 4, scale=2), signs(3, 4)
+for red in REDS:
+    add(f"soft_margin/{red}", "soft_margin", [x, y], {"reduction": red},
+        lambda a, b, red=red: F.soft_margin_loss(a, b, reduction=red), diff=[0], grad_error={1: "labels"})
+add("soft_margin/vector", "soft_margin", [T([2, -1, 0.5]), T([1, 1, -1])], {},
+    lambda a, b: F.soft_margin_loss(a, b), diff=[0])
+add("soft_margin/broadcast", "soft_margin", [x, signs(4)], {"reduction": "none"},
+    lambda a, b: F.soft_margin_loss(a, b.expand(3, 4), reduction="none"), diff=[0])
+xs = T([800.0, -800.0, 40.0, -40.0, 0.0])
+assert torch.isinf(F.soft_margin_loss(xs, torch.ones(5), reduction="none")[1])  # why the reference is softplus here
+add("soft_margin/extreme", "soft_margin", [xs, T([1, 1, -1, 1, -1])], {"reduction": "none"},
+    lambda a, b: F.softplus(-b * a), diff=[0])
+add("soft_margin/error/labels01", "soft_margin", [x, (y > 0).double()], {}, error="y must hold labels -1 or +1, got 0")
+
+# ---------------------------------------------------------------- multilabel_soft_margin (torch)
+
+x, y = randn(4, 5, scale=2), (rand(4, 5) > 0.5).double()
+w = rand(5) + 0.1
+for red in REDS:
+    add(f"multilabel_soft_margin/{red}", "multilabel_soft_margin", [x, y], {"reduction": red},
+        lambda a, b, red=red: F.multilabel_soft_margin_loss(a, b, reduction=red), diff=[0, 1])
+    add(f"multilabel_soft_margin/weight/{red}", "multilabel_soft_margin", [x, y], {"weight": w, "reduction": red},
+        lambda a, b, red=red: F.multilabel_soft_margin_loss(a, b, weight=w, reduction=red), diff=[0, 1])
+ysoft = rand(4, 5)
+add("multilabel_soft_margin/soft-targets", "multilabel_soft_margin", [x, ysoft], {"reduction": "none"},
+    lambda a, b: F.multilabel_soft_margin_loss(a, b, reduction="none"), diff=[0, 1])
+add("multilabel_soft_margin/example", "multilabel_soft_margin", [T([[2, -1, 0.5], [0, 1, -2]]), T([[1, 0, 1], [0, 1, 0]])],
+    {"reduction": "none"}, lambda a, b: F.multilabel_soft_margin_loss(a, b, reduction="none"), diff=[0])
+add("multilabel_soft_margin/vector", "multilabel_soft_margin", [randn(4), T([1, 0, 0, 1])], {},
+    lambda a, b: F.multilabel_soft_margin_loss(a, b), diff=[0])
+x3, y3 = randn(2, 3, 4), (rand(2, 3, 4) > 0.5).double()
+add("multilabel_soft_margin/rank3", "multilabel_soft_margin", [x3, y3], {"reduction": "none"},
+    lambda a, b: F.multilabel_soft_margin_loss(a, b, reduction="none"), diff=[0])
+add("multilabel_soft_margin/saturated", "multilabel_soft_margin", [T([[900.0, -900.0, 30.0]]), T([[0, 1, 1]])], {},
+    lambda a, b: F.multilabel_soft_margin_loss(a, b), diff=[0])
+add("multilabel_soft_margin/error/indices", "multilabel_soft_margin", [x, T([0, 1, 2, 3])], {}, error="y must have x's shape [4, 5] (one 0/1 label per class), got [4]")
+add("multilabel_soft_margin/error/y", "multilabel_soft_margin", [x, y * 2], {}, error="y must hold 0/1 labels")
+add("multilabel_soft_margin/error/weight", "multilabel_soft_margin", [x, y], {"weight": rand(4)}, error="weight")
+
+# ---------------------------------------------------------------- multilabel_margin (torch)
+
+
+def mlm(a, b, red="mean"):
+    return F.multilabel_margin_loss(a, b.long(), reduction=red)
+
+
+x = randn(4, 5)
+yt = T([[3, 0, -1, 1, 2], [1, -1, 0, 0, 0], [-1, 2, 3, 4, 0], [0, 1, 2, 3, 4]])
+for red in REDS:
+    add(f"multilabel_margin/{red}", "multilabel_margin", [x, yt], {"reduction": red},
+        lambda a, b, red=red: mlm(a, b, red), diff=[0], grad_error={1: "class indices"})
+add("multilabel_margin/example", "multilabel_margin", [T([0.1, 0.2, 0.4, 0.8]), T([3, 0, -1, 1])], {},
+    lambda a, b: mlm(a, b), diff=[0])
+add("multilabel_margin/duplicates", "multilabel_margin", [x, T([[2, 2, -1, 0, 0], [0, 1, 0, -1, 3], [4, -1, -1, -1, -1], [1, 3, 1, 3, -1]])],
+    {"reduction": "none"}, lambda a, b: mlm(a, b, "none"), diff=[0])
+add("multilabel_margin/wide-margin", "multilabel_margin", [randn(3, 6, scale=0.2), T([[0, 5, -1, 0, 0, 0], [1, -1, 0, 0, 0, 0], [2, 3, 4, -1, 0, 0]])],
+    {"reduction": "none"}, lambda a, b: mlm(a, b, "none"), diff=[0])
+add("multilabel_margin/error/range", "multilabel_margin", [x, T([[5, -1, 0, 0, 0]] * 4)], {}, error="got 5")
+add("multilabel_margin/error/neg", "multilabel_margin", [x, T([[1, -2, 0, 0, 0]] * 4)], {}, error="ended by -1, got -2")
+add("multilabel_margin/error/shape", "multilabel_margin", [x, T([0, 1, 2, 3])], {}, error="y must have x's shape [4, 5]")
+
+# ---------------------------------------------------------------- msle, mape (float64 port of Keras 3)
+
+EPS = 1e-7
+
+
+def keras_msle(y_pred, y_true):
+    first_log = torch.log1p(torch.clamp_min(y_pred, EPS))
+    second_log = torch.log1p(torch.clamp_min(y_true, EPS))
+    return torch.square(first_log - second_log)
+
+
+def keras_mape(y_pred, y_true):
+    diff = torch.abs((y_true - y_pred) / torch.clamp_min(torch.abs(y_true), EPS))
+    return 100.0 * diff
+
+
+try:
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    import keras
+    for _ in range(3):
+        p, t = rand(4, 6) * 3 - 0.5, rand(4, 6) * 3 - 0.5
+        got = keras.losses.mean_squared_logarithmic_error(t.float(), p.float()).double()
+        assert torch.allclose(got, keras_msle(p, t).mean(-1), rtol=1e-5, atol=1e-6), (got, keras_msle(p, t).mean(-1))
+        got = keras.losses.mean_absolute_percentage_error(t.float(), p.float()).double()
+        assert torch.allclose(got, keras_mape(p, t).mean(-1), rtol=1e-5), (got, keras_mape(p, t).mean(-1))
+    print("msle/mape port agrees with keras", keras.__version__, "(float32)")
+except ImportError:
+    print("keras not installed: the msle/mape port is not cross-checked")
+
+for fn, port in (("msle", keras_msle), ("mape", keras_mape)):
+    p, t = rand(3, 4) * 4, rand(3, 4) * 4 + 0.05
+    for red in REDS:
+        add(f"{fn}/{red}", fn, [p, t], {"reduction": red}, lambda a, b, port=port, red=red: reduce(port(a, b), red), diff=[0, 1])
+    wt = rand(4)
+    add(f"{fn}/weight", fn, [p, t], {"weight": wt}, lambda a, b, port=port: (port(a, b) * wt).mean(), diff=[0, 1])
+    add(f"{fn}/broadcast", fn, [p, t[0]], {"reduction": "none"}, lambda a, b, port=port: port(a, b), diff=[0, 1])
+    # negative values (clamped to ε by msle; signed for mape) and tiny targets
+    pn, tn = T([-0.5, 2.0, -3.0, 0.5, 1e-9]), T([1.0, -2.0, -0.5, 1e-9, 0.3])
+    add(f"{fn}/negative", fn, [pn, tn], {"reduction": "none"}, lambda a, b, port=port: port(a, b), diff=[0, 1])
+add("msle/example", "msle", [T([1, 3, 0]), T([1, 1, 2])], {}, lambda a, b: keras_msle(a, b).mean(), diff=[0, 1])
+add("mape/example", "mape", [T([110, 45, 3]), T([100, 50, 2])], {}, lambda a, b: keras_mape(a, b).mean(), diff=[0, 1])
+add("mape/zero-target", "mape", [T([0.5, 0.0]), T([0.0, 0.0])], {"reduction": "none"}, lambda a, b: keras_mape(a, b), diff=[0])
+add("msle/large", "msle", [T([1e300, 1e-300]), T([1.0, 1e300])], {"reduction": "none"}, lambda a, b: keras_msle(a, b), diff=[0, 1])
+add("msle/error/shape", "msle", [randn(3), randn(2)], {}, error="[3] and [2]")
+add("mape/error/shape", "mape", [randn(3), randn(2)], {}, error="[3] and [2]")
+
+# ---------------------------------------------------------------- generalized_ce (Zhang & Sabuncu 2018, eq. 6)
+
+
+def gce(p, y, q=0.7, logits=False, red="mean"):
+    probs = F.softmax(p, dim=-1) if logits else p
+    pt = probs.gather(-1, y.long().unsqueeze(-1)).squeeze(-1)
+    return reduce((1 - pt ** q) / q, red)
+
+
+logit = randn(5, 4, scale=2)
+prob = F.softmax(randn(5, 4), dim=-1)
+yi = T([0, 3, 1, 2, 3])
+for red in REDS:
+    for q in (0.7, 0.3, 1.0):
+        add(f"generalized_ce/probs/q{q}/{red}", "generalized_ce", [prob, yi], {"q": q, "reduction": red},
+            lambda a, b, q=q, red=red: gce(a, b, q, False, red), diff=[0], grad_error={1: "class indices"})
+        add(f"generalized_ce/logits/q{q}/{red}", "generalized_ce", [logit, yi], {"q": q, "logits": True, "reduction": red},
+            lambda a, b, q=q, red=red: gce(a, b, q, True, red), diff=[0])
+add("generalized_ce/example", "generalized_ce", [T([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6]]), T([0, 2])], {},
+    lambda a, b: gce(a, b), diff=[0])
+add("generalized_ce/vector", "generalized_ce", [T([0.2, 0.5, 0.3]), T(1.0)], {"q": 0.5}, lambda a, b: gce(a, b, 0.5), diff=[0])
+add("generalized_ce/q-large", "generalized_ce", [prob, yi], {"q": 2.5}, lambda a, b: gce(a, b, 2.5), diff=[0])
+# saturated logits: p_t ≈ 1 − 2e-13 (the naive 1 − p_t^q loses 3 digits: the reference is the same formula
+# written as −expm1(q·log_softmax(x)[y])/q) and p_t ≈ e^-1000 (the bound 1/q)
+add("generalized_ce/saturated", "generalized_ce", [T([[30.0, 0.0, 0.0], [0.0, 1000.0, 0.0]]), T([0, 0])],
+    {"logits": True, "reduction": "none"},
+    lambda a, b: -torch.expm1(0.7 * F.log_softmax(a, dim=-1).gather(-1, b.long().unsqueeze(-1)).squeeze(-1)) / 0.7, diff=[0])
+add("generalized_ce/error/q0", "generalized_ce", [prob, yi], {"q": 0}, error="q must be a positive number")
+add("generalized_ce/error/probs", "generalized_ce", [logit, yi], {}, error="p must hold probabilities in [0, 1]")
+add("generalized_ce/error/index", "generalized_ce", [prob, T([0, 4, 1, 2, 3])], {}, error="out of range")
+add("generalized_ce/error/shape", "generalized_ce", [prob, prob], {}, error="class indices")
+
+# ---------------------------------------------------------------- listnet (Cao et al. 2007), listmle (Xia et al. 2008)
+
+
+def listnet_ref(s, r, red="mean"):
+    return reduce(-(F.softmax(r, dim=-1) * F.log_softmax(s, dim=-1)).sum(-1), red)
+
+
+def listmle_ref(s, r, red="mean"):
+    order = torch.sort(r, dim=-1, descending=True, stable=True).indices
+    ss = s.gather(-1, order)
+    lse = torch.logcumsumexp(ss.flip(-1), dim=-1).flip(-1)
+    return reduce((lse - ss).sum(-1), red)
+
+
+sc = randn(4, 6, scale=2)
+rel = torch.randint(0, 4, (4, 6), generator=gen).double()   # integer grades: many ties
+for red in REDS:
+    add(f"listnet/{red}", "listnet", [sc, rel], {"reduction": red}, lambda a, b, red=red: listnet_ref(a, b, red), diff=[0, 1])
+    add(f"listmle/{red}", "listmle", [sc, rel], {"reduction": red}, lambda a, b, red=red: listmle_ref(a, b, red), diff=[0],
+        grad_error={1: "relevance"})
+ex_s, ex_r = T([[3, 1, 2], [0.5, 0.2, 0.1]]), T([[2, 0, 1], [0, 1, 2]])
+add("listnet/example", "listnet", [ex_s, ex_r], {}, lambda a, b: listnet_ref(a, b), diff=[0, 1])
+add("listmle/example", "listmle", [ex_s, ex_r], {}, lambda a, b: listmle_ref(a, b), diff=[0])
+add("listnet/vector", "listnet", [randn(5), rand(5) * 3], {}, lambda a, b: listnet_ref(a, b), diff=[0, 1])
+add("listmle/vector", "listmle", [randn(5), rand(5) * 3], {}, lambda a, b: listmle_ref(a, b), diff=[0])
+# ties: [1, 1, 0] ranks item 0 before item 1; swapping their scores changes the loss
+add("listmle/ties", "listmle", [T([[0.0, 2.0, 1.0], [2.0, 0.0, 1.0]]), T([[1, 1, 0], [1, 1, 0]])], {"reduction": "none"},
+    lambda a, b: listmle_ref(a, b, "none"), diff=[0])
+big = T([[1000.0, -1000.0, 999.0, 0.0]])
+add("listmle/large", "listmle", [big, T([[0, 3, 1, 2]])], {"reduction": "none"}, lambda a, b: listmle_ref(a, b, "none"), diff=[0])
+# d/d relevance here: torch's softmax backward computes P_k·(log P_s,k − Σ_j P_j log P_s,j) with log P_s ≈ −2000,
+# a cancellation that leaves ~1e-4 relative accuracy in the 1e-9 entries (listnet's backward avoids it)
+add("listnet/large", "listnet", [big, T([[0, 30, 1, 2]])], {"reduction": "none"}, lambda a, b: listnet_ref(a, b, "none"), diff=[0, 1],
+    grad_rtol=1e-3)
+long_s, long_r = randn(2, 300), rand(2, 300)
+add("listmle/long", "listmle", [long_s, long_r], {}, lambda a, b: listmle_ref(a, b), diff=[0])
+add("listnet/long", "listnet", [long_s, long_r], {}, lambda a, b: listnet_ref(a, b), diff=[0, 1])
+add("listnet/error/shape", "listnet", [sc, rel[:, :5]], {}, error="relevance must have the shape of scores")
+add("listmle/error/shape", "listmle", [sc, rel[0]], {}, error="relevance must have the shape of scores")
+add("listmle/error/number", "listmle", [T(1.0), T(1.0)], {}, error="scores must have a last axis")
+
+write_fixture(OUT, {"cases": cases})
+print(f"wrote {len(cases)} cases to {OUT}")
