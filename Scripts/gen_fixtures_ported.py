@@ -31,7 +31,7 @@ import warnings
 import torch
 import torch.nn.functional as F
 
-from fixture_common import make_case, write_fixture
+from fixture_common import encode as enc, make_case, write_fixture
 
 torch.set_default_dtype(torch.float64)
 warnings.filterwarnings("ignore")
@@ -286,5 +286,62 @@ add("listnet/error/shape", "listnet", [sc, rel[:, :5]], {}, error="relevance mus
 add("listmle/error/shape", "listmle", [sc, rel[0]], {}, error="relevance must have the shape of scores")
 add("listmle/error/number", "listmle", [T(1.0), T(1.0)], {}, error="scores must have a last axis")
 
-write_fixture(OUT, {"cases": cases})
+# ---------------------------------------------------------------- sparsemax, sparsemax_loss (optax, ported to torch float64)
+
+
+def projection_simplex(x, axis=-1):
+    """optax.projections.projection_simplex (scale 1), its _projection_unit_simplex transcribed along `axis`."""
+    v = x.movedim(axis, -1)
+    n = v.shape[-1]
+    values_sorted = torch.sort(v, dim=-1, descending=True).values
+    cumsum_values = torch.cumsum(values_sorted, dim=-1)
+    ind = torch.arange(1, n + 1, dtype=v.dtype)
+    cond = 1.0 / ind + (values_sorted - cumsum_values / ind) > 0.0
+    idx = cond.sum(-1, keepdim=True)
+    threshold = (cumsum_values.gather(-1, idx - 1) - 1.0) / idx
+    return torch.relu(v - threshold).movedim(-1, axis)
+
+
+def multiclass_sparsemax_loss(scores, labels, red="mean"):
+    """optax.losses.multiclass_sparsemax_loss (per sample), transcribed; then the reduction."""
+    proba = projection_simplex(scores)
+    lab = labels.long().unsqueeze(-1)
+    s = scores - scores.gather(-1, lab)
+    s = s.scatter(-1, lab, 0.0)
+    loss = (proba * torch.where(proba > 0, s, 0.0)).sum(-1) + 0.5 * (1.0 - (proba * proba).sum(-1))
+    return reduce(loss, red)
+
+
+sx = randn(4, 5, scale=1.5)
+add("sparsemax/rows", "sparsemax", [sx], {}, lambda a: projection_simplex(a), diff=[0])
+add("sparsemax/axis0", "sparsemax", [sx], {"axis": 0}, lambda a: projection_simplex(a, 0), diff=[0])
+x3 = randn(2, 3, 4)
+add("sparsemax/rank3-axis1", "sparsemax", [x3], {"axis": 1}, lambda a: projection_simplex(a, 1), diff=[0])
+add("sparsemax/example", "sparsemax", [T([0.5, 0.6, 0.2])], {}, lambda a: projection_simplex(a), diff=[0])
+add("sparsemax/number", "sparsemax", [T(3.0)], {}, lambda a: projection_simplex(a.reshape(1)).reshape(()), diff=[0])
+add("sparsemax/uniform", "sparsemax", [T([2.0, 2.0, 2.0, 2.0])], {}, lambda a: projection_simplex(a), diff=[0])
+# large offset: the reference projects x − max x (the same projection; optax's cumsum loses digits at 1e8)
+big = T([[1e8 + 0.5, 1e8 + 0.25, 1e8, 1e8 - 1.0]])
+add("sparsemax/offset", "sparsemax", [big], {}, lambda a: projection_simplex(a - a.max().detach()), diff=[0])
+add("sparsemax/neg-inf", "sparsemax", [T([0.5, float("-inf"), 0.2])], {}, lambda a: projection_simplex(a))
+for red in REDS:
+    add(f"sparsemax_loss/{red}", "sparsemax_loss", [sx, T([0, 4, 2, 1])], {"reduction": red},
+        lambda a, b, red=red: multiclass_sparsemax_loss(a, b, red), diff=[0], grad_error={1: "class indices"})
+add("sparsemax_loss/example", "sparsemax_loss", [T([[0.5, 0.6, 0.2], [2, 0, 0]]), T([0, 0])], {"reduction": "none"},
+    lambda a, b: multiclass_sparsemax_loss(a, b, "none"), diff=[0])
+add("sparsemax_loss/vector", "sparsemax_loss", [randn(6), T(3.0)], {}, lambda a, b: multiclass_sparsemax_loss(a, b), diff=[0])
+add("sparsemax_loss/error/index", "sparsemax_loss", [sx, T([0, 5, 2, 1])], {}, error="out of range")
+add("sparsemax_loss/error/shape", "sparsemax_loss", [sx, sx], {}, error="class indices")
+
+# Σ sparsemax(x) is 1 along the axis, so the "grads" of the cases above (of sum(out)) are 0: the
+# vector–Jacobian products with other upstream gradients are checked by PortedLossTests.swift from
+# "sparsemax_vjp": {"x", "axis", "upstream", "grad"}, grad = torch.autograd's ∂(Σ upstream·sparsemax(x))/∂x.
+vjp = []
+for xv, axis in ((randn(4, 5, scale=1.5), -1), (randn(3, 6), 0), (randn(2, 3, 4), 1), (T([[0.3, 0.1, 0.5, 0.2, -1.0]]), -1)):
+    up = randn(*xv.shape)
+    xr = xv.clone().requires_grad_(True)
+    (g,) = torch.autograd.grad((projection_simplex(xr, axis) * up).sum(), [xr])
+    vjp.append({"x": enc(xv), "axis": axis, "upstream": enc(up), "grad": enc(g)})
+
+write_fixture(OUT, {"cases": cases, "sparsemax_vjp": vjp})
 print(f"wrote {len(cases)} cases to {OUT}")

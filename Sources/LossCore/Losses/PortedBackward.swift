@@ -224,3 +224,49 @@ extension Losses {
         return 100 * (s / a - Swift.abs(d) * sy / (a * a))
     }
 }
+
+// MARK: - sparsemax, sparsemax_loss
+//
+// sparsemax: the Jacobian of the projection is diag(s) − s·sᵀ/|S| (s the support indicator p > 0),
+// so the gradient is u − mean_S(u) on the support and 0 off it (Martins & Astudillo 2016, eq. 13).
+// sparsemax_loss: p − onehot(y) (Fenchel–Young; what autodiff through optax's code gives).
+extension Losses {
+    public static func sparsemaxBackward(_ x: Tensor, axis: Int = -1, upstream: Tensor) throws -> Tensor {
+        let p = try sparsemax(x, axis: axis)
+        guard upstream.count == x.count else {
+            throw CoreError("sparsemax: internal: the upstream gradient must have shape \(formatShape(x.shape)), got \(formatShape(upstream.shape))")
+        }
+        let L = try x.layout(axis: axis, keepdims: true, "sparsemax")
+        var out = [Double](repeating: 0, count: x.count)
+        guard L.n > 0 else { return Tensor(shape: x.shape, data: out) }
+        Reduce.forLanes(L) { start, stride, _ in
+            var sum = 0.0, support = 0
+            for k in 0..<L.n where p.data[start + k * stride] > 0 || p.data[start + k * stride].isNaN {
+                sum += upstream.data[start + k * stride]
+                support += 1
+            }
+            let mean = support > 0 ? sum / Double(support) : 0
+            for k in 0..<L.n {
+                let i = start + k * stride
+                let q = p.data[i]
+                out[i] = q > 0 ? upstream.data[i] - mean : (q.isNaN ? q : 0)
+            }
+        }
+        return Tensor(shape: x.shape, data: out)
+    }
+
+    public static func sparsemaxLossBackward(_ x: Tensor, _ y: Tensor, reduction: Reduction = .mean, upstream: Tensor,
+                                             wrt: Set<String> = ["x"]) throws -> [String: Tensor] {
+        let inp = try SparsemaxLossInputs(x, y)
+        try rejectLabels("sparsemax_loss", wrt, "y", holds: "class indices", hint: "differentiate with respect to x")
+        let c = inp.rows.c
+        let g = try rowUpstream("sparsemax_loss", reduction, upstream, rows: inp.rows.n)
+        var gx = [Double](repeating: 0, count: x.count)
+        for r in 0..<inp.rows.n {
+            let p = sparsemaxLossRow(x, inp, r).p
+            for j in 0..<c { gx[r * c + j] = g(r) * p[j] }
+            gx[r * c + inp.y[r]] -= g(r)
+        }
+        return wrt.contains("x") ? ["x": Tensor(shape: x.shape, data: gx)] : [:]
+    }
+}

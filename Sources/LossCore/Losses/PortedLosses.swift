@@ -320,3 +320,78 @@ func rowSum(_ n: Int, _ term: (Int) -> Double) -> Double {
         return 100 * Swift.abs(y - x) / (a < Losses.kerasEpsilon ? Losses.kerasEpsilon : a)
     }
 }
+
+// MARK: - sparsemax, sparsemax_loss (Martins & Astudillo 2016; optax)
+
+extension Losses {
+    /// The Euclidean projection of x onto the probability simplex along `axis` (optax
+    /// `projection_simplex`): max(x − τ, 0) with τ such that the values sum to 1.
+    public static func sparsemax(_ x: Tensor, axis: Int = -1) throws -> Tensor {
+        let L = try x.layout(axis: axis, keepdims: true, "sparsemax")
+        var out = [Double](repeating: 0, count: x.count)
+        guard L.n > 0 else { return Tensor(shape: x.shape, data: out) }
+        var lane = [Double](repeating: 0, count: L.n)
+        Reduce.forLanes(L) { start, stride, _ in
+            for k in 0..<L.n { lane[k] = x.data[start + k * stride] }
+            let p = simplexProjection(lane)
+            for k in 0..<L.n { out[start + k * stride] = p[k] }
+        }
+        return Tensor(shape: x.shape, data: out)
+    }
+
+    /// Multiclass sparsemax loss (optax `multiclass_sparsemax_loss`), per row with p = sparsemax(x):
+    /// Σ_j p_j·(x_j − x_y) + ½(1 − ‖p‖²).
+    public static func sparsemaxLoss(_ x: Tensor, _ y: Tensor, reduction: Reduction = .mean) throws -> Tensor {
+        let inp = try SparsemaxLossInputs(x, y)
+        let out = (0..<inp.rows.n).map { r in sparsemaxLossRow(x, inp, r).loss }
+        return TermKernel.reduceSamples(out, shape: inp.rows.shape, reduction)
+    }
+
+    struct SparsemaxLossInputs {
+        let rows: PortedRows
+        let y: [Int]
+        init(_ x: Tensor, _ yt: Tensor) throws {
+            let fn = "sparsemax_loss"
+            rows = try PortedRows(fn, x, "x")
+            try TermKernel.requireIndices(fn, x, yt, "x", "y", sameShapeHint: "y holds one class index per sample (0-based)")
+            y = try TermKernel.classIndices(yt, classes: rows.c, ignoreIndex: nil, fn, "y")
+        }
+    }
+
+    static func sparsemaxLossRow(_ x: Tensor, _ inp: SparsemaxLossInputs, _ r: Int) -> (loss: Double, p: [Double]) {
+        let c = inp.rows.c, lo = r * c
+        let row = Array(x.data[lo..<(lo + c)])
+        let p = simplexProjection(row)
+        let xy = row[inp.y[r]]
+        let dot = rowSum(c) { j in p[j] == 0 ? 0 : p[j] * (row[j] - xy) }
+        let sq = rowSum(c) { j in p[j] * p[j] }
+        return (dot + 0.5 * (1 - sq), p)
+    }
+}
+
+/// The projection of v onto the probability simplex: sort (descending), the largest k with
+/// 1 + k·u_k > Σ_{j ≤ k} u_j, τ = (Σ_{j ≤ k} u_j − 1)/k, p = max(u − τ, 0), all on u = v − max v
+/// (exact for large offsets). A row with nan or +inf gives nan; −inf entries get 0.
+func simplexProjection(_ v: [Double]) -> [Double] {
+    let n = v.count
+    guard n > 0 else { return [] }
+    var m = -Double.infinity
+    for x in v {
+        if x.isNaN || x == .infinity { return [Double](repeating: .nan, count: n) }
+        if x > m { m = x }
+    }
+    if m == -.infinity { return [Double](repeating: .nan, count: n) }
+    let u = v.map { $0 - m }
+    let sorted = u.sorted(by: >)
+    var cs = 0.0, tau = 0.0
+    for k in 0..<n {
+        let s = cs + sorted[k]
+        if 1 + Double(k + 1) * sorted[k] > s {
+            cs = s
+            tau = (s - 1) / Double(k + 1)
+        } else {
+            break
+        }
+    }
+    return u.map { Swift.max($0 - tau, 0) }
+}

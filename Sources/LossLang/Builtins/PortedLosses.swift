@@ -199,4 +199,42 @@ func installPortedLosses(_ r: Registry) {
             try Losses.listmleBackward(a.tensor("scores"), a.tensor("relevance"), reduction: lossReduction(a),
                                        upstream: g, wrt: try trackedParams(a, "scores", labels: "relevance"))
         })
+
+    r.add(Builtin(
+        "sparsemax", group: .activations,
+        params: [Param("x", "a number or tensor of scores"),
+                 Param("axis", default: .number(-1), "axis of the distributions (negative counts from the end)")],
+        summary: "Sparsemax: the Euclidean projection onto the probability simplex, a softmax that gives exact zeros.",
+        formula: "sparsemax(x) = argmin_{p ≥ 0, Σp = 1} ‖p − x‖² = max(x − τ, 0),  τ such that Σ max(x − τ, 0) = 1",
+        reference: "A. F. T. Martins, R. F. Astudillo 2016, From Softmax to Sparsemax: A Sparse Model of Attention and "
+            + "Multi-Label Classification (ICML), Algorithm 1. optax `projections.projection_simplex` (scale 1) and "
+            + "`jax.nn.sparsemax`; the fixtures use a float64 torch port of the sort-based algorithm.",
+        notes: "τ is found by sorting: the largest k with 1 + k·x_(k) > Σ_{j ≤ k} x_(j), τ = (Σ_{j ≤ k} x_(j) − 1)/k, "
+            + "computed on x − max x so that large offsets keep their digits. A lane with nan or +inf gives nan. "
+            + "grad: u − mean of u over the support {p > 0}, and 0 off it.",
+        example: "sparsemax([0.5, 0.6, 0.2])", output: "[0.4, 0.5, 0.1]",
+        impl: { a in
+            .from(try Losses.sparsemax(a.tensor("x"), axis: a.int("axis")))
+        }).withBackward { a, _, g in
+            ["x": try Losses.sparsemaxBackward(a.tensor("x"), axis: a.int("axis"), upstream: g)]
+        })
+
+    r.add(Builtin(
+        "sparsemax_loss", group: .classification,
+        params: [Param("x", "scores [N, C] or [C]; classes on the last axis"),
+                 Param("y", "class indices [N] (0-based)"),
+                 reductionParam(over: "the samples")],
+        summary: "Multiclass sparsemax loss: the Fenchel–Young loss of sparsemax, 0 exactly when sparsemax(x) is one-hot at y.",
+        formula: "p = sparsemax(x);  ℓ = Σ_j p_j·(x_j − x_y) + ½(1 − ‖p‖²) = −x_y + ½Σ_{j ∈ S}(x_j² − τ²) + ½",
+        reference: "A. F. T. Martins, R. F. Astudillo 2016, From Softmax to Sparsemax (ICML), eq. 18. optax "
+            + "`multiclass_sparsemax_loss` (same formula; optax returns one value per sample, i.e. reduction: \"none\"); "
+            + "the fixtures use a float64 torch port of optax's code.",
+        notes: "The sparse counterpart of cross-entropy: convex, ≥ 0, and its gradient is sparsemax(x) − onehot(y).",
+        example: "sparsemax_loss([[0.5, 0.6, 0.2], [2, 0, 0]], [0, 0], reduction: \"none\")", output: "[0.31, 0]",
+        impl: { a in
+            .from(try Losses.sparsemaxLoss(a.tensor("x"), a.tensor("y"), reduction: lossReduction(a)))
+        }).withBackward { a, _, g in
+            try Losses.sparsemaxLossBackward(a.tensor("x"), a.tensor("y"), reduction: lossReduction(a), upstream: g,
+                                             wrt: try trackedParams(a, "x", labels: "y"))
+        })
 }
