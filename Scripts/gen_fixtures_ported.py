@@ -20,8 +20,15 @@ References, all float64:
 - listmle: Xia et al. 2008: π sorts the relevance in decreasing order with torch.sort(stable=True),
   so tied items keep their positions' order; loss = Σ_i logsumexp(s_π(i:)) − s_π(i), the suffix
   log-sum-exps by torch.logcumsumexp on the flipped list.
+- sparsemax, sparsemax_loss: a float64 torch port of optax's `projection_simplex` and
+  `multiclass_sparsemax_loss` (jax is not needed); the vector–Jacobian products of sparsemax go to
+  "sparsemax_vjp" (PortedLossTests.swift).
+- supcon, circle: pytorch-metric-learning's `SupConLoss` and `CircleLoss` themselves, float64 ("mean":
+  its default AvgNonZeroReducer; "none": DoNothingReducer).
+- cosent: sentence-transformers' `CoSENTLoss.forward` transcribed in torch (sentence-transformers is
+  not needed).
 
-Fixed seeds; run by hand (needs torch; keras only for the msle/mape cross-check, skipped if absent):
+Fixed seeds; run by hand (needs torch and pytorch-metric-learning; keras only for the msle/mape cross-check, skipped if absent):
 
     python3 Scripts/gen_fixtures_ported.py
 """
@@ -332,6 +339,75 @@ add("sparsemax_loss/example", "sparsemax_loss", [T([[0.5, 0.6, 0.2], [2, 0, 0]])
 add("sparsemax_loss/vector", "sparsemax_loss", [randn(6), T(3.0)], {}, lambda a, b: multiclass_sparsemax_loss(a, b), diff=[0])
 add("sparsemax_loss/error/index", "sparsemax_loss", [sx, T([0, 5, 2, 1])], {}, error="out of range")
 add("sparsemax_loss/error/shape", "sparsemax_loss", [sx, sx], {}, error="class indices")
+
+# ---------------------------------------------------------------- supcon, circle (pytorch-metric-learning), cosent
+
+from pytorch_metric_learning import losses as pml_losses
+from pytorch_metric_learning.reducers import DoNothingReducer
+
+
+def pml_ref(cls, red, **kw):
+    """pytorch-metric-learning's loss itself: "mean" with its default AvgNonZeroReducer, "none" with
+    DoNothingReducer (the per-anchor losses), "sum" their sum."""
+    def f(z, labels):
+        if red == "mean":
+            return cls(**kw)(z, labels.long())
+        loss = cls(reducer=DoNothingReducer(), **kw)
+        # compute_loss with ref_emb/ref_labels None, as forward calls it for a single batch (passing z as the
+        # reference would count each row as its own positive)
+        out = loss.compute_loss(z, labels.long(), None, None, None)["loss"]["losses"]
+        if not torch.is_tensor(out) or out.dim() == 0:   # zero_losses(): no pairs
+            out = torch.zeros(z.shape[0]) + 0 * z.sum()
+        out = out.reshape(z.shape[0])
+        return out if red == "none" else out.sum()
+    return f
+
+
+zz = randn(8, 4)
+lab = T([0, 1, 0, 2, 1, 0, 3, 1])          # class 2 and 3 have one row: anchors without positives
+for red in REDS:
+    for t in (0.1, 0.5):
+        add(f"supcon/t{t}/{red}", "supcon", [zz, lab], {"temperature": t, "reduction": red},
+            pml_ref(pml_losses.SupConLoss, red, temperature=t), diff=[0], grad_error={1: "class labels"})
+    for m, g in ((0.4, 80.0), (0.25, 16.0)):
+        add(f"circle/m{m}-g{g}/{red}", "circle", [zz, lab], {"m": m, "gamma": g, "reduction": red},
+            pml_ref(pml_losses.CircleLoss, red, m=m, gamma=g), diff=[0], grad_error={1: "class labels"},
+            rtol=1e-9, grad_rtol=1e-8)
+ex_z, ex_l = T([[1, 0], [0.8, 0.6], [0, 1], [-0.6, 0.8]]), T([0, 0, 1, 1])
+add("supcon/example", "supcon", [ex_z, ex_l], {"temperature": 0.5}, pml_ref(pml_losses.SupConLoss, "mean", temperature=0.5), diff=[0])
+add("circle/example", "circle", [ex_z, ex_l], {"gamma": 4}, pml_ref(pml_losses.CircleLoss, "mean", gamma=4.0), diff=[0])
+add("supcon/scaled-rows", "supcon", [zz * T([[3.0], [0.1], [1], [1], [10], [1], [1], [2]]), lab], {"reduction": "none"},
+    pml_ref(pml_losses.SupConLoss, "none"), diff=[0])
+add("supcon/no-negatives", "supcon", [zz[:3], T([1, 1, 1])], {}, pml_ref(pml_losses.SupConLoss, "mean"), diff=[0])
+add("supcon/no-positives", "supcon", [zz[:3], T([0, 1, 2])], {}, pml_ref(pml_losses.SupConLoss, "mean"), diff=[0])
+add("circle/no-positives", "circle", [zz[:3], T([0, 1, 2])], {"reduction": "none"}, pml_ref(pml_losses.CircleLoss, "none"), diff=[0])
+add("supcon/error/labels", "supcon", [zz, lab[:5]], {}, error="labels must be a vector of 8 class labels")
+add("supcon/error/temperature", "supcon", [zz, lab], {"temperature": 0}, error="temperature must be a positive number")
+add("circle/error/gamma", "circle", [zz, lab], {"gamma": -1}, error="gamma must be a positive number")
+add("circle/error/shape", "circle", [zz[0], lab[:1]], {}, error="z must have shape [N, D]")
+
+
+def cosent_ref(a, b, labels, scale=20.0):
+    """sentence-transformers CoSENTLoss.forward, transcribed (its pairwise_cos_sim normalises with F.normalize)."""
+    scores = (F.normalize(a, p=2, dim=1) * F.normalize(b, p=2, dim=1)).sum(-1)
+    scores = scores * scale
+    scores = scores[:, None] - scores[None, :]
+    labels = labels[:, None] < labels[None, :]
+    labels = labels.double()
+    scores = scores - (1 - labels) * 1e12
+    scores = torch.cat((torch.zeros(1), scores.view(-1)), dim=0)
+    return torch.logsumexp(scores, dim=0)
+
+
+ca, cb, cs = randn(6, 5), randn(6, 5), T([0.9, 0.1, 0.5, 0.5, 0.0, 1.0])
+for sc in (20.0, 5.0, 1.0):
+    add(f"cosent/scale{sc}", "cosent", [ca, cb, cs], {"scale": sc}, lambda a, b, y, sc=sc: cosent_ref(a, b, y, sc), diff=[0, 1],
+        grad_error={2: "scores"})
+add("cosent/example", "cosent", [T([[1, 0], [1, 1], [0, 1]]), T([[1, 0.2], [0, 1], [1, 0]]), T([1, 0.5, 0])], {},
+    lambda a, b, y: cosent_ref(a, b, y), diff=[0, 1])
+add("cosent/all-tied", "cosent", [ca, cb, T([1.0] * 6)], {}, lambda a, b, y: cosent_ref(a, b, y), diff=[0, 1])
+add("cosent/error/scores", "cosent", [ca, cb, cs[:4]], {}, error="scores must be a vector of 6")
+add("cosent/error/shape", "cosent", [ca, cb[:, :4]], {"scores": cs}, error="a and b must have the same shape")
 
 # Σ sparsemax(x) is 1 along the axis, so the "grads" of the cases above (of sum(out)) are 0: the
 # vector–Jacobian products with other upstream gradients are checked by PortedLossTests.swift from

@@ -237,4 +237,74 @@ func installPortedLosses(_ r: Registry) {
             try Losses.sparsemaxLossBackward(a.tensor("x"), a.tensor("y"), reduction: lossReduction(a), upstream: g,
                                              wrt: try trackedParams(a, "x", labels: "y"))
         })
+
+    let pmlNote = "z is [N, D]: rows are embeddings, L2-normalised inside (torch F.normalize), compared by cosine similarity; "
+        + "labels has one class label per row. Positives of an anchor are the other rows with its label, negatives the rows "
+        + "with another label. As pytorch-metric-learning: an anchor without positives (its class has one row in the batch) "
+        + "has loss 0, and \"mean\" averages over the anchors whose loss is > 0 (its AvgNonZeroReducer), 0 if there are none; "
+        + "\"none\" gives one value per anchor (row)."
+
+    r.add(Builtin(
+        "supcon", group: .embedding,
+        params: [Param("z", "embeddings [N, D]"), Param("labels", "class labels [N], one per row of z"),
+                 Param("temperature", default: .number(0.1), "τ > 0 dividing the cosine similarities"),
+                 reductionParam(over: "the anchors with a loss > 0 (pytorch-metric-learning's AvgNonZeroReducer)")],
+        summary: "Supervised contrastive loss: pulls together all rows of a class, pushes apart the others (SupCon).",
+        formula: "ℓᵢ = −(1/|P(i)|) Σ_{p ∈ P(i)} log( exp(cos(zᵢ, z_p)/τ) / Σ_{a ≠ i} exp(cos(zᵢ, z_a)/τ) )",
+        reference: "P. Khosla, P. Teterwak, C. Wang, A. Sarna, Y. Tian, P. Isola, A. Maschinot, C. Liu, D. Krishnan 2020, "
+            + "Supervised Contrastive Learning (NeurIPS), L^sup_out (eq. 2). Same as pytorch-metric-learning `SupConLoss` "
+            + "(default CosineSimilarity and AvgNonZeroReducer), checked against it.",
+        notes: pmlNote + " As pytorch-metric-learning, a batch without any positive pair or without any negative pair gives 0. "
+            + "grad: with respect to z.",
+        example: "supcon([[1, 0], [0.8, 0.6], [0, 1], [-0.6, 0.8]], [0, 0, 1, 1], temperature: 0.5)", output: "0.43019",
+        impl: { a in
+            .from(try Losses.supcon(a.tensor("z"), a.tensor("labels"), temperature: a.double("temperature"), reduction: lossReduction(a)))
+        }).withBackward { a, _, g in
+            try Losses.supconBackward(a.tensor("z"), a.tensor("labels"), temperature: a.double("temperature"),
+                                      reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "z", labels: "labels"))
+        })
+
+    r.add(Builtin(
+        "circle", group: .embedding,
+        params: [Param("z", "embeddings [N, D]"), Param("labels", "class labels [N], one per row of z"),
+                 Param("m", default: .number(0.4), "the relaxation margin"),
+                 Param("gamma", default: .number(80), "the scale γ > 0"),
+                 reductionParam(over: "the anchors with a loss > 0 (pytorch-metric-learning's AvgNonZeroReducer)")],
+        summary: "Circle loss: pair similarities re-weighted by how far each is from its optimum, over all pairs of the batch.",
+        formula: "ℓᵢ = softplus( log Σ_{p} exp(−γ·α_p·(s_p − Δ_p)) + log Σ_{n} exp(γ·α_n·(s_n − Δ_n)) )\n"
+            + "s = cos, α_p = max(0, 1 + m − s_p), α_n = max(0, s_n + m), Δ_p = 1 − m, Δ_n = m",
+        reference: "Y. Sun, C. Cheng, Y. Zhang, C. Zhang, L. Zheng, Z. Wang, Y. Wei 2020, Circle Loss: A Unified Perspective "
+            + "of Pair Similarity Optimization (CVPR), eq. 6. Same as pytorch-metric-learning `CircleLoss` (its defaults "
+            + "m = 0.4, γ = 80: the paper's setting for fine-grained retrieval), checked against it.",
+        notes: pmlNote + " An anchor without positives or without negatives has loss 0. The weights α are constants in the "
+            + "gradient (the paper and pytorch-metric-learning detach them). softplus is torch's (x itself above 20). "
+            + "grad: with respect to z.",
+        example: "circle([[1, 0], [0.8, 0.6], [0, 1], [-0.6, 0.8]], [0, 0, 1, 1], gamma: 4)", output: "0.829904",
+        impl: { a in
+            .from(try Losses.circle(a.tensor("z"), a.tensor("labels"), m: a.double("m"), gamma: a.double("gamma"),
+                                    reduction: lossReduction(a)))
+        }).withBackward { a, _, g in
+            try Losses.circleBackward(a.tensor("z"), a.tensor("labels"), m: a.double("m"), gamma: a.double("gamma"),
+                                      reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "z", labels: "labels"))
+        })
+
+    r.add(Builtin(
+        "cosent", group: .embedding,
+        params: [Param("a", "embeddings of the first sentences [N, D]"),
+                 Param("b", "embeddings of the second sentences [N, D]; row k of a and b is pair k"),
+                 Param("scores", "the gold similarity of each pair [N]; only their order counts"),
+                 Param("scale", default: .number(20), "multiplies the cosine differences (1/temperature)")],
+        summary: "CoSENT: every pair with a higher gold score must have a higher cosine similarity than every pair with a lower one.",
+        formula: "ℓ = log(1 + Σ_{(i, j): scores_i > scores_j} exp(scale·(cos_j − cos_i))),  cos_k = cos(a_k, b_k)",
+        reference: "J. Su 2022, CoSENT (kexue.fm/archives/8847); X. Li, J. Li 2023, AnglE-optimized Text Embeddings. "
+            + "Same as sentence-transformers `CoSENTLoss` (scale 20, pairwise_cos_sim), ported to torch float64 for the fixtures.",
+        notes: "One number for the whole batch (no reduction): the loss compares pairs of pairs. Pairs with equal gold "
+            + "scores are not compared. grad: with respect to a and b; scores only give the order (no gradient).",
+        example: "cosent([[1, 0], [1, 1], [0, 1]], [[1, 0.2], [0, 1], [1, 0]], [1, 0.5, 0])", output: "0.0042053",
+        impl: { a in
+            .from(try Losses.cosent(a.tensor("a"), a.tensor("b"), a.tensor("scores"), scale: a.double("scale")))
+        }).withBackward { a, _, g in
+            try Losses.cosentBackward(a.tensor("a"), a.tensor("b"), a.tensor("scores"), scale: a.double("scale"), upstream: g,
+                                      wrt: try trackedParams(a, "a", "b", labels: "scores"))
+        })
 }
