@@ -27,6 +27,8 @@ References, all float64:
   its default AvgNonZeroReducer; "none": DoNothingReducer).
 - cosent: sentence-transformers' `CoSENTLoss.forward` transcribed in torch (sentence-transformers is
   not needed).
+- ctc: torch `ctc_loss` itself; its gradient minus the exp(log_probs) term its backward folds in (see
+  the ctc section), checked by central differences.
 
 Fixed seeds; run by hand (needs torch and pytorch-metric-learning; keras only for the msle/mape cross-check, skipped if absent):
 
@@ -408,6 +410,80 @@ add("cosent/example", "cosent", [T([[1, 0], [1, 1], [0, 1]]), T([[1, 0.2], [0, 1
 add("cosent/all-tied", "cosent", [ca, cb, T([1.0] * 6)], {}, lambda a, b, y: cosent_ref(a, b, y), diff=[0, 1])
 add("cosent/error/scores", "cosent", [ca, cb, cs[:4]], {}, error="scores must be a vector of 6")
 add("cosent/error/shape", "cosent", [ca, cb[:, :4]], {"scores": cs}, error="a and b must have the same shape")
+
+# ---------------------------------------------------------------- ctc (torch ctc_loss)
+# Gradient: torch's ctc_loss backward returns scale_b·(exp(log_probs) − e) for t < input_lengths[b], where
+# −scale_b·e is the derivative of the loss (e = Σ_{s: l'_s = c} α·β / (p·y)); the extra exp(log_probs) is the
+# log_softmax folded in. The fixtures hold the derivative: torch's gradient minus scale_b·exp(log_probs) on
+# the used time steps, checked by central differences once below.
+
+
+def ctc_ref(red, blank=0, zero_inf=False):
+    def f(lp, tg, il, tl):
+        return F.ctc_loss(lp, tg.long(), il.long(), tl.long(), blank=blank, reduction=red, zero_infinity=zero_inf)
+    return f
+
+
+def add_ctc(name, lp, tg, il, tl, red="mean", blank=0, zero_inf=False, grads=True):
+    kwargs = {"reduction": red}
+    if blank:
+        kwargs["blank"] = blank
+    if zero_inf:
+        kwargs["zero_infinity"] = True
+    f = ctc_ref(red, blank, zero_inf)
+    lpg = lp.clone().requires_grad_(True)
+    out = f(lpg, tg, il, tl)
+    c = make_case(name, "ctc", [lp, tg, il, tl], kwargs, expected=out.detach(),
+                  grad_error={1: "class indices", 2: "lengths"})
+    if grads:
+        (g,) = torch.autograd.grad(out.sum(), [lpg])
+        n = lp.shape[1]
+        per = F.ctc_loss(lp, tg.long(), il.long(), tl.long(), blank=blank, reduction="none", zero_infinity=False)
+        scale = torch.ones(n) if red != "mean" else 1.0 / (n * tl.clamp(min=1))
+        used = (torch.arange(lp.shape[0])[:, None] < il[None, :]).double()          # [T, N]
+        finite = torch.isfinite(per).double()       # zero_infinity: torch's gradient of an impossible sample is 0
+        fold = (scale * used * finite)[:, :, None] * lp.exp()
+        c["grads"] = {"0": enc(g - fold)}
+    cases.append(c)
+
+
+T_, N_, C_ = 6, 3, 5
+lp = F.log_softmax(randn(T_, N_, C_, scale=1.5), dim=-1)
+tg = T([[1, 2, 2, 3], [4, 1, 0, 0], [3, 3, 1, 0]])
+il, tl = T([6, 5, 6]), T([4, 2, 3])
+for red in REDS:
+    add_ctc(f"ctc/padded/{red}", lp, tg, il, tl, red)
+    add_ctc(f"ctc/concatenated/{red}", lp, T([1, 2, 2, 3, 4, 1, 3, 3, 1]), il, tl, red)
+add_ctc("ctc/blank4", lp, T([[1, 2, 2, 3], [0, 1, 0, 0], [3, 3, 1, 0]]), il, tl, "none", blank=4)
+add_ctc("ctc/empty-target", lp, tg, il, T([0, 2, 1]), "mean")
+add_ctc("ctc/raw-log-probs", randn(T_, N_, C_), tg, il, tl, "sum")   # not normalised: the exact derivative still holds
+add_ctc("ctc/example", torch.log(T([[[0.5, 0.5]], [[0.5, 0.5]]])), T([[1]]), T([2]), T([1]), "sum")
+# impossible alignments: [1, 1] needs 3 steps; input_lengths 2 → inf (grads nan in torch: none here), 0 with zero_infinity
+imp_tg, imp_il = T([[1, 1, 0, 0], [4, 1, 0, 0], [3, 3, 1, 0]]), T([2, 5, 6])
+add_ctc("ctc/impossible", lp, imp_tg, imp_il, T([2, 2, 3]), "none", grads=False)
+for red in REDS:
+    add_ctc(f"ctc/impossible-zero-inf/{red}", lp, imp_tg, imp_il, T([2, 2, 3]), red, zero_inf=True)
+# long sequence: stability of the log-space recursions
+lp_long = F.log_softmax(randn(200, 2, 6, scale=3), dim=-1)
+tg_long = torch.randint(1, 6, (2, 40), generator=gen).double()
+add_ctc("ctc/long", lp_long, tg_long, T([200, 150]), T([40, 31]), "mean")
+cases.append(make_case("ctc/error/blank-in-target", "ctc", [lp, T([[0, 1, 0, 0]] * 3), il, tl], {}, error="other than blank (0)"))
+cases.append(make_case("ctc/error/class", "ctc", [lp, T([[5, 1, 0, 0]] * 3), il, tl], {}, error="got 5 for sequence 0"))
+cases.append(make_case("ctc/error/lengths", "ctc", [lp, tg, T([6, 5]), tl], {}, error="input_lengths must be a vector of 3"))
+cases.append(make_case("ctc/error/too-long", "ctc", [lp, tg, T([7, 5, 6]), tl], {}, error="got 7"))
+cases.append(make_case("ctc/error/concat-sum", "ctc", [lp, T([1, 2, 3]), il, T([1, 1, 2])], {}, error="concatenated targets hold 3"))
+cases.append(make_case("ctc/error/rank", "ctc", [lp[:, 0], tg[0], T(6.0), T(4.0)], {}, error="log_probs must have shape [T, N, C]"))
+
+# central differences on one case: the fixture gradient is the derivative of the loss
+chk = cases[[c["name"] for c in cases].index("ctc/padded/mean")]
+gfix = torch.tensor(chk["grads"]["0"]["data"]).reshape(lp.shape)
+for idx in ((0, 0, 1), (3, 1, 4), (5, 2, 0), (2, 2, 3)):
+    h = 1e-6
+    up, dn = lp.clone(), lp.clone()
+    up[idx] += h
+    dn[idx] -= h
+    fd = (ctc_ref("mean")(up, tg, il, tl) - ctc_ref("mean")(dn, tg, il, tl)) / (2 * h)
+    assert abs(fd - gfix[idx]) < 1e-7, (idx, fd, gfix[idx])
 
 # Σ sparsemax(x) is 1 along the axis, so the "grads" of the cases above (of sum(out)) are 0: the
 # vector–Jacobian products with other upstream gradients are checked by PortedLossTests.swift from

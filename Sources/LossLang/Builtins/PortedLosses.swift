@@ -307,4 +307,36 @@ func installPortedLosses(_ r: Registry) {
             try Losses.cosentBackward(a.tensor("a"), a.tensor("b"), a.tensor("scores"), scale: a.double("scale"), upstream: g,
                                       wrt: try trackedParams(a, "a", "b", labels: "scores"))
         })
+
+    r.add(Builtin(
+        "ctc", group: .classification,
+        params: [Param("log_probs", "log-probabilities [T, N, C]: time, batch, classes (e.g. log_softmax over the last axis)"),
+                 Param("targets", "label sequences: padded [N, S] (row b holds target_lengths[b] labels) or concatenated [Σ target_lengths]"),
+                 Param("input_lengths", "the length of each input sequence [N] (≤ T)"),
+                 Param("target_lengths", "the length of each target sequence [N]"),
+                 Param("blank", default: .number(0), "the class index of the blank"),
+                 Param("zero_infinity", default: .bool(false), "give 0 (and a zero gradient) for impossible alignments instead of inf"),
+                 reductionParam(over: "the sequences (\"mean\" first divides each loss by its target length, as torch)")],
+        summary: "Connectionist temporal classification: −log of the total probability of all alignments of the target.",
+        formula: "ℓ_b = −log Σ_{π ∈ B⁻¹(target_b)} Π_t exp(log_probs[t, b, π_t]),  B removes repeats, then blanks;  "
+            + "mean = (1/N) Σ_b ℓ_b / max(target_lengths[b], 1)",
+        reference: "A. Graves, S. Fernández, F. Gomez, J. Schmidhuber 2006, Connectionist Temporal Classification: Labelling "
+            + "Unsegmented Sequence Data with Recurrent Neural Networks (ICML), forward–backward in log space. Same as torch "
+            + "`ctc_loss` (padded or concatenated targets, reductions, zero_infinity), checked against it in float64.",
+        notes: "Targets must be class indices other than blank; what follows target_lengths[b] in a padded row is ignored. "
+            + "An input too short for its target (T_b < L + repeats) has no alignment: the loss is inf (0 with zero_infinity). "
+            + "grad: with respect to log_probs, the exact derivative −Σ_{s: l'_s = c} α_t(s)β_t(s)/(p·y_t(c)); torch's ctc_loss "
+            + "returns that plus exp(log_probs) (the gradient for log_probs = log_softmax(x) folded in): the same gradient "
+            + "with respect to x once the log_softmax is differentiated, different for a raw log_probs leaf.",
+        example: "ctc(log([[[0.5, 0.5]], [[0.5, 0.5]]]), [[1]], [2], [1], reduction: \"sum\")", output: "0.287682",
+        impl: { a in
+            .from(try Losses.ctc(a.tensor("log_probs"), a.tensor("targets"), inputLengths: a.tensor("input_lengths"),
+                                 targetLengths: a.tensor("target_lengths"), blank: a.int("blank"),
+                                 zeroInfinity: a.bool("zero_infinity"), reduction: lossReduction(a)))
+        }).withBackward { a, _, g in
+            try Losses.ctcBackward(a.tensor("log_probs"), a.tensor("targets"), inputLengths: a.tensor("input_lengths"),
+                                   targetLengths: a.tensor("target_lengths"), blank: a.int("blank"),
+                                   zeroInfinity: a.bool("zero_infinity"), reduction: lossReduction(a), upstream: g,
+                                   wrt: try trackedParams(a, "log_probs", labels: "targets", "input_lengths", "target_lengths"))
+        })
 }
