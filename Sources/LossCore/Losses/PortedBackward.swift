@@ -228,7 +228,7 @@ extension Losses {
 // MARK: - sparsemax, sparsemax_loss
 //
 // sparsemax: the Jacobian of the projection is diag(s) − s·sᵀ/|S| (s the support indicator p > 0),
-// so the gradient is u − mean_S(u) on the support and 0 off it (Martins & Astudillo 2016, eq. 13).
+// so the gradient is u − mean_S(u) on the support and 0 off it (Martins & Astudillo 2016).
 // sparsemax_loss: p − onehot(y) (Fenchel–Young; what autodiff through optax's code gives).
 extension Losses {
     public static func sparsemaxBackward(_ x: Tensor, axis: Int = -1, upstream: Tensor) throws -> Tensor {

@@ -92,15 +92,16 @@ extension Losses {
         for r in 0..<inp.rows.n {
             let lo = r * c
             let targets = inp.targets[r], isTarget = inp.isTarget(r)
-            var terms: [Double] = []
-            for t in targets {
+            // Σ over the targets of a pairwise sum over the classes (no C² temporaries)
+            let perTarget = targets.map { t -> Double in
                 let xt = x.data[lo + t]
-                for i in 0..<c where !isTarget[i] {
+                return rowSum(c) { i in
+                    if isTarget[i] { return 0 }
                     let z = 1 - xt + x.data[lo + i]
-                    if z > 0 || z.isNaN { terms.append(z) }
+                    return z > 0 || z.isNaN ? z : 0
                 }
             }
-            out[r] = Summation.sum(terms) / Double(c)
+            out[r] = Summation.sum(perTarget) / Double(c)
         }
         return TermKernel.reduceSamples(out, shape: inp.rows.shape, reduction)
     }

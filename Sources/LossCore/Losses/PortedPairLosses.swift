@@ -243,16 +243,20 @@ extension Losses {
         }
         /// The loss and ∂loss/∂cos_k.
         func forward() -> (loss: Double, dcos: [Double]) {
+            // the pairs (i, j) with y_i > y_j, visited row by row: no N² temporaries
             let n = y.count
-            var terms: [(Int, Int, Double)] = []
-            for i in 0..<n { for j in 0..<n where y[i] > y[j] { terms.append((i, j, scale * (cos[j] - cos[i]))) } }
-            let mx = Swift.max(0, terms.map(\.2).max() ?? 0)
-            let total = Foundation.exp(-mx) + rowSum(terms.count) { Foundation.exp(terms[$0].2 - mx) }
-            let lse = mx + Foundation.log(total)
+            var mx = 0.0
+            for i in 0..<n { for j in 0..<n where y[i] > y[j] { mx = Swift.max(mx, scale * (cos[j] - cos[i])) } }
+            let rows = (0..<n).map { i in
+                rowSum(n) { j in y[i] > y[j] ? Foundation.exp(scale * (cos[j] - cos[i]) - mx) : 0 }
+            }
+            let lse = mx + Foundation.log(Foundation.exp(-mx) + Summation.sum(rows))
             var d = [Double](repeating: 0, count: n)
-            for (i, j, v) in terms {
-                let w = Foundation.exp(v - lse) * scale
-                d[j] += w; d[i] -= w
+            for i in 0..<n {
+                for j in 0..<n where y[i] > y[j] {
+                    let w = Foundation.exp(scale * (cos[j] - cos[i]) - lse) * scale
+                    d[j] += w; d[i] -= w
+                }
             }
             return (lse, d)
         }

@@ -30,7 +30,8 @@ func installPortedLosses(_ r: Registry) {
         summary: "Hinge embedding loss: x for similar pairs (y = 1), max(0, margin − x) for dissimilar ones (y = −1).",
         formula: "ℓ = x if y = 1;  ℓ = max(0, margin − x) if y = −1",
         reference: "torch `hinge_embedding_loss` (same; torch also adds both terms for labels other than ±1, here an error). "
-            + "The pairwise hinge of R. Hadsell, S. Chopra, Y. LeCun 2006, Dimensionality Reduction by Learning an Invariant Mapping (CVPR).",
+            + "Cf. the contrastive loss of R. Hadsell, S. Chopra, Y. LeCun 2006, Dimensionality Reduction by Learning an Invariant "
+            + "Mapping (CVPR), which squares both terms.",
         notes: "Labels must be exactly −1 or +1 (for 0/1 labels y pass 2*y - 1). Element-wise: every element is a sample. "
             + "grad: with respect to x; at x = margin for y = −1 the gradient is 0, as in torch.",
         example: "hinge_embedding([0.3, 2, 0.5, 1.5], [1, 1, -1, -1], reduction: \"none\")", output: "[0.3, 2, 0.5, 0]",
@@ -107,7 +108,7 @@ func installPortedLosses(_ r: Registry) {
         formula: "ℓ = (log(1 + max(pred, ε)) − log(1 + max(y, ε)))²,  ε = 1e-7",
         reference: "Keras `MeanSquaredLogarithmicError` / `mean_squared_logarithmic_error` (same, including the clamp at "
             + "Keras' epsilon 1e-7, so negative values count as 1e-7); sklearn `mean_squared_log_error` has no clamp "
-            + "(it rejects values below −1).",
+            + "(it rejects values outside its domain instead).",
         notes: kerasNote + " log(1 + ·) is computed as log1p. grad: 0 with respect to a value below ε (the clamp passes none).",
         example: "msle([1, 3, 0], [1, 1, 2])", output: "0.562467",
         impl: { a in
@@ -144,8 +145,8 @@ func installPortedLosses(_ r: Registry) {
         summary: "Generalized cross-entropy (L_q loss): robust to noisy labels, between cross-entropy and MAE.",
         formula: "ℓ = (1 − p_t^q)/q,  p_t = p[y]  (logits: p = softmax(x), computed as −expm1(q·log p_t)/q)",
         reference: "Z. Zhang, M. R. Sabuncu 2018, Generalized Cross Entropy Loss for Training Deep Neural Networks with Noisy "
-            + "Labels (NeurIPS), eq. 6. The fixtures use a float64 torch transcription of that formula (the authors' "
-            + "code applies softmax to logits first: logits: true).",
+            + "Labels (NeurIPS), the L_q loss. The fixtures use a float64 torch transcription of that formula (implementations "
+            + "apply softmax to logits first: logits: true).",
         notes: "Probabilities outside [0, 1] are errors (pass logits: true for raw scores). Bounded by 1/q, so a mislabelled "
             + "sample cannot dominate. grad: −p_t^(q−1) with respect to p[y]; with logits −p_t^q·(onehot(y) − softmax(x)), "
             + "i.e. cross-entropy's gradient weighted by p_t^q.",
@@ -226,7 +227,7 @@ func installPortedLosses(_ r: Registry) {
                  reductionParam(over: "the samples")],
         summary: "Multiclass sparsemax loss: the Fenchel–Young loss of sparsemax, 0 exactly when sparsemax(x) is one-hot at y.",
         formula: "p = sparsemax(x);  ℓ = Σ_j p_j·(x_j − x_y) + ½(1 − ‖p‖²) = −x_y + ½Σ_{j ∈ S}(x_j² − τ²) + ½",
-        reference: "A. F. T. Martins, R. F. Astudillo 2016, From Softmax to Sparsemax (ICML), eq. 18. optax "
+        reference: "A. F. T. Martins, R. F. Astudillo 2016, From Softmax to Sparsemax (ICML), the sparsemax loss. optax "
             + "`multiclass_sparsemax_loss` (same formula; optax returns one value per sample, i.e. reduction: \"none\"); "
             + "the fixtures use a float64 torch port of optax's code.",
         notes: "The sparse counterpart of cross-entropy: convex, ≥ 0, and its gradient is sparsemax(x) − onehot(y).",
@@ -274,7 +275,7 @@ func installPortedLosses(_ r: Registry) {
         formula: "ℓᵢ = softplus( log Σ_{p} exp(−γ·α_p·(s_p − Δ_p)) + log Σ_{n} exp(γ·α_n·(s_n − Δ_n)) )\n"
             + "s = cos, α_p = max(0, 1 + m − s_p), α_n = max(0, s_n + m), Δ_p = 1 − m, Δ_n = m",
         reference: "Y. Sun, C. Cheng, Y. Zhang, C. Zhang, L. Zheng, Z. Wang, Y. Wei 2020, Circle Loss: A Unified Perspective "
-            + "of Pair Similarity Optimization (CVPR), eq. 6. Same as pytorch-metric-learning `CircleLoss` (its defaults "
+            + "of Pair Similarity Optimization (CVPR). Same as pytorch-metric-learning `CircleLoss` (its defaults "
             + "m = 0.4, γ = 80: the paper's setting for fine-grained retrieval), checked against it.",
         notes: pmlNote + " An anchor without positives or without negatives has loss 0. The weights α are constants in the "
             + "gradient (the paper and pytorch-metric-learning detach them). softplus is torch's (x itself above 20). "
@@ -296,7 +297,7 @@ func installPortedLosses(_ r: Registry) {
                  Param("scale", default: .number(20), "multiplies the cosine differences (1/temperature)")],
         summary: "CoSENT: every pair with a higher gold score must have a higher cosine similarity than every pair with a lower one.",
         formula: "ℓ = log(1 + Σ_{(i, j): scores_i > scores_j} exp(scale·(cos_j − cos_i))),  cos_k = cos(a_k, b_k)",
-        reference: "J. Su 2022, CoSENT (kexue.fm/archives/8847); X. Li, J. Li 2023, AnglE-optimized Text Embeddings. "
+        reference: "J. Su 2022, CoSENT (kexue.fm/archives/8847). "
             + "Same as sentence-transformers `CoSENTLoss` (scale 20, pairwise_cos_sim), ported to torch float64 for the fixtures.",
         notes: "One number for the whole batch (no reduction): the loss compares pairs of pairs. Pairs with equal gold "
             + "scores are not compared. grad: with respect to a and b; scores only give the order (no gradient).",
