@@ -27,6 +27,8 @@ References, all float64:
   its default AvgNonZeroReducer; "none": DoNothingReducer).
 - cosent: sentence-transformers' `CoSENTLoss.forward` transcribed in torch (sentence-transformers is
   not needed).
+- kl with log: true: torch `kl_div(log_q, log_p, log_target=True)` summed over the axis (0 where log p =
+  −inf, where torch gives nan).
 - ctc: torch `ctc_loss` itself; its gradient minus the exp(log_probs) term its backward folds in (see
   the ctc section), checked by central differences.
 
@@ -484,6 +486,31 @@ for idx in ((0, 0, 1), (3, 1, 4), (5, 2, 0), (2, 2, 3)):
     dn[idx] -= h
     fd = (ctc_ref("mean")(up, tg, il, tl) - ctc_ref("mean")(dn, tg, il, tl)) / (2 * h)
     assert abs(fd - gfix[idx]) < 1e-7, (idx, fd, gfix[idx])
+
+# ---------------------------------------------------------------- options: kl with log: true (torch kl_div, log_target=True)
+
+
+def kl_log_ref(axis=-1):
+    def f(lp, lq):
+        # torch gives nan where p = 0 (log p = −inf); the divergence has 0 there, and so has its gradient:
+        # the double where keeps the nan out of autograd
+        zero = lp == float("-inf")
+        safe = torch.where(zero, 0.0, lp)
+        t = torch.where(zero, 0.0, F.kl_div(lq, safe, log_target=True, reduction="none"))
+        return t.sum(axis)
+    return f
+
+
+lpk = F.log_softmax(randn(3, 4, scale=2), dim=-1)
+lqk = F.log_softmax(randn(3, 4, scale=2), dim=-1)
+add("kl/log/rows", "kl", [lpk, lqk], {"log": True}, kl_log_ref(), diff=[0, 1])
+add("kl/log/axis0", "kl", [F.log_softmax(lpk, dim=0), F.log_softmax(lqk, dim=0)], {"log": True, "axis": 0}, kl_log_ref(0), diff=[0, 1])
+add("kl/log/broadcast-q", "kl", [lpk, lqk[0]], {"log": True}, kl_log_ref(), diff=[0, 1])
+add("kl/log/example", "kl", [torch.log(T([0.5, 0.5])), torch.log(T([0.9, 0.1]))], {"log": True}, kl_log_ref(), diff=[0, 1])
+add("kl/log/zero-p", "kl", [T([0.0, float("-inf")]), T([-0.5, -0.9])], {"log": True}, kl_log_ref(), diff=[0, 1])
+add("kl/log/saturated", "kl", [F.log_softmax(T([[700.0, 0.0, -700.0]]), -1), F.log_softmax(T([[0.0, 0.0, 0.0]]), -1)], {"log": True},
+    kl_log_ref(), diff=[0, 1])
+add("kl/log/error/positive", "kl", [T([0.5, 0.5]), T([-0.1, -2.0])], {"log": True}, error="p must hold log-probabilities")
 
 # Σ sparsemax(x) is 1 along the axis, so the "grads" of the cases above (of sum(out)) are 0: the
 # vector–Jacobian products with other upstream gradients are checked by PortedLossTests.swift from
