@@ -27,6 +27,8 @@ References, all float64:
   its default AvgNonZeroReducer; "none": DoNothingReducer).
 - cosent: sentence-transformers' `CoSENTLoss.forward` transcribed in torch (sentence-transformers is
   not needed).
+- bce with label_smoothing: torch binary_cross_entropy(_with_logits) on y·(1 − ε) + ε/2, the smoothing of
+  Keras' BinaryCrossentropy (checked against keras at float32 precision).
 - kl with log: true: torch `kl_div(log_q, log_p, log_target=True)` summed over the axis (0 where log p =
   −inf, where torch gives nan).
 - ctc: torch `ctc_loss` itself; its gradient minus the exp(log_probs) term its backward folds in (see
@@ -511,6 +513,37 @@ add("kl/log/zero-p", "kl", [T([0.0, float("-inf")]), T([-0.5, -0.9])], {"log": T
 add("kl/log/saturated", "kl", [F.log_softmax(T([[700.0, 0.0, -700.0]]), -1), F.log_softmax(T([[0.0, 0.0, 0.0]]), -1)], {"log": True},
     kl_log_ref(), diff=[0, 1])
 add("kl/log/error/positive", "kl", [T([0.5, 0.5]), T([-0.1, -2.0])], {"log": True}, error="p must hold log-probabilities")
+
+# ---------------------------------------------------------------- options: bce label_smoothing (Keras: y·(1 − ε) + ε/2)
+
+
+def smooth(y, eps):
+    return y * (1 - eps) + 0.5 * eps
+
+
+try:
+    import keras
+    for eps in (0.1, 0.3):
+        xk, yk = randn(3, 4, scale=2), (rand(3, 4) > 0.5).double()
+        got = keras.losses.binary_crossentropy(yk.float(), xk.float(), from_logits=True, label_smoothing=eps).double()
+        want = F.binary_cross_entropy_with_logits(xk, smooth(yk, eps), reduction="none").mean(-1)
+        assert torch.allclose(got, want, rtol=1e-5), (got, want)
+    print("bce label_smoothing agrees with keras (float32)")
+except ImportError:
+    pass
+
+pb, yb, xb = rand(3, 4) * 0.98 + 0.01, (rand(3, 4) > 0.5).double(), randn(3, 4, scale=2)
+wb, pwb = rand(3, 4) + 0.5, rand(4) + 0.5
+for eps in (0.1, 0.25, 1.0):
+    for red in REDS:
+        add(f"bce/label_smoothing{eps}/{red}", "bce", [pb, yb], {"label_smoothing": eps, "reduction": red},
+            lambda p, y, eps=eps, red=red: F.binary_cross_entropy(p, smooth(y, eps), reduction=red), diff=[0, 1])
+    add(f"bce/label_smoothing{eps}/logits", "bce", [xb, yb], {"label_smoothing": eps, "logits": True, "weight": wb, "pos_weight": pwb},
+        lambda x, y, eps=eps: F.binary_cross_entropy_with_logits(x, smooth(y, eps), weight=wb, pos_weight=pwb), diff=[0, 1])
+add("bce/label_smoothing/soft", "bce", [pb, rand(3, 4)], {"label_smoothing": 0.2},
+    lambda p, y: F.binary_cross_entropy(p, smooth(y, 0.2)), diff=[0, 1])
+add("bce/label_smoothing/error/eps", "bce", [pb, yb], {"label_smoothing": 1.5}, error="label_smoothing must be in [0, 1]")
+add("bce/label_smoothing/error/y", "bce", [pb, yb * 2], {"label_smoothing": 0.1}, error="y must hold 0/1 labels")
 
 # Σ sparsemax(x) is 1 along the axis, so the "grads" of the cases above (of sum(out)) are 0: the
 # vector–Jacobian products with other upstream gradients are checked by PortedLossTests.swift from

@@ -76,3 +76,18 @@ extension Losses {
         }
     }
 }
+
+// MARK: - label_smoothing on bce (Keras)
+
+extension Losses {
+    /// Binary labels smoothed as Keras' BinaryCrossentropy does: y·(1 − ε) + ε/2, after checking
+    /// that y holds labels or probabilities in [0, 1] and ε is in [0, 1].
+    public static func smoothedBinaryLabels(_ y: Tensor, _ epsilon: Double, _ fn: String) throws -> Tensor {
+        guard epsilon >= 0, epsilon <= 1 else {
+            throw CoreError("\(fn): label_smoothing must be in [0, 1], got \(formatNumber(epsilon))")
+        }
+        try TermKernel.checkUnitTargets(y, fn, "y")
+        if epsilon == 0 { return y }
+        return Tensor(shape: y.shape, data: y.data.map { $0 * (1 - epsilon) + 0.5 * epsilon })
+    }
+}
