@@ -29,6 +29,8 @@ References, all float64:
   not needed).
 - bce with label_smoothing: torch binary_cross_entropy(_with_logits) on y·(1 − ε) + ε/2, the smoothing of
   Keras' BinaryCrossentropy (checked against keras at float32 precision).
+- triplet and contrastive with distance: "cosine": torch TripletMarginWithDistanceLoss with 1 − cosine_similarity,
+  and the contrastive formula on that distance, in torch.
 - kl with log: true: torch `kl_div(log_q, log_p, log_target=True)` summed over the axis (0 where log p =
   −inf, where torch gives nan).
 - ctc: torch `ctc_loss` itself; its gradient minus the exp(log_probs) term its backward folds in (see
@@ -544,6 +546,42 @@ add("bce/label_smoothing/soft", "bce", [pb, rand(3, 4)], {"label_smoothing": 0.2
     lambda p, y: F.binary_cross_entropy(p, smooth(y, 0.2)), diff=[0, 1])
 add("bce/label_smoothing/error/eps", "bce", [pb, yb], {"label_smoothing": 1.5}, error="label_smoothing must be in [0, 1]")
 add("bce/label_smoothing/error/y", "bce", [pb, yb * 2], {"label_smoothing": 0.1}, error="y must hold 0/1 labels")
+
+# ---------------------------------------------------------------- options: distance "cosine" on triplet and contrastive
+
+
+def cos_dist(x, y):
+    return 1 - F.cosine_similarity(x, y)
+
+
+def triplet_cos_ref(red, margin=1.0, swap=False):
+    loss = torch.nn.TripletMarginWithDistanceLoss(distance_function=cos_dist, margin=margin, swap=swap, reduction=red)
+    return lambda a, p, n, *rest: loss(a, p, n)
+
+
+def contrastive_cos_ref(red, margin=1.0, similar=0.0):
+    def f(x1, x2, y, *rest):
+        d = cos_dist(x1, x2)
+        sim = (y == similar).double()
+        loss = sim * 0.5 * d ** 2 + (1 - sim) * 0.5 * torch.clamp_min(margin - d, 0) ** 2
+        return reduce(loss, red)
+    return f
+
+
+ta, tp, tn = randn(5, 3), randn(5, 3), randn(5, 3)
+for red in REDS:
+    for m, sw in ((1.0, False), (0.3, True), (1.5, True)):
+        add(f"triplet/cosine/m{m}-swap{sw}/{red}", "triplet", [ta, tp, tn], {"distance": "cosine", "margin": m, "swap": sw, "reduction": red},
+            triplet_cos_ref(red, m, sw), diff=[0, 1, 2])
+    for m, sim in ((1.0, 0.0), (0.5, 1.0)):
+        yc = T([0, 1, 1, 0, 1])
+        add(f"contrastive/cosine/m{m}-sim{sim}/{red}", "contrastive", [ta, tp, yc], {"distance": "cosine", "margin": m, "similar": sim, "reduction": red},
+            contrastive_cos_ref(red, m, sim), diff=[0, 1], grad_error={2: "labels"})
+add("triplet/cosine/vector", "triplet", [ta[0], tp[0], tn[0]], {"distance": "cosine", "margin": 2.0},
+    lambda a, p, n: triplet_cos_ref("mean", 2.0)(a[None], p[None], n[None]), diff=[0, 1, 2])
+add("triplet/cosine/error/norm", "triplet", [ta, tp, tn], {"distance": "cosine", "norm": 1}, error="norm and squared apply to the Euclidean distance")
+add("triplet/cosine/error/choice", "triplet", [ta, tp, tn], {"distance": "cos"}, error="distance must be one of")
+add("contrastive/cosine/error/y", "contrastive", [ta, tp, T([0, 1, 2, 0, 1])], {"distance": "cosine"}, error="y must hold labels 0 or 1")
 
 # Σ sparsemax(x) is 1 along the axis, so the "grads" of the cases above (of sum(out)) are 0: the
 # vector–Jacobian products with other upstream gradients are checked by PortedLossTests.swift from
