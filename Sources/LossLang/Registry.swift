@@ -263,7 +263,7 @@ public final class Registry {
          installMoreTensorBuiltins,
          installActivationBuiltins, installRandomBuiltins, installIOBuiltins, installHigherOrderBuiltins,
          installInformationLosses, installClassificationLosses, installEmbeddingLosses,
-         installSegmentationLosses, installRegressionLosses, installPlotBuiltins, installGradBuiltins,
+         installSegmentationLosses, installRegressionLosses, installPortedLosses, installPlotBuiltins, installGradBuiltins,
          installRecordBuiltins, installValueAndGrad, installFittingBuiltins, installCoreGradients]
     }
 }

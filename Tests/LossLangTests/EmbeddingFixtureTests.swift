@@ -191,8 +191,8 @@ final class EmbeddingFixtureTests: XCTestCase {
         XCTAssertTrue(Registry.standard["multiple_negatives_ranking"] === Registry.standard["mnr"])
         // docs/reference.md §4.3 signatures and defaults
         let sigs = [
-            "triplet": "triplet(anchor, positive, negative, margin: 1, norm: 2, swap: false, squared: false, reduction: \"mean\")",
-            "contrastive": "contrastive(x1, x2, y, margin: 1, similar: 0, reduction: \"mean\")",
+            "triplet": "triplet(anchor, positive, negative, margin: 1, norm: 2, swap: false, squared: false, distance: \"euclidean\", reduction: \"mean\")",
+            "contrastive": "contrastive(x1, x2, y, margin: 1, similar: 0, distance: \"euclidean\", reduction: \"mean\")",
             "margin_ranking": "margin_ranking(x1, x2, y, margin: 0, reduction: \"mean\")",
             "cosine_embedding": "cosine_embedding(x1, x2, y, margin: 0, reduction: \"mean\")",
             "infonce": "infonce(query, positive, negatives: none, temperature: 0.1, negative_mode: \"unpaired\", reduction: \"mean\")",

@@ -16,6 +16,12 @@ private let ptTargets = """
     1 − p_t is computed as σ(−x) or −expm1(log p_t), without cancellation, so saturated inputs stay exact.
     """
 
+/// bce's target, smoothed when `label_smoothing:` is set.
+private func bceTarget(_ a: Args) throws -> Tensor {
+    let eps = try a.double("label_smoothing")
+    return eps == 0 ? try a.tensor("y") : try Losses.smoothedBinaryLabels(a.tensor("y"), eps, "bce")
+}
+
 func installClassificationLosses(_ r: Registry) {
     r.add(Builtin(
         "bce", aliases: ["binary_cross_entropy"], group: .classification,
@@ -23,6 +29,7 @@ func installClassificationLosses(_ r: Registry) {
                  Param("y", "targets of p's shape: 0/1 labels or probabilities in [0, 1]"),
                  Param("weight", default: .none, "multiplies each element's loss; p's shape or one that broadcasts to it"),
                  Param("pos_weight", default: .none, "weight of the positive term y·log p; one value per class along the last axis (or any shape that broadcasts to p's)"),
+                 Param("label_smoothing", default: .number(0), "ε in [0, 1]: the target becomes y·(1 − ε) + ε/2 (Keras)"),
                  logitsParam, reductionParam(over: "every element", none: "the per-element losses")],
         summary: "Binary cross-entropy (log loss), element-wise: every element is a sample.",
         formula: "ℓ = −w·[pw·y·log p + (1−y)·log(1−p)],  logs clamped at −100;  logits: p = σ(x), ℓ = w·[(1−y)·x − (1 + (pw−1)·y)·log σ(x)]",
@@ -32,16 +39,20 @@ func installClassificationLosses(_ r: Registry) {
             + "Keras `BinaryCrossentropy` instead clips p to [1e-7, 1 − 1e-7] and averages over the last axis first.",
         notes: "y must have p's shape (for class indices use cross_entropy); probabilities outside [0, 1] are errors "
             + "(pass logits: true for raw scores). \"mean\" divides by the number of elements, not by Σ weight (as torch). "
-            + "pos_weight > 1 raises recall: pos_weight = #negatives/#positives balances the classes.",
+            + "pos_weight > 1 raises recall: pos_weight = #negatives/#positives balances the classes. "
+            + "label_smoothing: ε as Keras `BinaryCrossentropy(label_smoothing=ε)` (y ← y·(1 − ε) + ε/2, checked in [0, 1] first).",
         example: "bce([0.9, 0.2, 0.6], [1, 0, 1])", output: "0.279777",
         impl: { a in
-            .from(try Losses.bce(a.tensor("p"), a.tensor("y"), weight: a.optionalTensor("weight"),
+            .from(try Losses.bce(a.tensor("p"), try bceTarget(a), weight: a.optionalTensor("weight"),
                                  posWeight: a.optionalTensor("pos_weight"), logits: a.bool("logits"),
                                  reduction: lossReduction(a)))
         }).withBackward { a, _, g in
-            try Losses.bceBackward(a.tensor("p"), a.tensor("y"), weight: a.optionalTensor("weight"),
-                                   posWeight: a.optionalTensor("pos_weight"), logits: a.bool("logits"),
-                                   reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", "y"))
+            var out = try Losses.bceBackward(a.tensor("p"), try bceTarget(a), weight: a.optionalTensor("weight"),
+                                             posWeight: a.optionalTensor("pos_weight"), logits: a.bool("logits"),
+                                             reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", "y"))
+            let eps = try a.double("label_smoothing")
+            if eps != 0, let gy = out["y"] { out["y"] = Tensor(shape: gy.shape, data: gy.data.map { $0 * (1 - eps) }) }
+            return out
         })
 
     r.add(Builtin(

@@ -8,6 +8,17 @@ import LossCore
 private let rowsNote = "Inputs are [N, D] (rows are samples, the last axis is the embedding) or [D] for one sample, "
     + "which gives one number whatever the reduction."
 
+/// `distance: "cosine"` on triplet and contrastive; for triplet, norm and squared must keep their defaults.
+private func cosineDistance(_ a: Args) throws -> Bool {
+    guard try a.choice("distance", ["euclidean", "cosine"]) == "cosine" else { return false }
+    if a.builtin.name == "triplet" {
+        if try a.double("norm") != 2 || a.bool("squared") {
+            throw a.fail("norm and squared apply to the Euclidean distance, not to distance: \"cosine\"")
+        }
+    }
+    return true
+}
+
 func installEmbeddingLosses(_ r: Registry) {
     r.add(Builtin(
         "triplet", group: .embedding,
@@ -19,6 +30,7 @@ func installEmbeddingLosses(_ r: Registry) {
             Param("norm", default: .number(2), "p of the p-norm distance (any p > 0, or inf)"),
             Param("swap", default: .bool(false), "use min(d(a, n), d(p, n)) as the negative distance (distance swap)"),
             Param("squared", default: .bool(false), "use the squared Euclidean distance ‖a − b‖² (FaceNet), without eps"),
+            Param("distance", default: .string("euclidean"), "\"euclidean\" (the p-norm above) or \"cosine\": d = 1 − cos(a, b)"),
             reductionParam(over: "the samples (axis 0)"),
         ],
         summary: "Triplet margin loss: the anchor must be closer to the positive than to the negative by a margin.",
@@ -31,15 +43,28 @@ func installEmbeddingLosses(_ r: Registry) {
             + "FaceNet's ‖f(a) − f(p)‖² − ‖f(a) − f(n)‖² + α, which torch does not offer.",
         notes: rowsNote + " The eps keeps zero distances differentiable (a == p == n gives exactly the margin); "
             + "squared: true needs norm 2. grad: with respect to anchor, positive, negative and margin (torch's rules: the "
-            + "hinge passes the gradient where its argument is ≥ 0, swap ties share it).",
+            + "hinge passes the gradient where its argument is ≥ 0, swap ties share it). distance: \"cosine\" is torch "
+            + "`TripletMarginWithDistanceLoss(distance_function=lambda x, y: 1 - F.cosine_similarity(x, y))` (norm and squared "
+            + "do not apply).",
         example: "triplet([[0, 0], [1, 1]], [[0, 1], [1, 2]], [[1, 0.5], [1, 1.5]], reduction: \"none\")",
         output: "[0.881966, 1.5]",
         impl: { a in
-            .from(try Losses.triplet(anchor: a.tensor("anchor"), positive: a.tensor("positive"), negative: a.tensor("negative"),
+            if try cosineDistance(a) {
+                return .from(try Losses.tripletCosine(anchor: a.tensor("anchor"), positive: a.tensor("positive"),
+                                                      negative: a.tensor("negative"), margin: a.double("margin"), swap: a.bool("swap"),
+                                                      reduction: lossReduction(a)))
+            }
+            return .from(try Losses.triplet(anchor: a.tensor("anchor"), positive: a.tensor("positive"), negative: a.tensor("negative"),
                                      margin: a.double("margin"), norm: a.double("norm"), swap: a.bool("swap"),
                                      squared: a.bool("squared"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
-            try Losses.tripletBackward(anchor: a.tensor("anchor"), positive: a.tensor("positive"), negative: a.tensor("negative"),
+            if try cosineDistance(a) {
+                return try Losses.tripletCosineBackward(anchor: a.tensor("anchor"), positive: a.tensor("positive"),
+                                                        negative: a.tensor("negative"), margin: a.double("margin"),
+                                                        swap: a.bool("swap"), reduction: lossReduction(a), upstream: g,
+                                                        wrt: try trackedParams(a, "anchor", "positive", "negative", "margin"))
+            }
+            return try Losses.tripletBackward(anchor: a.tensor("anchor"), positive: a.tensor("positive"), negative: a.tensor("negative"),
                                     margin: a.double("margin"), norm: a.double("norm"), swap: a.bool("swap"),
                                     squared: a.bool("squared"), reduction: lossReduction(a), upstream: g,
                                     wrt: try trackedParams(a, "anchor", "positive", "negative", "margin"))
@@ -53,6 +78,7 @@ func installEmbeddingLosses(_ r: Registry) {
             Param("y", "one 0/1 label per pair (a vector of N, or one number for all pairs)"),
             Param("margin", default: .number(1), "dissimilar pairs closer than this are penalised"),
             Param("similar", default: .number(0), "the label value meaning \"similar\": 0 (Hadsell et al.) or 1 (retrieval convention)"),
+            Param("distance", default: .string("euclidean"), "\"euclidean\" (‖x1 − x2‖) or \"cosine\": D = 1 − cos(x1, x2)"),
             reductionParam(over: "the samples (axis 0)"),
         ],
         summary: "Contrastive loss: pulls similar pairs together and pushes dissimilar pairs at least a margin apart.",
@@ -62,14 +88,24 @@ func installEmbeddingLosses(_ r: Registry) {
             + "hinges without the ½ and squares, and many tutorials write y·d² + (1 − y)·max(0, m − d)² (similar: 1, no ½).",
         notes: rowsNote + " In the paper y = 0 marks similar pairs (the default here); with similar: 1, y = 1 marks "
             + "similar pairs. Labels other than 0 and 1 are an error. A zero distance is fine: ½·0 for a similar pair, "
-            + "½·margin² for a dissimilar one. grad: with respect to x1, x2 and margin (0 at a zero distance).",
+            + "½·margin² for a dissimilar one. grad: with respect to x1, x2 and margin (0 at a zero distance). distance: \"cosine\" "
+            + "uses D = 1 − cos(x1, x2) (torch cosine_similarity, eps 1e-8).",
         example: "contrastive([[0, 0], [1, 1]], [[0.3, 0.4], [1.2, 1]], [0, 1], reduction: \"none\")",
         output: "[0.125, 0.32]",
         impl: { a in
-            .from(try Losses.contrastive(a.tensor("x1"), a.tensor("x2"), a.tensor("y"), margin: a.double("margin"),
+            if try cosineDistance(a) {
+                return .from(try Losses.contrastiveCosine(a.tensor("x1"), a.tensor("x2"), a.tensor("y"), margin: a.double("margin"),
+                                                          similar: a.double("similar"), reduction: lossReduction(a)))
+            }
+            return .from(try Losses.contrastive(a.tensor("x1"), a.tensor("x2"), a.tensor("y"), margin: a.double("margin"),
                                          similar: a.double("similar"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
-            try Losses.contrastiveBackward(a.tensor("x1"), a.tensor("x2"), a.tensor("y"), margin: a.double("margin"),
+            if try cosineDistance(a) {
+                return try Losses.contrastiveCosineBackward(a.tensor("x1"), a.tensor("x2"), a.tensor("y"), margin: a.double("margin"),
+                                                            similar: a.double("similar"), reduction: lossReduction(a), upstream: g,
+                                                            wrt: try trackedParams(a, "x1", "x2", "margin", labels: "y"))
+            }
+            return try Losses.contrastiveBackward(a.tensor("x1"), a.tensor("x2"), a.tensor("y"), margin: a.double("margin"),
                                         similar: a.double("similar"), reduction: lossReduction(a), upstream: g,
                                         wrt: try trackedParams(a, "x1", "x2", "margin", labels: "y"))
         })
@@ -275,7 +311,7 @@ func installEmbeddingLosses(_ r: Registry) {
         reference: "J. Deng, J. Guo, N. Xue, S. Zafeiriou 2019 (arXiv 2018), ArcFace: Additive Angular Margin Loss for Deep "
             + "Face Recognition (CVPR). Same as insightface's legacy `ArcMarginProduct` (as in arcface-pytorch and insightface's earlier "
             + "arcface_torch `ArcFace`) followed by cross-entropy; pytorch-metric-learning `ArcFaceLoss` takes m in degrees "
-            + "and uses cos(θ_y + m) without the fallback.",
+            + "and has had the same θ_y + m > π fallback since v1.7.0 (October 2022).",
         notes: marginNotes + " The fallback: insightface computes th = cos(π − m) and mm = sin(π − m)·m = m·sin m and uses "
             + "φ = cos θ·cos m − sin θ·sin m = cos(θ + m) only where cos θ_y > th, i.e. θ_y + m < π, and cos θ_y − mm "
             + "elsewhere (so at exactly θ_y + m = π the fallback is used), which is the reference's \"cos θ_y − m·sin m where "

@@ -24,7 +24,8 @@ func installInformationLosses(_ r: Registry) {
         "kl", group: .information,
         params: [Param("p", "the reference (data) distribution P, probabilities along axis"),
                  Param("q", "the model distribution Q (same shape, or one that broadcasts)"),
-                 Param("axis", default: .number(-1), "the axis of the distributions (negative counts from the end)")],
+                 Param("axis", default: .number(-1), "the axis of the distributions (negative counts from the end)"),
+                 Param("log", default: .bool(false), "p and q are given as log-probabilities (torch kl_div's log_target)")],
         summary: "Kullback–Leibler divergence D_KL(P‖Q) of each pair of distributions, in nats (math order: P first).",
         formula: "D_KL(P‖Q) = Σᵢ pᵢ·log(pᵢ / qᵢ),  0 where pᵢ = 0,  ∞ where qᵢ = 0 < pᵢ",
         reference: "Kullback & Leibler 1951, On Information and Sufficiency. scipy `special.rel_entr(p, q).sum(-1)` "
@@ -32,9 +33,16 @@ func installInformationLosses(_ r: Registry) {
             + "kl(p, q) == kl_div(log(q), p, reduction=\"none\").sum(-1); Optax `kl_divergence(log_q, p)` likewise.",
         notes: "Math order: P is the reference (the data), Q the model being fitted. One value per distribution (the axis "
             + "is removed). Not symmetric. kl(p, q) == cross_entropy(q, p, reduction: \"none\") − entropy(p) (where "
-            + "q > e^−100). Values outside [0, 1] are errors.",
+            + "q > e^−100). Values outside [0, 1] are errors. log: true takes log p and log q (values ≤ 0): the same divergence, "
+            + "torch `kl_div(log_q, log_p, log_target=True, reduction=\"none\").sum(-1)`, for distributions given by log_softmax "
+            + "(no log of a rounded probability); 0 where log p = −inf (torch: nan).",
         example: "kl([0.5, 0.5], [0.9, 0.1])", output: "0.510826",
-        impl: { a in .from(try Losses.kl(a.tensor("p"), a.tensor("q"), axis: a.int("axis"))) }).withBackward { a, _, g in
-            try Losses.klBackward(a.tensor("p"), a.tensor("q"), axis: a.int("axis"), upstream: g, wrt: try trackedParams(a, "p", "q"))
+        impl: { a in
+            try a.bool("log") ? .from(try Losses.klLog(a.tensor("p"), a.tensor("q"), axis: a.int("axis")))
+                              : .from(try Losses.kl(a.tensor("p"), a.tensor("q"), axis: a.int("axis")))
+        }).withBackward { a, _, g in
+            try a.bool("log")
+                ? try Losses.klLogBackward(a.tensor("p"), a.tensor("q"), axis: a.int("axis"), upstream: g, wrt: try trackedParams(a, "p", "q"))
+                : try Losses.klBackward(a.tensor("p"), a.tensor("q"), axis: a.int("axis"), upstream: g, wrt: try trackedParams(a, "p", "q"))
         })
 }
