@@ -52,7 +52,7 @@ public final class Tape {
             return try leaves.map(zeros)
         }
         var grads = [Tensor?](repeating: nil, count: output.node + 1)
-        grads[output.node] = Tensor(shape: output.shape, data: [Double](repeating: 1, count: output.count))
+        grads[output.node] = Tensor(shape: output.shape, data: try Memory.doubles(output.count, repeating: 1))
         var i = output.node
         while i > lowest {
             defer { i -= 1 }
@@ -84,7 +84,7 @@ public final class Tape {
         guard let b = Broadcast.shape(shape, g.shape), b == g.shape else {
             throw CoreError("internal gradient of shape \(formatShape(g.shape)) does not fit an input of shape \(formatShape(shape))")
         }
-        var out = [Double](repeating: 0, count: n)
+        var out = try Memory.doubles(n)
         let st = Broadcast.strides(shape, to: g.shape)
         g.data.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in

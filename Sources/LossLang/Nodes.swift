@@ -25,6 +25,8 @@ class Node {
     func at<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as CoreError {
             throw LangError(.value, e.message, span, hint: e.hint).located(unit)
+        } catch let e as LimitError {
+            throw LangError(e, span).located(unit)
         }
     }
 }
@@ -132,7 +134,7 @@ final class TransposeNode: Node {
     override func eval(_ I: Interpreter) throws -> Value {
         let v = try operand.eval(I)
         guard let t = v.asTensor else { throw error(.type, "transpose (') needs a tensor, got \(v.typeName)") }
-        return Value.from(AD.transpose(t, t.transposed()))
+        return Value.from(AD.transpose(t, try t.transposed()))
     }
 }
 

@@ -11,10 +11,14 @@ public enum OutputEvent {
     case warning(String, SourceSpan)
 }
 
-/// Set from a SIGINT handler; the interpreter checks it at loop iterations and calls
+/// Set from a SIGINT handler; the interpreter checks it at loop iterations and calls, and the
+/// core's long kernels between chunks (it is LossCore's `Interruption.requested`, an atomic),
 /// and raises an "interrupted" error, leaving every binding intact.
 public enum Interrupt {
-    nonisolated(unsafe) public static var requested: Bool = false
+    public static var requested: Bool {
+        @inline(__always) get { Interruption.requested }
+        @inline(__always) set { Interruption.requested = newValue }
+    }
 }
 
 /// One interpreter session: the REPL, scripts, `-e`, notebooks and tests all drive it
@@ -82,7 +86,13 @@ public final class Session {
             } catch var e as LangError {
                 if e.file.isEmpty { e.file = file }
                 resetStack()
+                if e.message.hasPrefix(LangError.outOfMemory) { e.message += bindingsNote() }
                 return e
+            } catch let e as LimitError {
+                resetStack()
+                var le = LangError(e, st.span).located(unit)
+                if e.kind == .memory { le.message += bindingsNote() }
+                return le
             } catch let e as CoreError {
                 resetStack()
                 return LangError(.value, e.message, st.span, hint: e.hint).located(unit)
@@ -166,6 +176,38 @@ public final class Session {
         default:
             let t = format(v)
             return "\(v.typeName) \(t.count > 50 ? String(t.prefix(50)) + "…" : t)"
+        }
+    }
+
+    /// ` (a: 1 GiB, b: 512 MiB, …)`: the bindings holding the most tensor memory, for the
+    /// out-of-memory message (docs/reference.md §9); empty when none holds a counted tensor.
+    func bindingsNote(top: Int = 3) -> String {
+        var sizes: [(name: String, bytes: Int)] = []
+        for (i, n) in interp.globalNames.enumerated() {
+            guard let v = interp.globals[i] else { continue }
+            var seen = Set<UnsafeRawPointer>()
+            let b = Session.tensorBytes(v, &seen, depth: 0)
+            if b >= Memory.trackedElements * 8 { sizes.append((n, b)) }
+        }
+        if sizes.isEmpty { return "" }
+        sizes.sort { $0.bytes != $1.bytes ? $0.bytes > $1.bytes : $0.name < $1.name }
+        let shown = sizes.prefix(top).map { "\($0.name): \(Memory.format($0.bytes))" }
+        return " (" + shown.joined(separator: ", ") + (sizes.count > top ? ", …" : "") + ")"
+    }
+
+    /// Bytes of the tensor data a value holds (each buffer once), through lists and records.
+    static func tensorBytes(_ v: Value, _ seen: inout Set<UnsafeRawPointer>, depth: Int) -> Int {
+        if depth > 32 { return 0 }
+        switch v {
+        case .tensor(let t):
+            guard let p = t.data.withUnsafeBufferPointer({ $0.baseAddress }) else { return 0 }
+            return seen.insert(UnsafeRawPointer(p)).inserted ? t.data.capacity * 8 : 0
+        case .list(let xs):
+            return xs.reduce(0) { $0 + tensorBytes($1, &seen, depth: depth + 1) }
+        case .record(let r):
+            return r.values.reduce(0) { $0 + tensorBytes($1, &seen, depth: depth + 1) }
+        default:
+            return 0
         }
     }
 

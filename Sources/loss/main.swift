@@ -1,4 +1,5 @@
 import Foundation
+import LossCore
 import LossLang
 import LossNotebook
 
@@ -20,8 +21,8 @@ BLASTuning.selectKernels()
 
 let version = "loss 0.1.0"
 let usage = """
-usage: loss [--json] [--precision N] [FILE.loss [ARGS…]]
-       loss [--json] [--precision N] -e 'SOURCE'
+usage: loss [--json] [--precision N] [--max-memory SIZE] [FILE.loss [ARGS…]]
+       loss [--json] [--precision N] [--max-memory SIZE] -e 'SOURCE'
        loss notebook FILE.loss [-o OUT.md|OUT.html|OUT.ipynb]
        loss test PATH… [--update]
 
@@ -30,6 +31,8 @@ usage: loss [--json] [--precision N] [FILE.loss [ARGS…]]
   -e SOURCE        evaluates SOURCE (one or more statements)
   --json           prints every displayed value as one JSON line
   --precision N    significant digits in text display (default 6)
+  --max-memory S   the memory tensors may hold, e.g. 2G or 512M (also LOSS_MAX_MEMORY;
+                   default 80 % of the physical or the cgroup's memory)
   --help, --version
 
 In the REPL, ?name shows help and :help lists the commands.
@@ -39,6 +42,13 @@ func fail(_ message: String) -> Never {
     FileHandle.standardError.write("loss: \(message)\n\(usage)\n".data(using: .utf8)!)
     exit(2)
 }
+
+/// `--max-memory` / LOSS_MAX_MEMORY (docs/reference.md §9); a malformed size is a usage error.
+func setMaxMemory(_ text: String, from source: String) {
+    guard let bytes = LossCore.Memory.parseSize(text) else { fail("\(source) needs a size such as 2G, 512M or 1.5GiB, got '\(text)'") }
+    LossCore.Memory.limit = bytes
+}
+if let env = ProcessInfo.processInfo.environment["LOSS_MAX_MEMORY"], !env.isEmpty { setMaxMemory(env, from: "LOSS_MAX_MEMORY") }
 
 var argv = Array(CommandLine.arguments.dropFirst())
 if let first = argv.first {
@@ -65,6 +75,10 @@ while i < argv.count {
         i += 1
         guard i < argv.count, let n = Int(argv[i]), n >= 1, n <= 17 else { fail("--precision needs a number of digits from 1 to 17") }
         precision = n
+    case "--max-memory":
+        i += 1
+        guard i < argv.count else { fail("--max-memory needs a size such as 2G") }
+        setMaxMemory(argv[i], from: "--max-memory")
     case "-e":
         i += 1
         guard i < argv.count else { fail("-e needs the source to evaluate") }
@@ -75,7 +89,9 @@ while i < argv.count {
         if source == nil && file == nil, let f = rest.first { file = f; scriptArgs += rest.dropFirst() } else { scriptArgs += rest }
         i = argv.count
     default:
-        if a.hasPrefix("--precision=") {
+        if a.hasPrefix("--max-memory=") {
+            setMaxMemory(String(a.dropFirst(13)), from: "--max-memory")
+        } else if a.hasPrefix("--precision=") {
             guard let n = Int(a.dropFirst(12)), n >= 1, n <= 17 else { fail("--precision needs a number of digits from 1 to 17") }
             precision = n
         } else if source != nil {
