@@ -141,10 +141,22 @@ public enum Memory {
         return try largeDoubles(count, value, what)
     }
 
+    /// Filled in pieces of `Interruption.chunk` (a memset for zeros): Ctrl-C stops it too.
     @usableFromInline
     static func largeDoubles(_ count: Int, _ value: Double, _ what: String?) throws -> [Double] {
         try check(elements: count, what: what)
-        let a = [Double](repeating: value, count: count)
+        let a = try [Double](unsafeUninitializedCapacity: count) { buf, initialized in
+            initialized = count
+            guard let p = buf.baseAddress else { return }
+            let zero = value == 0 && value.sign == .plus
+            var lo = 0
+            while lo < count {
+                let n = Swift.min(Interruption.chunk, count - lo)
+                if zero { memset(p + lo, 0, n * 8) } else { (p + lo).initialize(repeating: value, count: n) }
+                lo += n
+                try Interruption.check()
+            }
+        }
         track(a)
         return a
     }
@@ -168,7 +180,7 @@ public enum Memory {
     /// Called by `Tensor.init(shape:data:)`; cheap for small arrays.
     @inline(__always)
     public static func track(_ array: [Double]) {
-        if array.capacity >= trackedElements { trackLarge(array) }
+        if array.count >= trackedElements { trackLarge(array) }
     }
 
     // MARK: registry
@@ -206,7 +218,7 @@ public enum Memory {
     static func trackLarge(_ a: [Double]) {
         guard let object = storage(a) else { return }
         let id = ObjectIdentifier(object)
-        let bytes = a.capacity * 8
+        let bytes = a.count * 8   // what was asked for (malloc's rounding is not the user's)
         lock.lock(); defer { lock.unlock() }
         if let e = entries[id] {
             if e.object === object { return }

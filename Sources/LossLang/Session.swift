@@ -201,7 +201,7 @@ public final class Session {
         switch v {
         case .tensor(let t):
             guard let p = t.data.withUnsafeBufferPointer({ $0.baseAddress }) else { return 0 }
-            return seen.insert(UnsafeRawPointer(p)).inserted ? t.data.capacity * 8 : 0
+            return seen.insert(UnsafeRawPointer(p)).inserted ? t.count * 8 : 0
         case .list(let xs):
             return xs.reduce(0) { $0 + tensorBytes($1, &seen, depth: depth + 1) }
         case .record(let r):

