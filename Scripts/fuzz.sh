@@ -15,16 +15,19 @@ MODES=${2:-both}
 B=.build-fuzz
 mkdir -p "$B/artifacts" "$B/corpus-text" "$B/corpus-registry"
 
-FLAGS=(-O -g -sanitize=fuzzer,address -swift-version 5 -parse-as-library -I "$B" -I Sources/COpenBLAS)
+ROOT=$(pwd)
+FLAGS=(-O -g -sanitize=fuzzer,address -swift-version 5 -parse-as-library -I "$ROOT/$B" -I "$ROOT/Sources/COpenBLAS")
 stamp="$B/.sources"
-sources=$(cat Sources/LossCore/*.swift Sources/LossCore/*/*.swift Sources/LossLang/*.swift Sources/LossLang/*/*.swift Fuzz/LossFuzz.swift | cksum)
+sources=$(cat Sources/LossCore/*.swift Sources/LossCore/*/*.swift Sources/LossLang/*.swift Sources/LossLang/*/*.swift Fuzz/LossFuzz.swift Scripts/fuzz.sh | cksum)
 if [ ! -x "$B/loss-fuzz" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$sources" ]; then
-    echo "fuzz: building LossCore, LossLang and the target (a few minutes)…" >&2
-    swiftc "${FLAGS[@]}" -module-name LossCore -wmo -emit-module -emit-module-path "$B/LossCore.swiftmodule" \
-        -c Sources/LossCore/*.swift Sources/LossCore/*/*.swift -o "$B/LossCore.o"
-    swiftc "${FLAGS[@]}" -enforce-exclusivity=unchecked -module-name LossLang -wmo -emit-module -emit-module-path "$B/LossLang.swiftmodule" \
-        -c Sources/LossLang/*.swift Sources/LossLang/*/*.swift -o "$B/LossLang.o"
-    swiftc "${FLAGS[@]}" -module-name LossFuzz Fuzz/LossFuzz.swift "$B/LossCore.o" "$B/LossLang.o" -lopenblas -o "$B/loss-fuzz"
+    echo "fuzz: building LossCore, LossLang and the target (several minutes)…" >&2
+    rm -rf "$B/core" "$B/lang"; mkdir -p "$B/core" "$B/lang"
+    # whole-module, code generation on two threads: one object per source file, in its own folder
+    (cd "$B/core" && swiftc "${FLAGS[@]}" -module-name LossCore -wmo -num-threads 2 -emit-module \
+        -emit-module-path "$ROOT/$B/LossCore.swiftmodule" -c "$ROOT"/Sources/LossCore/*.swift "$ROOT"/Sources/LossCore/*/*.swift)
+    (cd "$B/lang" && swiftc "${FLAGS[@]}" -enforce-exclusivity=unchecked -module-name LossLang -wmo -num-threads 2 -emit-module \
+        -emit-module-path "$ROOT/$B/LossLang.swiftmodule" -c "$ROOT"/Sources/LossLang/*.swift "$ROOT"/Sources/LossLang/*/*.swift)
+    swiftc "${FLAGS[@]}" -module-name LossFuzz Fuzz/LossFuzz.swift "$B"/core/*.o "$B"/lang/*.o -lopenblas -o "$B/loss-fuzz"
     echo "$sources" > "$stamp"
 fi
 

@@ -7,3 +7,6 @@ bash Scripts/setup.sh
 swift build
 swift test
 "$(swift build --show-bin-path)/loss" test Examples
+# a short fuzzing run (docs/reference.md §9): the libFuzzer target keeps building and the
+# seed corpus and a minute of new inputs end without a crash
+bash Scripts/fuzz.sh 60

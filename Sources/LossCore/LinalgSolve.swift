@@ -126,8 +126,9 @@ extension Linalg {
     public static func inv(_ a: Tensor, what: String = "inv") throws -> Tensor {
         let (batches, n) = try squareMatrices(a, what, batched: true)
         try checkFinite(a, "a", what)
-        var out = a.data
         if n == 0 { return a }
+        try Memory.check(elements: a.count)
+        var out = a.data
         var N = Int32(n), info: Int32 = 0
         var work = try Memory.doubles(1)
         var lwork: Int32 = -1

@@ -14,6 +14,7 @@ extension Tensor {
     public func cumsum(axis: Int?, what: String = "cumsum") throws -> Tensor {
         let src = axis == nil ? flattened() : self
         let L = try src.layout(axis: axis ?? 0, keepdims: false, what)
+        try Memory.check(elements: src.count)   // the copy written below
         var out = src.data
         Reduce.forLanes(L) { start, step, _ in
             var acc = 0.0
@@ -30,6 +31,7 @@ extension Tensor {
     public static func cumsumBackward(_ x: Tensor, axis: Int?, _ g: Tensor, what: String = "cumsum") throws -> Tensor {
         let gs = axis == nil ? g.flattened() : g
         let L = try gs.layout(axis: axis ?? 0, keepdims: false, what)
+        try Memory.check(elements: gs.count)
         var out = gs.data
         Reduce.forLanes(L) { start, step, _ in
             var acc = 0.0
@@ -189,6 +191,7 @@ extension Tensor {
                             hint: "diag(v) makes a matrix from a vector")
         }
         let r = shape[rank - 2], c = shape[rank - 1], m = r * c
+        try Memory.check(elements: count)
         var out = data
         let batches = m == 0 ? 0 : count / m
         for b in 0..<batches {

@@ -508,6 +508,8 @@ final class IndexAssignNode: Node {
 /// `t[specs] = src`, recorded on the tape when either side is tracked.
 func storeIndexed(_ t: inout Tensor, _ specs: [IndexSpec], _ src: Tensor) throws {
     if t.node >= 0 || src.node >= 0 { t = try AD.setIndex(t, specs, src) } else { try Indexing.set(&t, specs, src) }
+    // writing into a shared buffer copied it: count the copy (docs/reference.md §9)
+    Memory.track(t.data)
 }
 
 /// `r.w = v`, `r.w[0] = v`, `rs[1].w = v`: rebuilds the variable's value along the path
