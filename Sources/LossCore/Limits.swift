@@ -289,11 +289,13 @@ public enum Memory {
     /// The memory limit of this process's cgroup (v2 `memory.max`, or v1), when one is set.
     static func cgroupLimit() -> Int? {
         var paths = ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"]
-        // cgroup v2: the process's own group (`0::/PATH` in /proc/self/cgroup)
+        // the process's own group: `0::/PATH` (v2) or `N:memory:/PATH` (v1) in /proc/self/cgroup
         if let own = try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8) {
-            for line in own.split(separator: "\n") where line.hasPrefix("0::") {
-                let p = line.dropFirst(3)
-                if p != "/" { paths.insert("/sys/fs/cgroup\(p)/memory.max", at: 0) }
+            for line in own.split(separator: "\n") {
+                let f = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+                guard f.count == 3, f[2] != "/" else { continue }
+                if f[0] == "0" && f[1].isEmpty { paths.append("/sys/fs/cgroup\(f[2])/memory.max") }
+                if f[1].split(separator: ",").contains("memory") { paths.append("/sys/fs/cgroup/memory\(f[2])/memory.limit_in_bytes") }
             }
         }
         var best: Int? = nil
