@@ -32,13 +32,11 @@ let verbose = ProcessInfo.processInfo.environment["LOSS_FUZZ_VERBOSE"] != nil
 let deadline = Atomic<UInt64>(0)
 
 /// Sets the interrupt flag once the running input passes its deadline.
-final class Watchdog: Thread {
-    override func main() {
-        while true {
-            usleep(2_000)
-            let d = deadline.load(ordering: .acquiring)
-            if d != 0 && DispatchTime.now().uptimeNanoseconds > d { Interrupt.requested = true }
-        }
+func watchdog() {
+    while true {
+        usleep(2_000)
+        let d = deadline.load(ordering: .acquiring)
+        if d != 0 && DispatchTime.now().uptimeNanoseconds > d { Interrupt.requested = true }
     }
 }
 
@@ -48,7 +46,7 @@ func setUp() {
     if started { return }
     started = true
     Memory.limit = memoryLimit
-    let w = Watchdog()
+    let w = Thread { watchdog() }
     w.stackSize = 1 << 20
     w.start()
 }
@@ -158,7 +156,9 @@ func program(_ b: inout Bytes) -> String {
     for s in 0..<statements {
         let f = b.pick(callable)
         var args: [String] = []
-        let positional = b.below(f.params.count + 2)
+        // mostly the required arguments (so that the call gets past arity checks), sometimes any number
+        let required = f.params.filter(\.isRequired).count
+        let positional = b.below(4) == 0 ? b.below(f.params.count + 2) : required
         for _ in 0..<positional { args.append(value(&b, names)) }
         // keywords: some of the parameters after the positional ones, sometimes a wrong name
         for p in f.params.dropFirst(positional) where b.below(3) == 0 {
