@@ -46,6 +46,9 @@ func setUp() {
     if started { return }
     started = true
     Memory.limit = memoryLimit
+    // Scripts/fuzz.sh gives the main thread a 1 GiB stack (ulimit -s): no thread per input
+    var lim = rlimit()
+    if getrlimit(Int32(RLIMIT_STACK.rawValue), &lim) == 0, lim.rlim_cur >= 1 << 30 { BigStack.onCallingThread = true }
     let w = Thread { watchdog() }
     w.stackSize = 1 << 20
     w.start()

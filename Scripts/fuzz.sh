@@ -46,6 +46,9 @@ run_mode() {  # run_mode MODE SECONDS
     echo "fuzz: $mode for ${secs}s" >&2
     # ASan: leaks are not bugs here (caches live for the process); one allocation above
     # 1100 MB means an allocation that escaped the memory limit (the fuzzer's limit is 256 MB).
+    # a 1 GiB stack for the main thread, where the target then runs every input (as the REPL's
+    # statements run on a 1 GiB thread): deep recursion is an error, not a stack overflow
+    ulimit -s 1048576 2>/dev/null || ulimit -s unlimited 2>/dev/null || true
     OPENBLAS_NUM_THREADS=1 LOSS_FUZZ_MODE=$mode ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=0 \
         "$B/loss-fuzz" -max_total_time="$secs" -timeout=20 -rss_limit_mb=6000 -malloc_limit_mb=1100 \
         -max_len=4096 -print_final_stats=1 -artifact_prefix="$B/artifacts/$mode-" \

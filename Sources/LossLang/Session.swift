@@ -62,7 +62,7 @@ public final class Session {
     func runHere(_ source: String, file: String) -> LangError? {
         let unit = SourceUnit(file: file, text: source)
         let stmts: [Stmt]
-        do { stmts = try Parser.parse(source) } catch var e as LangError {
+        do { stmts = try Parser.parseHere(source) } catch var e as LangError {
             e.file = file
             return e
         } catch {
@@ -240,8 +240,17 @@ public final class Session {
 }
 
 /// Runs work on a thread with a 1 GiB stack and waits for it.
-enum BigStack {
+public enum BigStack {
+    /// Run on the calling thread instead, which must have a large stack of its own: the fuzzer
+    /// sets it (its main thread's stack comes from `ulimit -s`), for whom a thread per input
+    /// costs more than the input.
+    nonisolated(unsafe) public static var onCallingThread = false
+
+    /// Whether the calling thread has a large stack (one of ours, or the fuzzer's).
+    static var isLarge: Bool { onCallingThread || Thread.current.stackSize >= 1 << 28 }
+
     static func run(_ body: @escaping () -> Void) {
+        if onCallingThread { body(); return }
         let sem = DispatchSemaphore(value: 0)
         let t = Thread {
             body()
