@@ -15,3 +15,6 @@ swift build
 swift test
 "$(swift build --show-bin-path)/loss" test Examples
 bash Scripts/test_kernel.sh
+# a short fuzzing run (docs/reference.md §9): the libFuzzer target keeps building and the
+# seed corpus and a minute of new inputs end without a crash
+bash Scripts/fuzz.sh 60

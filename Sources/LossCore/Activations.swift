@@ -37,15 +37,15 @@ public enum Activations {
 
     // MARK: Tensors
 
-    public static func sigmoid(_ x: Tensor) -> Tensor { Kernels.unary(x) { sigmoid($0) } }
-    public static func logSigmoid(_ x: Tensor) -> Tensor { Kernels.unary(x) { logSigmoid($0) } }
-    public static func softplus(_ x: Tensor) -> Tensor { Kernels.unary(x) { softplus($0) } }
-    public static func gelu(_ x: Tensor) -> Tensor { Kernels.unary(x) { gelu($0) } }
-    public static func relu(_ x: Tensor) -> Tensor { Kernels.unary(x) { relu($0) } }
+    public static func sigmoid(_ x: Tensor) throws -> Tensor { try Kernels.unary(x) { sigmoid($0) } }
+    public static func logSigmoid(_ x: Tensor) throws -> Tensor { try Kernels.unary(x) { logSigmoid($0) } }
+    public static func softplus(_ x: Tensor) throws -> Tensor { try Kernels.unary(x) { softplus($0) } }
+    public static func gelu(_ x: Tensor) throws -> Tensor { try Kernels.unary(x) { gelu($0) } }
+    public static func relu(_ x: Tensor) throws -> Tensor { try Kernels.unary(x) { relu($0) } }
 
     /// x for x > 0, slope·x otherwise (torch leaky_relu, default slope 0.01).
-    public static func leakyRelu(_ x: Tensor, slope: Double = 0.01) -> Tensor {
-        Kernels.unary(x) { $0 > 0 ? $0 : $0 * slope }
+    public static func leakyRelu(_ x: Tensor, slope: Double = 0.01) throws -> Tensor {
+        try Kernels.unary(x) { $0 > 0 ? $0 : $0 * slope }
     }
 
     /// exp(x − max) / Σ exp(x − max) along `axis`.
@@ -61,7 +61,7 @@ public enum Activations {
     private static func along(_ x: Tensor, _ axis: Int, _ what: String, log takeLog: Bool) throws -> Tensor {
         let L = try x.layout(axis: axis, keepdims: true, what)
         let n = x.count
-        var out = [Double](repeating: 0, count: n)
+        var out = try Memory.doubles(n)
         x.data.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 guard let p = src.baseAddress, let o = dst.baseAddress, L.n > 0 else { return }

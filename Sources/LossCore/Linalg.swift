@@ -32,7 +32,7 @@ public enum Linalg {
         guard m <= limit, n <= limit, k <= limit else {
             throw CoreError("\(what): dimensions of shapes \(sa) and \(sb) are too large for BLAS (more than \(limit))")
         }
-        var out = [Double](repeating: 0, count: total)
+        var out = try Memory.doubles(total)
         if total == 0 || k == 0 { return Tensor(shape: outShape, data: out) }
 
         let batches = Tensor.count(of: batch)

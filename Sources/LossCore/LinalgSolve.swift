@@ -14,26 +14,26 @@ import COpenBLAS
 
 extension Linalg {
     /// a [r, c] row-major (at `offset`) as a column-major buffer of at least one element.
-    static func columnMajor(_ a: [Double], offset: Int = 0, _ r: Int, _ c: Int, rows ld: Int? = nil) -> [Double] {
+    static func columnMajor(_ a: [Double], offset: Int = 0, _ r: Int, _ c: Int, rows ld: Int? = nil) throws -> [Double] {
         let ldv = ld ?? r
-        var out = [Double](repeating: 0, count: Swift.max(1, ldv * c))
+        var out = try Memory.doubles(Swift.max(1, ldv * c))
         for i in 0..<r { for j in 0..<c { out[i + j * ldv] = a[offset + i * c + j] } }
         return out
     }
 
     /// The first r rows of a column-major buffer with leading dimension ld, as row-major [r, c].
-    static func rowMajor(_ a: [Double], _ r: Int, _ c: Int, rows ld: Int) -> [Double] {
-        var out = [Double](repeating: 0, count: r * c)
+    static func rowMajor(_ a: [Double], _ r: Int, _ c: Int, rows ld: Int) throws -> [Double] {
+        var out = try Memory.doubles(r * c)
         for i in 0..<r { for j in 0..<c { out[i * c + j] = a[i + j * ld] } }
         return out
     }
 
     /// Swaps the last two axes (vectors and numbers unchanged).
-    static func transposeLast2(_ t: Tensor) -> Tensor {
+    static func transposeLast2(_ t: Tensor) throws -> Tensor {
         if t.rank < 2 { return t }
         var axes = Array(0..<t.rank)
         axes.swapAt(t.rank - 1, t.rank - 2)
-        return (try? t.permuted(axes)) ?? t
+        return try t.permuted(axes)
     }
 
     /// (number of matrices, n) of a square matrix or a batch of them; `batched: false` allows rank 2 only.
@@ -99,8 +99,8 @@ extension Linalg {
         try checkFinite(a, "a", what)
         try checkFinite(b, "b", what)
         let k = b.rank == 1 ? 1 : b.shape[1]
-        var A = transposed ? (a.data.isEmpty ? [0] : a.data) : columnMajor(a.data, n, n)
-        var B = columnMajor(b.data, n, k)
+        var A = transposed ? (a.data.isEmpty ? [0] : a.data) : try columnMajor(a.data, n, n)
+        var B = try columnMajor(b.data, n, k)
         var N = Int32(n), NRHS = Int32(k), lda = Int32(Swift.max(1, n)), info: Int32 = 0
         var ipiv = [Int32](repeating: 0, count: Swift.max(1, n))
         if n > 0 && k > 0 {
@@ -110,14 +110,14 @@ extension Linalg {
         }
         if info > 0 { throw singular(what) }
         if info < 0 { throw CoreError("\(what): LAPACK dgesv rejected argument \(-info)") }
-        return Tensor(shape: b.shape, data: rowMajor(B, n, k, rows: n))
+        return Tensor(shape: b.shape, data: try rowMajor(B, n, k, rows: n))
     }
 
     /// Gradients of x = solve(a, b): gb = solve(aᵀ, g), ga = −gb·xᵀ.
     public static func solveBackward(_ a: Tensor, _ x: Tensor, _ g: Tensor, what: String = "solve") throws -> (a: Tensor, b: Tensor) {
         let gb = try solve(a, g, transposed: true, what: what)
         let ga = x.rank == 1 ? try Tensor.outer(gb, x) : try matmul(gb, x.transposed())
-        return (ga.map { -$0 }, gb)
+        return (try ga.map { -$0 }, gb)
     }
 
     // MARK: inv
@@ -126,16 +126,17 @@ extension Linalg {
     public static func inv(_ a: Tensor, what: String = "inv") throws -> Tensor {
         let (batches, n) = try squareMatrices(a, what, batched: true)
         try checkFinite(a, "a", what)
-        var out = a.data
         if n == 0 { return a }
+        try Memory.check(elements: a.count)
+        var out = a.data
         var N = Int32(n), info: Int32 = 0
-        var work = [Double](repeating: 0, count: 1)
+        var work = try Memory.doubles(1)
         var lwork: Int32 = -1
-        var m = [Double](repeating: 0, count: n * n)
+        var m = try Memory.doubles(n * n)
         var ipiv = [Int32](repeating: 0, count: n)
         dgetri_(&N, &m, &N, &ipiv, &work, &lwork, &info)   // workspace query
         lwork = Int32(Swift.max(Double(n), work[0]))
-        work = [Double](repeating: 0, count: Int(lwork))
+        work = try Memory.doubles(Int(lwork))
         for bi in 0..<batches {
             m.replaceSubrange(0..<(n * n), with: a.data[(bi * n * n)..<((bi + 1) * n * n)])
             let f = lu(&m, n)
@@ -151,7 +152,7 @@ extension Linalg {
 
     /// Gradient of y = inv(a): −yᵀ·g·yᵀ.
     public static func invBackward(_ y: Tensor, _ g: Tensor) throws -> Tensor {
-        let yt = transposeLast2(y)
+        let yt = try transposeLast2(y)
         return try matmul(try matmul(yt, g), yt).map { -$0 }
     }
 
@@ -161,9 +162,9 @@ extension Linalg {
     /// by LU factorisation). A singular matrix has determinant 0; the 0×0 matrix has 1.
     public static func det(_ a: Tensor, what: String = "det") throws -> Tensor {
         let (batches, n) = try squareMatrices(a, what, batched: true)
-        var out = [Double](repeating: 1, count: batches)
+        var out = try Memory.doubles(batches, repeating: 1)
         if n == 0 { return Tensor(shape: Array(a.shape.dropLast(2)), data: out) }
-        var m = [Double](repeating: 0, count: n * n)
+        var m = try Memory.doubles(n * n)
         for bi in 0..<batches {
             m.replaceSubrange(0..<(n * n), with: a.data[(bi * n * n)..<((bi + 1) * n * n)])
             let f = lu(&m, n)
@@ -176,7 +177,7 @@ extension Linalg {
     /// SVD for a singular one (a matrix of rank n − 1 still has a non-zero gradient).
     public static func detBackward(_ a: Tensor, _ d: Tensor, _ g: Tensor, what: String = "det") throws -> Tensor {
         let (batches, n) = try squareMatrices(a, what, batched: true)
-        var out = [Double](repeating: 0, count: a.count)
+        var out = try Memory.doubles(a.count)
         if n == 0 { return Tensor(shape: a.shape, data: out) }
         for bi in 0..<batches {
             let range = (bi * n * n)..<((bi + 1) * n * n)
@@ -184,7 +185,7 @@ extension Linalg {
             let cof: [Double]
             if d.data[bi] != 0, let inverse = try? inv(m, what: what) {
                 let dv = d.data[bi]
-                cof = inverse.transposed().data.map { $0 * dv }
+                cof = try inverse.transposed().data.map { $0 * dv }
             } else {
                 cof = try cofactors(m.data, n, what)
             }
@@ -198,14 +199,14 @@ extension Linalg {
     /// column-major) = U·Σ·Vᵀ, adj(M) = det(U)·det(V)·V·adj(Σ)·Uᵀ, and adj(A)ᵀ = adj(M), whose
     /// row-major buffer is the column-major buffer of adj(M)ᵀ = det(U)·det(V)·U·adj(Σ)·Vᵀ.
     static func cofactors(_ a: [Double], _ n: Int, _ what: String) throws -> [Double] {
-        if a.contains(where: { !$0.isFinite }) { return [Double](repeating: .nan, count: n * n) }
+        if a.contains(where: { !$0.isFinite }) { return try Memory.doubles(n * n, repeating: .nan) }
         var m = a
         var N = Int32(n), info: Int32 = 0, lwork: Int32 = -1
-        var s = [Double](repeating: 0, count: n), u = [Double](repeating: 0, count: n * n), vt = u
-        var work = [Double](repeating: 0, count: 1)
+        var s = try Memory.doubles(n), u = try Memory.doubles(n * n), vt = u
+        var work = try Memory.doubles(1)
         dgesvd_("A", "A", &N, &N, &m, &N, &s, &u, &N, &vt, &N, &work, &lwork, &info, 1, 1)
         lwork = Int32(Swift.max(Double(5 * n), work[0]))
-        work = [Double](repeating: 0, count: Int(lwork))
+        work = try Memory.doubles(Int(lwork))
         dgesvd_("A", "A", &N, &N, &m, &N, &s, &u, &N, &vt, &N, &work, &lwork, &info, 1, 1)
         if info != 0 { throw CoreError("\(what): the SVD for the gradient did not converge") }
         func orientation(_ q: [Double]) -> Double {
@@ -215,12 +216,12 @@ extension Linalg {
         }
         let sign = orientation(u) * orientation(vt)
         // adj(Σ)_l = Π_{j ≠ l} σ_j by prefix and suffix products
-        var adjS = [Double](repeating: 1, count: n)
+        var adjS = try Memory.doubles(n, repeating: 1)
         var prefix = 1.0
         for l in 0..<n { adjS[l] = prefix; prefix *= s[l] }
         var suffix = 1.0
         for l in stride(from: n - 1, through: 0, by: -1) { adjS[l] *= suffix; suffix *= s[l] }
-        var out = [Double](repeating: 0, count: n * n)
+        var out = try Memory.doubles(n * n)
         for j in 0..<n {
             for i in 0..<n {
                 var acc = 0.0
@@ -250,22 +251,22 @@ extension Linalg {
         let xShape = b.rank == 1 ? [n] : [n, k]
         if m == 0 || n == 0 || k == 0 { return (try Tensor.zeros(xShape), 0) }
         let ldb = Swift.max(m, n)
-        var A = columnMajor(a.data, m, n)
-        var B = columnMajor(b.data, m, k, rows: ldb)
+        var A = try columnMajor(a.data, m, n)
+        var B = try columnMajor(b.data, m, k, rows: ldb)
         var M = Int32(m), N = Int32(n), NRHS = Int32(k), lda = Int32(m), LDB = Int32(ldb)
-        var s = [Double](repeating: 0, count: Swift.min(m, n))
+        var s = try Memory.doubles(Swift.min(m, n))
         var rcond = Double.ulpOfOne * Double(Swift.max(m, n))
         var rank: Int32 = 0, info: Int32 = 0, lwork: Int32 = -1
-        var work = [Double](repeating: 0, count: 1)
+        var work = try Memory.doubles(1)
         var iwork = [Int32](repeating: 0, count: 1)
         dgelsd_(&M, &N, &NRHS, &A, &lda, &B, &LDB, &s, &rcond, &rank, &work, &lwork, &iwork, &info)
         lwork = Int32(Swift.max(1, work[0]))
-        work = [Double](repeating: 0, count: Int(lwork))
+        work = try Memory.doubles(Int(lwork))
         iwork = [Int32](repeating: 0, count: Swift.max(1, Int(iwork[0])))
         dgelsd_(&M, &N, &NRHS, &A, &lda, &B, &LDB, &s, &rcond, &rank, &work, &lwork, &iwork, &info)
         if info > 0 { throw CoreError("\(what): the SVD did not converge") }
         if info < 0 { throw CoreError("\(what): LAPACK dgelsd rejected argument \(-info)") }
-        return (Tensor(shape: xShape, data: rowMajor(B, n, k, rows: ldb)), Int(rank))
+        return (Tensor(shape: xShape, data: try rowMajor(B, n, k, rows: ldb)), Int(rank))
     }
 
     /// The least-squares solution of a·x ≈ b (numpy.linalg.lstsq(a, b)[0]).
@@ -285,7 +286,7 @@ extension Linalg {
         }
         let col = { (t: Tensor) -> Tensor in t.rank == 1 ? Tensor(shape: [t.count, 1], data: t.data) : t }
         let B = col(b), X = col(x), G = col(g)
-        let at = a.transposed()
+        let at = try a.transposed()
         let ga: Tensor, gb: Tensor
         if m >= n {
             let w = try lstsq(at, G, what: what)

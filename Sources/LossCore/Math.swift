@@ -14,11 +14,13 @@ public enum Kernels {
 
     @usableFromInline static let cores = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-    /// Runs `body(range)` over chunks of `0..<n`, in parallel when n is large.
+    /// Runs `body(range)` over chunks of `0..<n`, in parallel when n is large. Each part is
+    /// walked in pieces of `Interruption.chunk` elements; when Ctrl-C sets the flag the remaining
+    /// pieces are skipped and this throws `LimitError.interrupted`.
     @inlinable
-    public static func forChunks(_ n: Int, _ body: (Range<Int>) -> Void) {
+    public static func forChunks(_ n: Int, _ body: (Range<Int>) -> Void) throws {
         if n < parallelThreshold || cores < 2 {
-            body(0..<n)
+            try Interruption.chunked(n, body)
             return
         }
         let chunks = cores
@@ -26,22 +28,27 @@ public enum Kernels {
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             let lo = c * size
             let hi = Swift.min(n, lo + size)
-            if lo < hi { body(lo..<hi) }
+            var a = lo
+            while a < hi && !Interruption.requested {
+                let b = Swift.min(hi, a + Interruption.chunk)
+                body(a..<b)
+                a = b
+            }
         }
+        try Interruption.check()
     }
 
     /// out[i] = f(x[i]).
     @inlinable
-    public static func unary(_ x: Tensor, _ f: (Double) -> Double) -> Tensor {
+    public static func unary(_ x: Tensor, _ f: (Double) -> Double) throws -> Tensor {
         let n = x.count
-        let out = [Double](unsafeUninitializedCapacity: n) { buf, initialized in
-            x.data.withUnsafeBufferPointer { src in
+        let out = try Memory.uninitialized(n) { buf in
+            try x.data.withUnsafeBufferPointer { src in
                 guard let s = src.baseAddress, let d = buf.baseAddress else { return }
-                forChunks(n) { r in
+                try forChunks(n) { r in
                     for i in r { (d + i).initialize(to: f(s[i])) }
                 }
             }
-            initialized = n
         }
         return Tensor(shape: x.shape, data: out)
     }
@@ -51,26 +58,25 @@ public enum Kernels {
     public static func binary(_ a: Tensor, _ b: Tensor, _ what: String, _ f: (Double, Double) -> Double) throws -> Tensor {
         if a.shape == b.shape {
             let n = a.count
-            let out = [Double](unsafeUninitializedCapacity: n) { buf, initialized in
-                a.data.withUnsafeBufferPointer { pa in
-                    b.data.withUnsafeBufferPointer { pb in
+            let out = try Memory.uninitialized(n) { buf in
+                try a.data.withUnsafeBufferPointer { pa in
+                    try b.data.withUnsafeBufferPointer { pb in
                         guard let sa = pa.baseAddress, let sb = pb.baseAddress, let d = buf.baseAddress else { return }
-                        forChunks(n) { r in
+                        try forChunks(n) { r in
                             for i in r { (d + i).initialize(to: f(sa[i], sb[i])) }
                         }
                     }
                 }
-                initialized = n
             }
             return Tensor(shape: a.shape, data: out)
         }
         if b.count == 1 && b.rank <= a.rank {
             let s = b.data[0]
-            return unary(a) { f($0, s) }
+            return try unary(a) { f($0, s) }
         }
         if a.count == 1 && a.rank <= b.rank {
             let s = a.data[0]
-            return unary(b) { f(s, $0) }
+            return try unary(b) { f(s, $0) }
         }
         return try Tensor.zip(a, b, what, f)
     }
@@ -116,37 +122,37 @@ private func scalarUnary(_ op: UnaryOp, _ x: Double) -> Double {
     }
 }
 
-private func tensorUnary(_ op: UnaryOp, _ x: Tensor) -> Tensor {
+private func tensorUnary(_ op: UnaryOp, _ x: Tensor) throws -> Tensor {
     switch op {
-    case .abs: return Kernels.unary(x) { Swift.abs($0) }
-    case .sign: return Kernels.unary(x) { signOf($0) }
-    case .sqrt: return Kernels.unary(x) { $0.squareRoot() }
-    case .exp: return Kernels.unary(x) { exp($0) }
-    case .expm1: return Kernels.unary(x) { expm1($0) }
-    case .log: return Kernels.unary(x) { log($0) }
-    case .log1p: return Kernels.unary(x) { log1p($0) }
-    case .log2: return Kernels.unary(x) { log2($0) }
-    case .log10: return Kernels.unary(x) { log10($0) }
-    case .sin: return Kernels.unary(x) { sin($0) }
-    case .cos: return Kernels.unary(x) { cos($0) }
-    case .tan: return Kernels.unary(x) { tan($0) }
-    case .tanh: return Kernels.unary(x) { tanh($0) }
-    case .asin: return Kernels.unary(x) { asin($0) }
-    case .acos: return Kernels.unary(x) { acos($0) }
-    case .atan: return Kernels.unary(x) { atan($0) }
-    case .floor: return Kernels.unary(x) { $0.rounded(.down) }
-    case .ceil: return Kernels.unary(x) { $0.rounded(.up) }
-    case .round: return Kernels.unary(x) { $0.rounded(.toNearestOrEven) }
-    case .negate: return Kernels.unary(x) { -$0 }
+    case .abs: return try Kernels.unary(x) { Swift.abs($0) }
+    case .sign: return try Kernels.unary(x) { signOf($0) }
+    case .sqrt: return try Kernels.unary(x) { $0.squareRoot() }
+    case .exp: return try Kernels.unary(x) { exp($0) }
+    case .expm1: return try Kernels.unary(x) { expm1($0) }
+    case .log: return try Kernels.unary(x) { log($0) }
+    case .log1p: return try Kernels.unary(x) { log1p($0) }
+    case .log2: return try Kernels.unary(x) { log2($0) }
+    case .log10: return try Kernels.unary(x) { log10($0) }
+    case .sin: return try Kernels.unary(x) { sin($0) }
+    case .cos: return try Kernels.unary(x) { cos($0) }
+    case .tan: return try Kernels.unary(x) { tan($0) }
+    case .tanh: return try Kernels.unary(x) { tanh($0) }
+    case .asin: return try Kernels.unary(x) { asin($0) }
+    case .acos: return try Kernels.unary(x) { acos($0) }
+    case .atan: return try Kernels.unary(x) { atan($0) }
+    case .floor: return try Kernels.unary(x) { $0.rounded(.down) }
+    case .ceil: return try Kernels.unary(x) { $0.rounded(.up) }
+    case .round: return try Kernels.unary(x) { $0.rounded(.toNearestOrEven) }
+    case .negate: return try Kernels.unary(x) { -$0 }
     }
 }
 
 extension Tensor {
     /// Applies an element-wise function: `x.apply(.exp)`.
-    public func apply(_ op: UnaryOp) -> Tensor { tensorUnary(op, self) }
+    public func apply(_ op: UnaryOp) throws -> Tensor { try tensorUnary(op, self) }
 
     /// Unary minus.
-    public static func negate(_ x: Tensor) -> Tensor { tensorUnary(.negate, x) }
+    public static func negate(_ x: Tensor) throws -> Tensor { try tensorUnary(.negate, x) }
 }
 
 // MARK: - Binary operators
@@ -251,7 +257,7 @@ extension Tensor {
     /// Element-wise logic on truth values (non-zero is true): 1 or 0.
     public static func logicalAnd(_ a: Tensor, _ b: Tensor) throws -> Tensor { try binary(.and, a, b) }
     public static func logicalOr(_ a: Tensor, _ b: Tensor) throws -> Tensor { try binary(.or, a, b) }
-    public static func logicalNot(_ x: Tensor) -> Tensor { Kernels.unary(x) { $0 == 0 ? 1 : 0 } }
+    public static func logicalNot(_ x: Tensor) throws -> Tensor { try Kernels.unary(x) { $0 == 0 ? 1 : 0 } }
 
     /// torch.clamp: min(max(x, lo), hi) with broadcasting; nil means no bound.
     /// nan in x stays nan; a nan bound gives nan; lo > hi gives hi (as torch).

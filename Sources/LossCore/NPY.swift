@@ -70,25 +70,25 @@ public enum NPY {
         guard needed <= available else {
             throw CoreError("\(name) is truncated: shape \(formatShape(header.shape)) of \(header.descr) needs \(needed) bytes of data, found \(available)")
         }
-        var values = [Double](repeating: 0, count: count)
+        var values = try Memory.doubles(count)
         b.withUnsafeBufferPointer { src in
             values.withUnsafeMutableBufferPointer { dst in
                 dtype.convert(src, from: dataStart, into: dst)
             }
         }
         if header.fortranOrder && header.shape.count > 1 {
-            values = fortranToC(values, shape: header.shape)
+            values = try fortranToC(values, shape: header.shape)
         }
         return Tensor(shape: header.shape, data: values)
     }
 
     /// Column-major data of `shape` reordered into row-major.
-    static func fortranToC(_ v: [Double], shape: [Int]) -> [Double] {
+    static func fortranToC(_ v: [Double], shape: [Int]) throws -> [Double] {
         // Fortran strides: axis j steps by the product of the dims before it.
         var fstrides = [Int](repeating: 1, count: shape.count)
         var acc = 1
         for j in 0..<shape.count { fstrides[j] = acc; acc = acc &* shape[j] }
-        var out = [Double](repeating: 0, count: v.count)
+        var out = try Memory.doubles(v.count)
         v.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 Tensor.walk(shape, fstrides) { i, off in dst[i] = src[off] }

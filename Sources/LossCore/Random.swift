@@ -102,9 +102,9 @@ public enum Random {
     public static func rand(_ shape: [Int]) throws -> Tensor {
         let n = try Tensor.checkedCount(shape)
         let g = generator
-        var out = [Double](repeating: 0, count: n)
-        out.withUnsafeMutableBufferPointer { o in
-            for i in 0..<o.count { o[i] = g.nextUnit() }
+        var out = try Memory.doubles(n)
+        try out.withUnsafeMutableBufferPointer { o in
+            try Interruption.chunked(o.count) { r in for i in r { o[i] = g.nextUnit() } }
         }
         return Tensor(shape: shape, data: out)
     }
@@ -114,14 +114,15 @@ public enum Random {
     public static func randn(_ shape: [Int]) throws -> Tensor {
         let n = try Tensor.checkedCount(shape)
         let g = generator
-        var out = [Double](repeating: 0, count: n)
-        out.withUnsafeMutableBufferPointer { o in
+        var out = try Memory.doubles(n)
+        try out.withUnsafeMutableBufferPointer { o in
             var i = 0
             while i < o.count {
                 let (a, b) = g.nextNormalPair()
                 o[i] = a
                 if i + 1 < o.count { o[i + 1] = b }
                 i += 2
+                if i & (Interruption.chunk - 1) == 0 { try Interruption.check() }
             }
         }
         return Tensor(shape: shape, data: out)
@@ -141,9 +142,9 @@ public enum Random {
         let n = try Tensor.checkedCount(shape)
         let width = UInt64(hi - lo)  // ≤ 2^54, no overflow
         let g = generator
-        var out = [Double](repeating: 0, count: n)
-        out.withUnsafeMutableBufferPointer { o in
-            for i in 0..<o.count { o[i] = Double(lo + Int(g.nextBelow(width))) }
+        var out = try Memory.doubles(n)
+        try out.withUnsafeMutableBufferPointer { o in
+            try Interruption.chunked(o.count) { r in for i in r { o[i] = Double(lo + Int(g.nextBelow(width))) } }
         }
         return Tensor(shape: shape, data: out)
     }
@@ -171,7 +172,7 @@ public enum Random {
         }
         let perm = permutation(n)
         let row = n == 0 ? 0 : x.count / n
-        var out = [Double](repeating: 0, count: x.count)
+        var out = try Memory.doubles(x.count)
         x.data.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 for (k, i) in perm.enumerated() {

@@ -63,7 +63,14 @@ public enum Reduce {
         if n <= 128 { return Summation.leaf(0, n, term) }
         let blocks = (n + 127) / 128
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: blocks) { buf in
-            for b in 0..<blocks { buf[b] = Summation.leaf(b * 128, Swift.min(128, n - b * 128), term) }
+            var b = 0
+            while b < blocks {
+                // Ctrl-C: the rest counts as 0 (the caller's result is discarded)
+                if b & 511 == 511 && Interruption.requested { buf[b] = 0 } else {
+                    buf[b] = Summation.leaf(b * 128, Swift.min(128, n - b * 128), term)
+                }
+                b += 1
+            }
             return Summation.pairwise(UnsafeBufferPointer(buf))
         }
     }
@@ -121,15 +128,23 @@ public enum Reduce {
     }
 
     /// Σ x along the layout's axis, one value per lane (NumPy's pairwise scheme).
-    public static func sum(_ x: Tensor, _ L: AxisLayout) -> [Double] {
-        var out = [Double](repeating: 0, count: L.lanes)
+    public static func sum(_ x: Tensor, _ L: AxisLayout) throws -> [Double] {
+        var out = try Memory.doubles(L.lanes)
         x.data.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 guard let p = src.baseAddress, let o = dst.baseAddress else { return }  // empty input: zeros
                 if L.inner == 1 {
-                    for l in 0..<L.outer { o[l] = Summation.pairwise(p + l * L.n, L.n, stride: 1) }
+                    let every = Interruption.mask(perStep: L.n)
+                    for l in 0..<L.outer {
+                        if l & every == 0 && Interruption.requested { break }
+                        o[l] = Summation.pairwise(p + l * L.n, L.n, stride: 1)
+                    }
                 } else {
-                    for b in 0..<L.outer { pairwiseRows(p + b * L.n * L.inner, L.n, L.inner, o + b * L.inner) }
+                    let every = Interruption.mask(perStep: L.n * L.inner)
+                    for b in 0..<L.outer {
+                        if b & every == 0 && Interruption.requested { break }
+                        pairwiseRows(p + b * L.n * L.inner, L.n, L.inner, o + b * L.inner)
+                    }
                 }
             }
         }
@@ -138,18 +153,21 @@ public enum Reduce {
 
     /// Σ f(x, lane) along the layout's axis, one value per lane, pairwise.
     @inline(__always)
-    public static func sum(_ x: Tensor, _ L: AxisLayout, _ f: (Double, Int) -> Double) -> [Double] {
-        var out = [Double](repeating: 0, count: L.lanes)
+    public static func sum(_ x: Tensor, _ L: AxisLayout, _ f: (Double, Int) -> Double) throws -> [Double] {
+        var out = try Memory.doubles(L.lanes)
         x.data.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 guard let p = src.baseAddress, let o = dst.baseAddress else { return }  // empty input: zeros
+                let every = Interruption.mask(perStep: L.n * L.inner)
                 if L.inner == 1 {
                     for l in 0..<L.outer {
+                        if l & every == 0 && Interruption.requested { break }
                         let base = p + l * L.n
                         o[l] = pairwise(L.n) { f(base[$0], l) }
                     }
                 } else {
                     for b in 0..<L.outer {
+                        if b & every == 0 && Interruption.requested { break }
                         let first = b * L.inner
                         mappedRows(p + b * L.n * L.inner, L.n, L.inner, o + first) { f($0, first + $1) }
                     }
@@ -162,12 +180,14 @@ public enum Reduce {
     /// Folds each lane with `combine`, starting from `start` (or from the lane's first element when nil;
     /// the axis must then be non-empty). Reads memory in order.
     @inline(__always)
-    public static func fold(_ x: Tensor, _ L: AxisLayout, start: Double?, _ combine: (Double, Double) -> Double) -> [Double] {
-        var out = [Double](repeating: start ?? 0, count: L.lanes)
+    public static func fold(_ x: Tensor, _ L: AxisLayout, start: Double?, _ combine: (Double, Double) -> Double) throws -> [Double] {
+        var out = try Memory.doubles(L.lanes, repeating: start ?? 0)
         x.data.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 guard let p = src.baseAddress, let o = dst.baseAddress, L.lanes > 0 else { return }
+                let every = Interruption.mask(perStep: L.n * L.inner)
                 for b in 0..<L.outer {
+                    if b & every == 0 && Interruption.requested { break }
                     let ob = o + b * L.inner
                     var row = p + b * L.n * L.inner
                     var k = 0
@@ -195,14 +215,16 @@ public enum Reduce {
     /// Index of the first best element per lane, where `better(candidate, best)` says a candidate
     /// replaces the best so far. The axis must be non-empty.
     @inline(__always)
-    static func argBest(_ x: Tensor, _ L: AxisLayout, _ better: (Double, Double) -> Bool) -> [Double] {
-        var best = [Double](repeating: 0, count: L.lanes)
-        var idx = [Double](repeating: 0, count: L.lanes)
+    static func argBest(_ x: Tensor, _ L: AxisLayout, _ better: (Double, Double) -> Bool) throws -> [Double] {
+        var best = try Memory.doubles(L.lanes)
+        var idx = try Memory.doubles(L.lanes)
         x.data.withUnsafeBufferPointer { src in
             best.withUnsafeMutableBufferPointer { bb in
                 idx.withUnsafeMutableBufferPointer { ib in
                     guard let p = src.baseAddress, let bv = bb.baseAddress, let iv = ib.baseAddress, L.n > 0 else { return }
+                    let every = Interruption.mask(perStep: L.n * L.inner)
                     for b in 0..<L.outer {
+                        if b & every == 0 && Interruption.requested { break }
                         let o = b * L.inner
                         var row = p + b * L.n * L.inner
                         for j in 0..<L.inner { bv[o + j] = row[j] }
@@ -219,13 +241,21 @@ public enum Reduce {
         return idx
     }
 
-    /// Calls body(start, stride, lane) for every lane of the layout.
+    /// Calls body(start, stride, lane) for every lane of the layout; stops early when Ctrl-C
+    /// sets the flag (the caller's result is then discarded).
     @inline(__always)
     static func forLanes(_ L: AxisLayout, _ body: (Int, Int, Int) -> Void) {
+        let every = Interruption.mask(perStep: L.n)
         if L.inner == 1 {
-            for l in 0..<L.lanes { body(l * L.n, 1, l) }
+            for l in 0..<L.lanes {
+                if l & every == 0 && Interruption.requested { return }
+                body(l * L.n, 1, l)
+            }
         } else {
-            for l in 0..<L.lanes { body(L.laneStart(l), L.inner, l) }
+            for l in 0..<L.lanes {
+                if l & every == 0 && Interruption.requested { return }
+                body(L.laneStart(l), L.inner, l)
+            }
         }
     }
 }
@@ -236,20 +266,20 @@ extension Tensor {
     /// Sum (pairwise). An empty sum is 0.
     public func sum(axis: Int? = nil, keepdims: Bool = false) throws -> Tensor {
         let L = try layout(axis: axis, keepdims: keepdims, "sum")
-        return Tensor(shape: L.shape, data: Reduce.sum(self, L))
+        return Tensor(shape: L.shape, data: try Reduce.sum(self, L))
     }
 
     /// Arithmetic mean; the mean of nothing is nan (NumPy and torch).
     public func mean(axis: Int? = nil, keepdims: Bool = false) throws -> Tensor {
         let L = try layout(axis: axis, keepdims: keepdims, "mean")
         let n = Double(L.n)
-        return Tensor(shape: L.shape, data: Reduce.sum(self, L).map { $0 / n })
+        return Tensor(shape: L.shape, data: try Reduce.sum(self, L).map { $0 / n })
     }
 
     /// Product; an empty product is 1.
     public func prod(axis: Int? = nil, keepdims: Bool = false) throws -> Tensor {
         let L = try layout(axis: axis, keepdims: keepdims, "prod")
-        return Tensor(shape: L.shape, data: Reduce.fold(self, L, start: 1) { $0 * $1 })
+        return Tensor(shape: L.shape, data: try Reduce.fold(self, L, start: 1) { $0 * $1 })
     }
 
     private func nonEmpty(_ L: AxisLayout, _ what: String) throws {
@@ -264,14 +294,14 @@ extension Tensor {
     public func amin(axis: Int? = nil, keepdims: Bool = false, what: String = "min") throws -> Tensor {
         let L = try layout(axis: axis, keepdims: keepdims, what)
         try nonEmpty(L, what)
-        return Tensor(shape: L.shape, data: Reduce.fold(self, L, start: nil) { nanMin($0, $1) })
+        return Tensor(shape: L.shape, data: try Reduce.fold(self, L, start: nil) { nanMin($0, $1) })
     }
 
     /// Maximum (nan if any element is nan).
     public func amax(axis: Int? = nil, keepdims: Bool = false, what: String = "max") throws -> Tensor {
         let L = try layout(axis: axis, keepdims: keepdims, what)
         try nonEmpty(L, what)
-        return Tensor(shape: L.shape, data: Reduce.fold(self, L, start: nil) { nanMax($0, $1) })
+        return Tensor(shape: L.shape, data: try Reduce.fold(self, L, start: nil) { nanMax($0, $1) })
     }
 
     /// Index of the first minimum (a nan counts as the minimum, as in NumPy), as a double.
@@ -279,14 +309,14 @@ extension Tensor {
     public func argmin(axis: Int? = nil, keepdims: Bool = false) throws -> Tensor {
         let L = try layout(axis: axis, keepdims: keepdims, "argmin")
         try nonEmpty(L, "argmin")
-        return Tensor(shape: L.shape, data: Reduce.argBest(self, L) { c, b in c < b || (c.isNaN && !b.isNaN) })
+        return Tensor(shape: L.shape, data: try Reduce.argBest(self, L) { c, b in c < b || (c.isNaN && !b.isNaN) })
     }
 
     /// Index of the first maximum (a nan counts as the maximum), as a double.
     public func argmax(axis: Int? = nil, keepdims: Bool = false) throws -> Tensor {
         let L = try layout(axis: axis, keepdims: keepdims, "argmax")
         try nonEmpty(L, "argmax")
-        return Tensor(shape: L.shape, data: Reduce.argBest(self, L) { c, b in c > b || (c.isNaN && !b.isNaN) })
+        return Tensor(shape: L.shape, data: try Reduce.argBest(self, L) { c, b in c > b || (c.isNaN && !b.isNaN) })
     }
 
     /// Population variance (ddof 0, NumPy's default; torch.var defaults to the unbiased n − 1):
@@ -294,9 +324,9 @@ extension Tensor {
     public func variance(axis: Int? = nil, keepdims: Bool = false, what: String = "var") throws -> Tensor {
         let L = try layout(axis: axis, keepdims: keepdims, what)
         let n = Double(L.n)
-        let means = Reduce.sum(self, L).map { $0 / n }
-        let ss = means.withUnsafeBufferPointer { m in
-            Reduce.sum(self, L) { x, l in let d = x - m[l]; return d * d }
+        let means = try Reduce.sum(self, L).map { $0 / n }
+        let ss = try means.withUnsafeBufferPointer { m in
+            try Reduce.sum(self, L) { x, l in let d = x - m[l]; return d * d }
         }
         return Tensor(shape: L.shape, data: ss.map { $0 / n })
     }
@@ -314,16 +344,16 @@ extension Tensor {
         let L = try layout(axis: axis, keepdims: keepdims, "norm")
         if p == .infinity || p == -.infinity {
             let start: Double = p > 0 ? 0 : .infinity
-            let r = Reduce.fold(self, L, start: start) { a, x in
+            let r = try Reduce.fold(self, L, start: start) { a, x in
                 let m = Swift.abs(x)
                 return p > 0 ? nanMax(a, m) : nanMin(a, m)
             }
             return Tensor(shape: L.shape, data: r)
         }
-        if p == 0 { return Tensor(shape: L.shape, data: Reduce.sum(self, L) { x, _ in x != 0 ? 1 : 0 }) }
-        if p == 1 { return Tensor(shape: L.shape, data: Reduce.sum(self, L) { x, _ in Swift.abs(x) }) }
+        if p == 0 { return Tensor(shape: L.shape, data: try Reduce.sum(self, L) { x, _ in x != 0 ? 1 : 0 }) }
+        if p == 1 { return Tensor(shape: L.shape, data: try Reduce.sum(self, L) { x, _ in Swift.abs(x) }) }
         if p == 2 {
-            var r = Reduce.sum(self, L) { x, _ in x * x }
+            var r = try Reduce.sum(self, L) { x, _ in x * x }
             // rescue lanes whose sum of squares overflowed or lost precision to underflow
             data.withUnsafeBufferPointer { src in
                 guard let base = src.baseAddress else { return }
@@ -340,14 +370,14 @@ extension Tensor {
             }
             return Tensor(shape: L.shape, data: r)
         }
-        let s = Reduce.sum(self, L) { x, _ in Foundation.pow(Swift.abs(x), p) }
+        let s = try Reduce.sum(self, L) { x, _ in Foundation.pow(Swift.abs(x), p) }
         return Tensor(shape: L.shape, data: s.map { Foundation.pow($0, 1 / p) })
     }
 
     /// log Σ exp(x), max-subtracted (stable); -inf for an empty or all -inf lane, inf if any +inf.
     public func logsumexp(axis: Int? = nil, keepdims: Bool = false) throws -> Tensor {
         let L = try layout(axis: axis, keepdims: keepdims, "logsumexp")
-        var out = [Double](repeating: -.infinity, count: L.lanes)
+        var out = try Memory.doubles(L.lanes, repeating: -.infinity)
         data.withUnsafeBufferPointer { src in
             guard let base = src.baseAddress else { return }
             Reduce.forLanes(L) { start, stride, l in

@@ -83,10 +83,10 @@ extension Tensor {
     }
 
     /// Matrix transpose; for rank > 2 the axes are reversed (NumPy `.T`); scalars and vectors are unchanged.
-    public func transposed() -> Tensor {
+    public func transposed() throws -> Tensor {
         if rank < 2 { return self }
-        // the permutation is valid by construction
-        return (try? permuted(Array((0..<rank).reversed()))) ?? self
+        // the permutation is valid by construction; what can fail is memory or an interrupt
+        return try permuted(Array((0..<rank).reversed()))
     }
 
     // MARK: Joining
@@ -174,7 +174,7 @@ extension Tensor {
         _ = try Tensor.checkedCount([n])
         let div = n - 1
         let delta = b - a
-        var out = [Double](repeating: 0, count: n)
+        var out = try Memory.doubles(n)
         if div > 0 {
             let step = delta / Double(div)
             for i in 0..<n {
@@ -195,7 +195,7 @@ extension Tensor {
             throw CoreError("\(what): the range would have more than \(maxTensorElements) elements",
                             hint: "a for loop walks a range lazily: for i in range(a, b, step) { … }")
         }
-        var out = [Double](repeating: 0, count: r.count)
+        var out = try Memory.doubles(r.count)
         for i in 0..<r.count { out[i] = r[i] }
         return Tensor(out)
     }
@@ -260,8 +260,8 @@ extension Tensor {
         }
         let lanes = try Tensor.checkedCount(batch)
         _ = try Tensor.checkedCount(batch + [n])
-        let aa = a.broadcast(to: batch + [n]), bb = b.broadcast(to: batch + [n])
-        var out = [Double](repeating: 0, count: lanes)
+        let aa = try a.broadcast(to: batch + [n]), bb = try b.broadcast(to: batch + [n])
+        var out = try Memory.doubles(lanes)
         aa.data.withUnsafeBufferPointer { pa in
             bb.data.withUnsafeBufferPointer { pb in
                 for l in 0..<lanes {
@@ -282,8 +282,8 @@ extension Tensor {
             throw CoreError("\(what): shapes \(formatShape(a.shape)) and \(formatShape(b.shape)) cannot be broadcast together")
         }
         let lanes = try Tensor.checkedCount(batch + [3]) / 3
-        let aa = a.broadcast(to: batch + [3]), bb = b.broadcast(to: batch + [3])
-        var out = [Double](repeating: 0, count: lanes * 3)
+        let aa = try a.broadcast(to: batch + [3]), bb = try b.broadcast(to: batch + [3])
+        var out = try Memory.doubles(lanes * 3)
         for l in 0..<lanes {
             let o = 3 * l
             let a0 = aa.data[o], a1 = aa.data[o + 1], a2 = aa.data[o + 2]
@@ -299,7 +299,7 @@ extension Tensor {
     public static func outer(_ a: Tensor, _ b: Tensor, what: String = "outer") throws -> Tensor {
         let m = a.count, n = b.count
         _ = try Tensor.checkedCount([m, n])
-        var out = [Double](repeating: 0, count: m * n)
+        var out = try Memory.doubles(m * n)
         for i in 0..<m {
             let x = a.data[i]
             for j in 0..<n { out[i * n + j] = x * b.data[j] }
@@ -321,9 +321,9 @@ extension Tensor {
             throw CoreError("\(what): shapes \(formatShape(a.shape)) and \(formatShape(b.shape)) cannot be broadcast together")
         }
         _ = try Tensor.checkedCount(target)
-        let aa = a.broadcast(to: target), bb = b.broadcast(to: target)
+        let aa = try a.broadcast(to: target), bb = try b.broadcast(to: target)
         let L = try aa.layout(axis: axis, keepdims: false, what)
-        var out = [Double](repeating: 0, count: L.lanes)
+        var out = try Memory.doubles(L.lanes)
         aa.data.withUnsafeBufferPointer { pa in
             bb.data.withUnsafeBufferPointer { pb in
                 Reduce.forLanes(L) { start, stride, l in
@@ -350,9 +350,9 @@ extension Tensor {
         let outShape = batch + [nA, nB]
         let total = try Tensor.checkedCount(outShape)
         _ = try Tensor.checkedCount(batch + [Swift.max(nA, nB), d])
-        let aa = a.broadcast(to: batch + [nA, d]), bb = b.broadcast(to: batch + [nB, d])
+        let aa = try a.broadcast(to: batch + [nA, d]), bb = try b.broadcast(to: batch + [nB, d])
         let batches = Tensor.count(of: batch)
-        var out = [Double](repeating: 0, count: total)
+        var out = try Memory.doubles(total)
         aa.data.withUnsafeBufferPointer { pa in
             bb.data.withUnsafeBufferPointer { pb in
                 for bi in 0..<batches {

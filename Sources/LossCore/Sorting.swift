@@ -87,8 +87,8 @@ extension Tensor {
         var outShape = shape
         if rank > 0 { outShape[L.axis ?? 0] = keep }
         let total = Tensor.count(of: outShape)
-        var values = [Double](repeating: 0, count: total)
-        var indices = [Double](repeating: 0, count: total)
+        var values = try Memory.doubles(total)
+        var indices = try Memory.doubles(total)
         var idx: [Int] = [], keys: [(v: Double, i: Int)] = []
         data.withUnsafeBufferPointer { src in
             guard let p = src.baseAddress else { return }
@@ -125,7 +125,7 @@ extension Tensor {
     /// Gradient of a gather along `axis`: `g` (the shape of `indices`) scattered to the positions
     /// `indices` name along that axis of a tensor of shape `shape` (sort, topk).
     public static func scatterAlongAxis(_ g: Tensor, indices: Tensor, axis: Int, shape: [Int], what: String = "gradient") throws -> Tensor {
-        var out = [Double](repeating: 0, count: Tensor.count(of: shape))
+        var out = try Memory.doubles(Tensor.count(of: shape))
         if shape.isEmpty {
             return Tensor(shape: [], data: [g.data.first ?? 0])
         }
@@ -208,7 +208,7 @@ extension Tensor {
             throw CoreError("\(what): cannot take a quantile of an empty \(L.axis == nil ? "tensor" : "axis") (shape \(formatShape(shape)))")
         }
         let outShape = q.shape + L.shape
-        var out = [Double](repeating: 0, count: try Tensor.checkedCount(outShape))
+        var out = try Memory.doubles(try Tensor.checkedCount(outShape))
         data.withUnsafeBufferPointer { p in
             Tensor.quantilePoints(self, L, q.data) { qi, l, lo, hi, t, nan in
                 out[qi * L.lanes + l] = nan ? .nan : Tensor.lerp(p[lo], p[hi], t)
@@ -221,8 +221,8 @@ extension Tensor {
     /// and for q (the slope (n − 1)·(hi − lo) of the interpolation; 0 at q = 1).
     public static func quantileBackward(_ x: Tensor, _ q: Tensor, axis: Int?, _ g: Tensor, what: String = "quantile") throws -> (x: Tensor, q: Tensor) {
         let L = try x.layout(axis: axis, keepdims: false, what)
-        var d = [Double](repeating: 0, count: x.count)
-        var dq = [Double](repeating: 0, count: q.count)
+        var d = try Memory.doubles(x.count)
+        var dq = try Memory.doubles(q.count)
         guard L.n > 0 else { return (Tensor(shape: x.shape, data: d), Tensor(shape: q.shape, data: dq)) }
         let slope = Double(L.n - 1)
         x.data.withUnsafeBufferPointer { p in
@@ -241,7 +241,7 @@ extension Tensor {
     /// two middle values of an even count; nan for a lane with nan and for an empty lane.
     public func median(axis: Int? = nil, keepdims: Bool = false, what: String = "median") throws -> Tensor {
         let L = try layout(axis: axis, keepdims: keepdims, what)
-        var out = [Double](repeating: .nan, count: L.lanes)
+        var out = try Memory.doubles(L.lanes, repeating: .nan)
         guard L.n > 0 else { return Tensor(shape: L.shape, data: out) }
         data.withUnsafeBufferPointer { p in
             Tensor.medianPoints(self, L) { l, lo, hi, nan in
@@ -262,7 +262,7 @@ extension Tensor {
     /// Gradient of `median`: to the middle element, or half to each of the two middle elements.
     public static func medianBackward(_ x: Tensor, axis: Int?, _ g: Tensor, what: String = "median") throws -> Tensor {
         let L = try x.layout(axis: axis, keepdims: false, what)
-        var d = [Double](repeating: 0, count: x.count)
+        var d = try Memory.doubles(x.count)
         guard L.n > 0 else { return Tensor(shape: x.shape, data: d) }
         medianPoints(x, L) { l, lo, hi, _ in
             if lo == hi { d[lo] += g.data[l] } else { d[lo] += g.data[l] / 2; d[hi] += g.data[l] / 2 }

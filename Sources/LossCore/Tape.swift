@@ -52,7 +52,7 @@ public final class Tape {
             return try leaves.map(zeros)
         }
         var grads = [Tensor?](repeating: nil, count: output.node + 1)
-        grads[output.node] = Tensor(shape: output.shape, data: [Double](repeating: 1, count: output.count))
+        grads[output.node] = Tensor(shape: output.shape, data: try Memory.doubles(output.count, repeating: 1))
         var i = output.node
         while i > lowest {
             defer { i -= 1 }

@@ -37,6 +37,7 @@ public struct Tensor: Equatable, Sendable {
         precondition(Tensor.count(of: shape) == data.count, "Tensor shape/data mismatch")
         self.shape = shape
         self.data = data
+        Memory.track(data)
     }
 
     public init(scalar: Double) {
@@ -47,13 +48,14 @@ public struct Tensor: Equatable, Sendable {
     public init(_ vector: [Double]) {
         self.shape = [vector.count]
         self.data = vector
+        Memory.track(vector)
     }
 
     /// A tensor of `shape` filled with `value`; throws on negative dims or huge sizes.
     public init(shape: [Int], repeating value: Double) throws {
         let n = try Tensor.checkedCount(shape)
         self.shape = shape
-        self.data = [Double](repeating: value, count: n)
+        self.data = try Memory.doubles(n, repeating: value)
     }
 
     public static func zeros(_ shape: [Int]) throws -> Tensor { try Tensor(shape: shape, repeating: 0) }
@@ -158,16 +160,17 @@ public enum Broadcast {
 
 extension Tensor {
     /// Materialises this tensor broadcast to `target` (which must be compatible).
-    public func broadcast(to target: [Int]) -> Tensor {
+    public func broadcast(to target: [Int]) throws -> Tensor {
         if shape == target { return self }
         let n = Tensor.count(of: target)
-        var out = [Double](repeating: 0, count: n)
+        var out = try Memory.doubles(n)
         let st = Broadcast.strides(shape, to: target)
         data.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 Tensor.walk(target, st) { i, off in dst[i] = src[off] }
             }
         }
+        try Interruption.check()
         return Tensor(shape: target, data: out)
     }
 
@@ -204,11 +207,11 @@ extension Tensor {
     @inlinable
     public static func zip(_ a: Tensor, _ b: Tensor, _ what: String = "operands", _ f: (Double, Double) -> Double) throws -> Tensor {
         if a.shape == b.shape {
-            var out = [Double](repeating: 0, count: a.count)
-            a.data.withUnsafeBufferPointer { pa in
-                b.data.withUnsafeBufferPointer { pb in
-                    out.withUnsafeMutableBufferPointer { po in
-                        for i in 0..<po.count { po[i] = f(pa[i], pb[i]) }
+            var out = try Memory.doubles(a.count)
+            try a.data.withUnsafeBufferPointer { pa in
+                try b.data.withUnsafeBufferPointer { pb in
+                    try out.withUnsafeMutableBufferPointer { po in
+                        try Interruption.chunked(po.count) { r in for i in r { po[i] = f(pa[i], pb[i]) } }
                     }
                 }
             }
@@ -216,23 +219,23 @@ extension Tensor {
         }
         if b.count == 1 && b.rank <= a.rank {
             let s = b.data[0]
-            return Tensor(shape: a.shape, data: a.data.map { f($0, s) })
+            return try a.map { f($0, s) }
         }
         if a.count == 1 && a.rank <= b.rank {
             let s = a.data[0]
-            return Tensor(shape: b.shape, data: b.data.map { f(s, $0) })
+            return try b.map { f(s, $0) }
         }
         guard let target = Broadcast.shape(a.shape, b.shape) else {
             throw CoreError("\(what): shapes \(formatShape(a.shape)) and \(formatShape(b.shape)) cannot be broadcast together")
         }
         _ = try Tensor.checkedCount(target)
-        return zipBroadcast(a, b, target, f)
+        return try zipBroadcast(a, b, target, what, f)
     }
 
     @usableFromInline
-    static func zipBroadcast(_ a: Tensor, _ b: Tensor, _ target: [Int], _ f: (Double, Double) -> Double) -> Tensor {
+    static func zipBroadcast(_ a: Tensor, _ b: Tensor, _ target: [Int], _ what: String, _ f: (Double, Double) -> Double) throws -> Tensor {
         let n = Tensor.count(of: target)
-        var out = [Double](repeating: 0, count: n)
+        var out = try Memory.doubles(n)
         let sa = Broadcast.strides(a.shape, to: target)
         let sb = Broadcast.strides(b.shape, to: target)
         let r = target.count
@@ -246,6 +249,7 @@ extension Tensor {
                     while flat < n {
                         var xa = oa, xb = ob
                         for _ in 0..<inner { po[flat] = f(pa[xa], pb[xb]); flat += 1; xa += ia; xb += ib }
+                        if flat & (Interruption.chunk - 1) < inner && Interruption.requested { return }
                         var d = r - 2
                         while d >= 0 {
                             idx[d] += 1; oa += sa[d]; ob += sb[d]
@@ -258,16 +262,16 @@ extension Tensor {
                 }
             }
         }
+        try Interruption.check()
         return Tensor(shape: target, data: out)
     }
 
-    /// Element-wise unary map.
+    /// Element-wise unary map (throws at the memory limit or on an interrupt).
     @inlinable
-    public func map(_ f: (Double) -> Double) -> Tensor {
-        var out = [Double](repeating: 0, count: count)
-        data.withUnsafeBufferPointer { p in
-            out.withUnsafeMutableBufferPointer { o in
-                for i in 0..<o.count { o[i] = f(p[i]) }
+    public func map(_ f: (Double) -> Double) throws -> Tensor {
+        let out = try Memory.uninitialized(count) { o in
+            try data.withUnsafeBufferPointer { p in
+                try Interruption.chunked(o.count) { r in for i in r { o[i] = f(p[i]) } }
             }
         }
         return Tensor(shape: shape, data: out)

@@ -14,6 +14,7 @@ extension Tensor {
     public func cumsum(axis: Int?, what: String = "cumsum") throws -> Tensor {
         let src = axis == nil ? flattened() : self
         let L = try src.layout(axis: axis ?? 0, keepdims: false, what)
+        try Memory.check(elements: src.count)   // the copy written below
         var out = src.data
         Reduce.forLanes(L) { start, step, _ in
             var acc = 0.0
@@ -30,6 +31,7 @@ extension Tensor {
     public static func cumsumBackward(_ x: Tensor, axis: Int?, _ g: Tensor, what: String = "cumsum") throws -> Tensor {
         let gs = axis == nil ? g.flattened() : g
         let L = try gs.layout(axis: axis ?? 0, keepdims: false, what)
+        try Memory.check(elements: gs.count)
         var out = gs.data
         Reduce.forLanes(L) { start, step, _ in
             var acc = 0.0
@@ -50,16 +52,16 @@ extension Tensor {
             throw CoreError("\(what): shapes \(formatShape(cond.shape)) (cond), \(formatShape(a.shape)) (a) and \(formatShape(b.shape)) (b) cannot be broadcast together")
         }
         let n = try Tensor.checkedCount(shape)
-        let c = cond.broadcast(to: shape), x = a.broadcast(to: shape), y = b.broadcast(to: shape)
-        var out = [Double](repeating: 0, count: n)
+        let c = try cond.broadcast(to: shape), x = try a.broadcast(to: shape), y = try b.broadcast(to: shape)
+        var out = try Memory.doubles(n)
         for i in 0..<n { out[i] = c.data[i] != 0 ? x.data[i] : y.data[i] }
         return Tensor(shape: shape, data: out)
     }
 
     /// Gradients of `where` for a and b, in the broadcast shape of the output `g`.
-    public static func selectBackward(_ cond: Tensor, _ g: Tensor) -> (a: Tensor, b: Tensor) {
-        let c = cond.broadcast(to: g.shape)
-        var ga = [Double](repeating: 0, count: g.count), gb = ga
+    public static func selectBackward(_ cond: Tensor, _ g: Tensor) throws -> (a: Tensor, b: Tensor) {
+        let c = try cond.broadcast(to: g.shape)
+        var ga = try Memory.doubles(g.count), gb = ga
         for i in 0..<g.count {
             if c.data[i] != 0 { ga[i] = g.data[i] } else { gb[i] = g.data[i] }
         }
@@ -71,7 +73,7 @@ extension Tensor {
     /// 1 where any element (along `axis`) is non-zero, else 0; nan counts as true. Empty: 0.
     public func any(axis: Int? = nil, keepdims: Bool = false, what: String = "any") throws -> Tensor {
         let L = try layout(axis: axis, keepdims: keepdims, what)
-        var t = Tensor(shape: L.shape, data: Reduce.fold(self, L, start: 0) { acc, x in acc != 0 || x != 0 ? 1 : 0 })
+        var t = Tensor(shape: L.shape, data: try Reduce.fold(self, L, start: 0) { acc, x in acc != 0 || x != 0 ? 1 : 0 })
         t.isMask = true
         return t
     }
@@ -79,7 +81,7 @@ extension Tensor {
     /// 1 where every element (along `axis`) is non-zero, else 0; nan counts as true. Empty: 1.
     public func all(axis: Int? = nil, keepdims: Bool = false, what: String = "all") throws -> Tensor {
         let L = try layout(axis: axis, keepdims: keepdims, what)
-        var t = Tensor(shape: L.shape, data: Reduce.fold(self, L, start: 1) { acc, x in acc != 0 && x != 0 ? 1 : 0 })
+        var t = Tensor(shape: L.shape, data: try Reduce.fold(self, L, start: 1) { acc, x in acc != 0 && x != 0 ? 1 : 0 })
         t.isMask = true
         return t
     }
@@ -164,7 +166,7 @@ extension Tensor {
         do { _ = try Tensor.checkedCount(outShape) } catch {
             throw CoreError("\(what): tiling shape \(formatShape(shape)) by \(formatShape(reps)) gives shape \(formatShape(outShape)), more than \(maxTensorElements) elements")
         }
-        var out = [Double](repeating: 0, count: Tensor.count(of: outShape))
+        var out = try Memory.doubles(Tensor.count(of: outShape))
         data.withUnsafeBufferPointer { p in
             Tensor.eachTileSource(s, outShape) { i, o in out[i] = p[o] }
         }
@@ -172,9 +174,9 @@ extension Tensor {
     }
 
     /// Gradient of `tile`: the sum over the copies, in x's shape.
-    public static func tileBackward(_ x: Tensor, _ reps: [Int], _ g: Tensor) -> Tensor {
+    public static func tileBackward(_ x: Tensor, _ reps: [Int], _ g: Tensor) throws -> Tensor {
         let (s, _) = tileShapes(x.shape, reps)
-        var out = [Double](repeating: 0, count: x.count)
+        var out = try Memory.doubles(x.count)
         eachTileSource(s, g.shape) { i, o in out[o] += g.data[i] }
         return Tensor(shape: x.shape, data: out)
     }
@@ -189,6 +191,7 @@ extension Tensor {
                             hint: "diag(v) makes a matrix from a vector")
         }
         let r = shape[rank - 2], c = shape[rank - 1], m = r * c
+        try Memory.check(elements: count)
         var out = data
         let batches = m == 0 ? 0 : count / m
         for b in 0..<batches {
@@ -212,8 +215,8 @@ extension Tensor {
     }
 
     /// Gradient of `trace`: g on the main diagonal.
-    public static func traceBackward(_ x: Tensor, _ g: Double) -> Tensor {
-        var out = [Double](repeating: 0, count: x.count)
+    public static func traceBackward(_ x: Tensor, _ g: Double) throws -> Tensor {
+        var out = try Memory.doubles(x.count)
         if x.rank == 2 {
             let c = x.shape[1]
             for i in 0..<Swift.min(x.shape[0], c) { out[i * c + i] = g }

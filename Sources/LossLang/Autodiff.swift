@@ -10,12 +10,12 @@ enum AD {
 
     static func mul(_ a: Tensor, _ b: Tensor) throws -> Tensor { try Tensor.binary(.mul, a, b) }
     static func div(_ a: Tensor, _ b: Tensor) throws -> Tensor { try Tensor.binary(.div, a, b) }
-    static func neg(_ a: Tensor) -> Tensor { a.map { -$0 } }
+    static func neg(_ a: Tensor) throws -> Tensor { try a.map { -$0 } }
 
     /// Swaps the last two axes (a vector is returned as it is).
-    static func swapLast2(_ t: Tensor) -> Tensor {
+    static func swapLast2(_ t: Tensor) throws -> Tensor {
         if t.rank < 2 { return t }
-        if t.rank == 2 { return t.transposed() }
+        if t.rank == 2 { return try t.transposed() }
         let r = t.shape[t.rank - 2], c = t.shape[t.rank - 1], m = r * c
         var shape = t.shape
         shape[t.rank - 2] = c; shape[t.rank - 1] = r
@@ -40,7 +40,7 @@ enum AD {
         let rule: (Tensor) throws -> [Tensor?]
         switch op {
         case .add: rule = { g in [g, g] }
-        case .sub: rule = { g in [g, neg(g)] }
+        case .sub: rule = { g in [g, try neg(g)] }
         case .mul: rule = { g in [try mul(g, bv), try mul(g, av)] }
         case .div: rule = { g in
             [try div(g, bv), try Tensor.zip(try Tensor.zip(g, av, "gradient") { $0 * $1 }, bv, "gradient") { -$0 / ($1 * $1) }] }
@@ -68,12 +68,12 @@ enum AD {
 
     static func negate(_ a: Tensor, _ out: Tensor) -> Tensor {
         guard let tape = Tape.current, a.node >= 0 else { return out }
-        return tape.record(out, inputs: [a]) { g in [neg(g)] }
+        return tape.record(out, inputs: [a]) { g in [try neg(g)] }
     }
 
     static func transpose(_ a: Tensor, _ out: Tensor) -> Tensor {
         guard let tape = Tape.current, a.node >= 0 else { return out }
-        return tape.record(out, inputs: [a]) { g in [g.rank >= 2 ? g.transposed() : g] }
+        return tape.record(out, inputs: [a]) { g in [g.rank >= 2 ? try g.transposed() : g] }
     }
 
     /// `x[…]` on a tracked tensor: the gradient scatters back into x's shape.

@@ -63,6 +63,17 @@ public struct LangError: Error, Equatable, CustomStringConvertible {
     public init(_ kind: Kind, _ message: String, _ span: SourceSpan = .unknown, hint: String? = nil) {
         self.kind = kind; self.message = message; self.span = span; self.hint = hint
     }
+
+    /// The error of a statement stopped by a limit (docs/reference.md §9): Ctrl-C or memory.
+    public init(_ e: LimitError, _ span: SourceSpan = .unknown) {
+        switch e.kind {
+        case .interrupted: self.init(.interrupt, "interrupted", span)
+        case .memory: self.init(.runtime, e.message, span, hint: e.hint)
+        }
+    }
+
+    /// How every out-of-memory message starts.
+    static let outOfMemory = "out of memory:"
     public var description: String { "error: \(message)" }
 }
 

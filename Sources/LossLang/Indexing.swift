@@ -169,7 +169,7 @@ enum Indexing {
         let (offs, shape) = try select(t.shape, specs)
         let src: Tensor
         if v.shape == shape || v.count == 1 { src = v }
-        else if let b = Broadcast.shape(shape, v.shape), b == shape { src = v.broadcast(to: shape) }
+        else if let b = Broadcast.shape(shape, v.shape), b == shape { src = try v.broadcast(to: shape) }
         else {
             throw CoreError("cannot assign a value of shape \(formatShape(v.shape)) to a selection of shape \(formatShape(shape))")
         }

@@ -82,7 +82,12 @@ public final class Interpreter: FunctionCaller {
         case .builtin(let b):
             let args = try bind(b, positional: positional, keywords: keywords, at: node)
             do {
-                if !AD.active { return try b.impl(args) }
+                if !AD.active {
+                    let v = try b.impl(args)
+                    // a core kernel stopped early by Ctrl-C returns a partial result: never bind it
+                    if Interrupt.requested { throw LimitError.interrupted }
+                    return v
+                }
                 let saved = trackedCallback
                 trackedCallback = false
                 defer { trackedCallback = saved || trackedCallback }
@@ -94,6 +99,9 @@ public final class Interpreter: FunctionCaller {
                 return out
             } catch let e as CoreError {
                 if let node = node { throw LangError(.value, e.message, node.span, hint: e.hint).located(node.unit) }
+                throw e
+            } catch let e as LimitError {
+                if let node = node { throw LangError(e, node.span).located(node.unit) }
                 throw e
             } catch var e as LangError where e.span == .unknown {
                 if let node = node { e.span = node.span; e = e.located(node.unit) }

@@ -25,6 +25,8 @@ class Node {
     func at<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as CoreError {
             throw LangError(.value, e.message, span, hint: e.hint).located(unit)
+        } catch let e as LimitError {
+            throw LangError(e, span).located(unit)
         }
     }
 }
@@ -132,7 +134,7 @@ final class TransposeNode: Node {
     override func eval(_ I: Interpreter) throws -> Value {
         let v = try operand.eval(I)
         guard let t = v.asTensor else { throw error(.type, "transpose (') needs a tensor, got \(v.typeName)") }
-        return Value.from(AD.transpose(t, t.transposed()))
+        return Value.from(AD.transpose(t, try t.transposed()))
     }
 }
 
@@ -506,6 +508,8 @@ final class IndexAssignNode: Node {
 /// `t[specs] = src`, recorded on the tape when either side is tracked.
 func storeIndexed(_ t: inout Tensor, _ specs: [IndexSpec], _ src: Tensor) throws {
     if t.node >= 0 || src.node >= 0 { t = try AD.setIndex(t, specs, src) } else { try Indexing.set(&t, specs, src) }
+    // writing into a shared buffer copied it: count the copy (docs/reference.md §9)
+    Memory.track(t.data)
 }
 
 /// `r.w = v`, `r.w[0] = v`, `rs[1].w = v`: rebuilds the variable's value along the path

@@ -145,10 +145,10 @@ enum Operators {
         }
         guard let t = v.asTensor else { throw CoreError("'\(op.rawValue)' needs a number or tensor, got \(v.typeName)") }
         switch op {
-        case .neg: return Value.from(AD.negate(t, t.map { -$0 }))
+        case .neg: return Value.from(AD.negate(t, try t.map { -$0 }))
         case .plus: return v
         case .not:
-            var r = Tensor.logicalNot(t)
+            var r = try Tensor.logicalNot(t)
             r.isMask = true
             return Value.from(r)
         }

@@ -31,6 +31,17 @@ public struct Parser {
 
     /// Parses a whole program.
     public static func parse(_ source: String) throws -> [Stmt] {
+        // `maxDepth` levels of recursive descent need more than a main thread's 8 MiB of stack in
+        // unoptimised and sanitizer builds: off a large stack, parse on one (as statements run)
+        if !BigStack.isLarge {
+            var result: Result<[Stmt], Error> = .success([])
+            BigStack.run { result = Result { try parseHere(source) } }
+            return try result.get()
+        }
+        return try parseHere(source)
+    }
+
+    static func parseHere(_ source: String) throws -> [Stmt] {
         var p = Parser(tokens: try Lexer.tokenize(source))
         return try p.program()
     }

@@ -11,10 +11,14 @@ public enum OutputEvent {
     case warning(String, SourceSpan)
 }
 
-/// Set from a SIGINT handler; the interpreter checks it at loop iterations and calls
+/// Set from a SIGINT handler; the interpreter checks it at loop iterations and calls, and the
+/// core's long kernels between chunks (it is LossCore's `Interruption.requested`, an atomic),
 /// and raises an "interrupted" error, leaving every binding intact.
 public enum Interrupt {
-    nonisolated(unsafe) public static var requested: Bool = false
+    public static var requested: Bool {
+        @inline(__always) get { Interruption.requested }
+        @inline(__always) set { Interruption.requested = newValue }
+    }
 }
 
 /// One interpreter session: the REPL, scripts, `-e`, notebooks and tests all drive it
@@ -61,7 +65,7 @@ public final class Session {
     func runHere(_ source: String, file: String) -> LangError? {
         let unit = SourceUnit(file: file, text: source)
         let stmts: [Stmt]
-        do { stmts = try Parser.parse(source) } catch var e as LangError {
+        do { stmts = try Parser.parseHere(source) } catch var e as LangError {
             e.file = file
             return e
         } catch {
@@ -85,7 +89,13 @@ public final class Session {
             } catch var e as LangError {
                 if e.file.isEmpty { e.file = file }
                 resetStack()
+                if e.message.hasPrefix(LangError.outOfMemory) { e.message += bindingsNote() }
                 return e
+            } catch let e as LimitError {
+                resetStack()
+                var le = LangError(e, st.span).located(unit)
+                if e.kind == .memory { le.message += bindingsNote() }
+                return le
             } catch let e as CoreError {
                 resetStack()
                 return LangError(.value, e.message, st.span, hint: e.hint).located(unit)
@@ -172,6 +182,38 @@ public final class Session {
         }
     }
 
+    /// ` (a: 1 GiB, b: 512 MiB, …)`: the bindings holding the most tensor memory, for the
+    /// out-of-memory message (docs/reference.md §9); empty when none holds a counted tensor.
+    func bindingsNote(top: Int = 3) -> String {
+        var sizes: [(name: String, bytes: Int)] = []
+        for (i, n) in interp.globalNames.enumerated() {
+            guard let v = interp.globals[i] else { continue }
+            var seen = Set<UnsafeRawPointer>()
+            let b = Session.tensorBytes(v, &seen, depth: 0)
+            if b >= Memory.trackedElements * 8 { sizes.append((n, b)) }
+        }
+        if sizes.isEmpty { return "" }
+        sizes.sort { $0.bytes != $1.bytes ? $0.bytes > $1.bytes : $0.name < $1.name }
+        let shown = sizes.prefix(top).map { "\($0.name): \(Memory.format($0.bytes))" }
+        return " (" + shown.joined(separator: ", ") + (sizes.count > top ? ", …" : "") + ")"
+    }
+
+    /// Bytes of the tensor data a value holds (each buffer once), through lists and records.
+    static func tensorBytes(_ v: Value, _ seen: inout Set<UnsafeRawPointer>, depth: Int) -> Int {
+        if depth > 32 { return 0 }
+        switch v {
+        case .tensor(let t):
+            guard let p = t.data.withUnsafeBufferPointer({ $0.baseAddress }) else { return 0 }
+            return seen.insert(UnsafeRawPointer(p)).inserted ? t.count * 8 : 0
+        case .list(let xs):
+            return xs.reduce(0) { $0 + tensorBytes($1, &seen, depth: depth + 1) }
+        case .record(let r):
+            return r.values.reduce(0) { $0 + tensorBytes($1, &seen, depth: depth + 1) }
+        default:
+            return 0
+        }
+    }
+
     /// Forgets every user binding.
     public func reset() {
         interp.warnedShadow = []
@@ -201,8 +243,17 @@ public final class Session {
 }
 
 /// Runs work on a thread with a 1 GiB stack and waits for it.
-enum BigStack {
+public enum BigStack {
+    /// Run on the calling thread instead, which must have a large stack of its own: the fuzzer
+    /// sets it (its main thread's stack comes from `ulimit -s`), for whom a thread per input
+    /// costs more than the input.
+    nonisolated(unsafe) public static var onCallingThread = false
+
+    /// Whether the calling thread has a large stack (one of ours, or the fuzzer's).
+    static var isLarge: Bool { onCallingThread || Thread.current.stackSize >= 1 << 28 }
+
     static func run(_ body: @escaping () -> Void) {
+        if onCallingThread { body(); return }
         let sem = DispatchSemaphore(value: 0)
         let t = Thread {
             body()

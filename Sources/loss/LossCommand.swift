@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LossCore
 import LossKernel
 import LossLang
 import LossNotebook
@@ -18,8 +19,8 @@ struct Loss: ParsableCommand {
         commandName: "loss",
         abstract: "A notebook-style scripting REPL for the loss functions of machine learning.",
         usage: """
-            loss [--json] [--precision N] [FILE.loss [ARGS…]]
-            loss [--json] [--precision N] -e 'SOURCE' [ARGS…]
+            loss [--json] [--precision N] [--max-memory SIZE] [FILE.loss [ARGS…]]
+            loss [--json] [--precision N] [--max-memory SIZE] -e 'SOURCE' [ARGS…]
             loss notebook FILE.loss [-o OUT.md|OUT.html|OUT.ipynb]
             loss test PATH… [--update]
             loss kernel install [--user | --sys-prefix | --prefix DIR] [--name NAME]
@@ -41,6 +42,9 @@ struct Loss: ParsableCommand {
 
     @Option(name: .customShort("e"), help: ArgumentHelp("Evaluate SOURCE (one or more statements); may be repeated.", valueName: "SOURCE"))
     var source: [String] = []
+
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The memory tensors may hold, e.g. 2G or 512M (also LOSS_MAX_MEMORY; default 80 % of the physical or the cgroup's memory).", valueName: "SIZE"))
+    var maxMemory: String?
 
     @Flag(name: .long, help: .hidden)
     var builtinTable = false
@@ -75,6 +79,19 @@ struct Loss: ParsableCommand {
         guard (1...17).contains(precision) else {
             throw ValidationError("--precision needs a number of digits from 1 to 17, got \(precision)")
         }
+        // docs/reference.md §9: a malformed size is a usage error
+        if let env = ProcessInfo.processInfo.environment["LOSS_MAX_MEMORY"], !env.isEmpty {
+            guard let bytes = Memory.parseSize(env) else {
+                throw ValidationError("LOSS_MAX_MEMORY needs a size such as 2G, 512M or 1.5GiB, got '\(env)'")
+            }
+            Memory.limit = bytes
+        }
+        if let text = maxMemory {
+            guard let bytes = Memory.parseSize(text) else {
+                throw ValidationError("--max-memory needs a size such as 2G, 512M or 1.5GiB, got '\(text)'")
+            }
+            Memory.limit = bytes
+        }
     }
 
     func run() throws {
@@ -94,7 +111,7 @@ struct Loss: ParsableCommand {
     }
 
     /// Options of the root command that take a value (the next word, or `--opt=value`).
-    static let valueOptions: Set<String> = ["--precision", "-e", "--generate-completion-script"]
+    static let valueOptions: Set<String> = ["--precision", "-e", "--max-memory", "--generate-completion-script"]
     static let subcommands: [String: ParsableCommand.Type] = ["notebook": NotebookCommand.self, "test": TestCommand.self,
                                                               "kernel": KernelCommand.self]
 

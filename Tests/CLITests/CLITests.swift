@@ -464,7 +464,7 @@ final class CLITests: XCTestCase {
         for flag in ["--help", "-h"] {
             let r = try loss([flag])
             assertExit(r, 0, flag)
-            XCTAssertTrue(r.stdout.contains("USAGE: loss [--json] [--precision N] [FILE.loss [ARGS…]]"), r.stdout)
+            XCTAssertTrue(r.stdout.contains("USAGE: loss [--json] [--precision N] [--max-memory SIZE] [FILE.loss [ARGS…]]"), r.stdout)
             for word in ["-e", "--json", "--precision", "notebook", "test"] {
                 XCTAssertTrue(r.stdout.contains(word), "\(flag) mentions \(word)")
             }

@@ -153,8 +153,8 @@ final class FittingTests: XCTestCase {
             r.stopped
             r.steps
             """, session: sessionWithPoke())
-        // the flag raised after step 10's callback is seen when f is next called: the fit ends at x_10
-        XCTAssertEqual(r.out, "interrupted\n10")
+        // Ctrl-C in step 10's callback: the fit ends at the next step, x_11
+        XCTAssertEqual(r.out, "interrupted\n11")
         XCTAssertFalse(Interrupt.requested)
         // the statement goes on after the fit; a second Ctrl-C would stop it as usual
     }

@@ -116,7 +116,7 @@ extension Losses {
         let a = try ClassRowInputs.crossEntropy(p, y, weight: weight, ignoreIndex: ignoreIndex,
                                                 labelSmoothing: labelSmoothing, logits: logits)
         let c = a.c
-        let w = a.weight ?? [Double](repeating: 1, count: c)
+        let w = try a.weight ?? Memory.doubles(c, repeating: 1)
         let keep = 1 - labelSmoothing, spread = c > 0 ? labelSmoothing / Double(c) : 0
         var out: [String: Tensor] = [:]
         switch a.target {
@@ -167,9 +167,9 @@ extension Losses {
         if wrt.contains("y") { throw classIndexGradient(fn, "y") }
         guard wrt.contains("logp") else { return [:] }
         let c = a.c, idx = a.indices
-        let w = a.weight ?? [Double](repeating: 1, count: c)
+        let w = try a.weight ?? Memory.doubles(c, repeating: 1)
         let up = try ClsGrad.upstream(g, fn, output: a.rowsShape, reduction, denominator: ClsGrad.weightedCount(idx, w, reduction))
-        var data = [Double](repeating: 0, count: logp.count)
+        var data = try Memory.doubles(logp.count)
         up.with { gp in
             for (r, k) in idx.enumerated() where k != TermKernel.ignored { data[r * c + k] = -gp[r] * w[k] }
         }
@@ -409,7 +409,7 @@ extension Losses {
                 if wrt.contains("y") { throw classIndexGradient(fn, "y") }
                 guard wrt.contains("p") else { return out }
                 let up = try ClsGrad.upstream(g, fn, output: Array(p.shape.dropLast()), reduction, denominator: Double(idx.count))
-                let weights = al ?? [Double](repeating: 1, count: c)
+                let weights = try al ?? Memory.doubles(c, repeating: 1)
                 let data: [Double] = p.data.withUnsafeBufferPointer { x in
                     idx.withUnsafeBufferPointer { ix in
                         weights.withUnsafeBufferPointer { ab in

@@ -126,6 +126,9 @@ enum TermKernel {
             DispatchQueue.concurrentPerform(iterations: tasks) { k in
                 var g = k * perTask
                 let end = Swift.min(leaves, g + perTask)
+                if Interruption.requested {   // Ctrl-C: skipped, the result is discarded
+                    while g < end { (out + g).initialize(to: 0); g += 1 }
+                }
                 while g < end {
                     let v = g < b0
                         ? leaf(128 * g, Swift.min(128, half - 128 * g), f)
@@ -161,6 +164,8 @@ enum TermKernel {
         let (count, size) = chunks(n, work: work)
         if count <= 1 { body(0, 0, n); return }
         DispatchQueue.concurrentPerform(iterations: count) { k in
+            // Ctrl-C: the remaining chunks are skipped (the caller's result is then discarded)
+            if Interruption.requested { return }
             body(k, k * size, Swift.min(n, (k + 1) * size))
         }
     }
@@ -373,7 +378,7 @@ enum TermKernel {
 
     /// A per-class vector (weight, alpha): a number (the same for every class) or shape [C].
     static func perClass(_ t: Tensor, classes c: Int, _ fn: String, _ arg: String, allowScalar: Bool) throws -> [Double] {
-        if allowScalar, t.rank == 0 { return [Double](repeating: t.data[0], count: c) }
+        if allowScalar, t.rank == 0 { return try Memory.doubles(c, repeating: t.data[0]) }
         guard t.rank == 1, t.count == c else {
             throw CoreError("\(fn): \(arg) must have one value per class, shape [\(c)]\(allowScalar ? " (or be a number)" : ""), got \(formatShape(t.shape))")
         }
@@ -437,7 +442,7 @@ struct ClsOperand {
         if let last = shape.last, t.shape.last == last, t.count == last {
             return ClsOperand(data: t.data, mode: .lastAxis, period: last)
         }
-        return ClsOperand(data: t.broadcast(to: shape).data, mode: .full, period: 1)
+        return ClsOperand(data: try t.broadcast(to: shape).data, mode: .full, period: 1)
     }
 
     func with<R>(_ body: (ClsPtr) -> R) -> R {

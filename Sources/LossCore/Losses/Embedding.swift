@@ -11,7 +11,7 @@ extension Losses {
     public static func triplet(anchor: Tensor, positive: Tensor, negative: Tensor, margin: Double = 1, norm: Double = 2,
                                swap: Bool = false, squared: Bool = false, reduction: Reduction = .mean) throws -> Tensor {
         let (n, d, vector) = try tripletInputs(anchor, positive, negative, margin: margin, norm: norm, squared: squared)
-        var per = [Double](repeating: 0, count: n)
+        var per = try Memory.doubles(n)
         let scratch = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(d, 1))
         defer { scratch.deallocate() }
         anchor.data.withUnsafeBufferPointer { pa in
@@ -103,8 +103,8 @@ extension Losses {
     public static func marginRanking(_ x1: Tensor, _ x2: Tensor, _ y: Tensor, margin: Double = 0,
                                      reduction: Reduction = .mean) throws -> Tensor {
         let shape = try marginRankingShape(x1, x2, y)
-        let a = x1.broadcast(to: shape), b = x2.broadcast(to: shape), t = y.broadcast(to: shape)
-        var out = [Double](repeating: 0, count: a.count)
+        let a = try x1.broadcast(to: shape), b = try x2.broadcast(to: shape), t = try y.broadcast(to: shape)
+        var out = try Memory.doubles(a.count)
         a.data.withUnsafeBufferPointer { pa in
             b.data.withUnsafeBufferPointer { pb in
                 t.data.withUnsafeBufferPointer { pt in

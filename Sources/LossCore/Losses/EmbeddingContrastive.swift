@@ -23,15 +23,15 @@ extension Losses {
         let (n, d, m) = try infoNCEInputs(query, positive, negatives, temperature: temperature, negativeMode: negativeMode)
         let q = EmbKernels.normalizedRows(query.data, rows: n, cols: d)
         let k = EmbKernels.normalizedRows(positive.data, rows: n, cols: d)
-        var per = [Double](repeating: 0, count: n)
+        var per = try Memory.doubles(n)
         guard let neg = negatives else {
-            var logits = EmbKernels.gemmNT(q, k, m: n, n: n, k: d)
+            var logits = try EmbKernels.gemmNT(q, k, m: n, n: n, k: d)
             for i in 0..<logits.count { logits[i] /= temperature }
             EmbKernels.rowCrossEntropy(logits, rows: n, cols: n, targets: { $0 }, into: &per)
             return reduction.apply(Tensor(per))
         }
         // positive logits q_i·k_i
-        var pos = [Double](repeating: 0, count: n)
+        var pos = try Memory.doubles(n)
         q.withUnsafeBufferPointer { pq in
             k.withUnsafeBufferPointer { pk in
                 guard let bq = pq.baseAddress, let bk = pk.baseAddress else { return }
@@ -42,15 +42,15 @@ extension Losses {
         switch negativeMode {
         case .unpaired:
             let nk = EmbKernels.normalizedRows(neg.data, rows: m, cols: d)
-            let qn = EmbKernels.gemmNT(q, nk, m: n, n: m, k: d)
-            logits = [Double](repeating: 0, count: n * (m + 1))
+            let qn = try EmbKernels.gemmNT(q, nk, m: n, n: m, k: d)
+            logits = try Memory.doubles(n * (m + 1))
             for i in 0..<n {
                 logits[i * (m + 1)] = pos[i] / temperature
                 for j in 0..<m { logits[i * (m + 1) + 1 + j] = qn[i * m + j] / temperature }
             }
         case .paired:
             let nk = EmbKernels.normalizedRows(neg.data, rows: n * m, cols: d)
-            logits = [Double](repeating: 0, count: n * (m + 1))
+            logits = try Memory.doubles(n * (m + 1))
             q.withUnsafeBufferPointer { pq in
                 nk.withUnsafeBufferPointer { pn in
                     for i in 0..<n {
@@ -107,10 +107,10 @@ extension Losses {
         let (n, d) = try ntXentInputs(z1, z2, temperature: temperature)
         let n2 = 2 * n
         let z = EmbKernels.normalizedRows(z1.data + z2.data, rows: n2, cols: d)
-        var sim = EmbKernels.gramMatrix(z, m: n2, k: d)
+        var sim = try EmbKernels.gramMatrix(z, m: n2, k: d)
         for i in 0..<sim.count { sim[i] /= temperature }
         for a in 0..<n2 { sim[a * n2 + a] = -.infinity }
-        var per = [Double](repeating: 0, count: n2)
+        var per = try Memory.doubles(n2)
         EmbKernels.rowCrossEntropy(sim, rows: n2, cols: n2, targets: { ($0 + n) % n2 }, into: &per)
         return reduction.apply(Tensor(per))
     }
@@ -135,13 +135,13 @@ extension Losses {
                                                 symmetric: Bool = false, reduction: Reduction = .mean) throws -> Tensor {
         let (n, d, m) = try mnrInputs(anchor, positive, negatives, scale: scale)
         let cols = n + m
-        var per = [Double](repeating: 0, count: n)
+        var per = try Memory.doubles(n)
         if n == 0 { return reduction.apply(Tensor(per)) }
         let a = EmbKernels.normalizedRows(anchor.data, rows: n, cols: d)
         // the candidates [positives; negatives], normalised row by row: one product gives
         // row i = scale·cos(a_i, every candidate), contiguous
         let c = EmbKernels.normalizedRows(negatives.map { positive.data + $0.data } ?? positive.data, rows: cols, cols: d)
-        let sim = EmbKernels.gemmNT(a, c, m: n, n: cols, k: d, alpha: scale)
+        let sim = try EmbKernels.gemmNT(a, c, m: n, n: cols, k: d, alpha: scale)
         sim.withUnsafeBufferPointer { ps in
             per.withUnsafeMutableBufferPointer { pp in
                 guard let s = ps.baseAddress, let out = pp.baseAddress else { return }
@@ -195,8 +195,8 @@ extension Losses {
         let rows = nSpk * m
         let x = EmbKernels.normalizedRows(e.data, rows: rows, cols: d)
         // per-speaker sums and normalised centroids
-        var sums = [Double](repeating: 0, count: nSpk * d)
-        var chat = [Double](repeating: 0, count: nSpk * d)
+        var sums = try Memory.doubles(nSpk * d)
+        var chat = try Memory.doubles(nSpk * d)
         x.withUnsafeBufferPointer { px in
             guard let bx = px.baseAddress else { return }
             for k in 0..<nSpk {
@@ -205,7 +205,7 @@ extension Losses {
         }
         for i in 0..<chat.count { chat[i] = sums[i] / Double(m) }
         chat = EmbKernels.normalizedRows(chat, rows: nSpk, cols: d)
-        var s = EmbKernels.gemmNT(x, chat, m: rows, n: nSpk, k: d)
+        var s = try EmbKernels.gemmNT(x, chat, m: rows, n: nSpk, k: d)
         // own centroid without the utterance itself
         let excl = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(d, 1))
         let scratch = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(d, nSpk, 1))
@@ -220,7 +220,7 @@ extension Losses {
             }
         }
         for i in 0..<s.count { s[i] = w * s[i] + b }
-        var per = [Double](repeating: 0, count: rows)
+        var per = try Memory.doubles(rows)
         switch method {
         case .softmax:
             EmbKernels.rowCrossEntropy(s, rows: rows, cols: nSpk, targets: { $0 / m }, into: &per)

@@ -14,7 +14,7 @@ extension Losses {
                                        wrt: Set<String> = ["anchor", "positive", "negative", "margin"]) throws -> [String: Tensor] {
         let (n, d, _) = try tripletInputs(anchor, positive, negative, margin: margin, norm: norm, squared: squared)
         let w = try EmbKernels.sampleWeights(g, n: n, reduction, "triplet")
-        var ga = [Double](repeating: 0, count: n * d), gp = ga, gn = ga
+        var ga = try Memory.doubles(n * d), gp = ga, gn = ga
         var gm = 0.0
         let u1 = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(d, 1))
         let u2 = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(d, 1))
@@ -56,7 +56,7 @@ extension Losses {
         try rejectLabels("contrastive", wrt, "y", holds: "labels 0 or 1", hint: pairLabelsHint)
         let (n, d, labels) = (a.n, a.d, a.labels)
         let w = try EmbKernels.sampleWeights(g, n: n, reduction, "contrastive")
-        var g1 = [Double](repeating: 0, count: n * d), g2 = g1
+        var g1 = try Memory.doubles(n * d), g2 = g1
         var gm = 0.0
         let scratch = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(d, 1))
         defer { scratch.deallocate() }
@@ -88,9 +88,9 @@ extension Losses {
         let shape = try marginRankingShape(x1, x2, y)
         try rejectLabels("margin_ranking", wrt, "y", holds: "labels -1 or +1", hint: pairLabelsHint)
         let count = Tensor.count(of: shape)
-        let a = x1.broadcast(to: shape), b = x2.broadcast(to: shape), t = y.broadcast(to: shape)
+        let a = try x1.broadcast(to: shape), b = try x2.broadcast(to: shape), t = try y.broadcast(to: shape)
         let w = try EmbKernels.sampleWeights(g, n: count, reduction, "margin_ranking")
-        var g1 = [Double](repeating: 0, count: count), g2 = g1
+        var g1 = try Memory.doubles(count), g2 = g1
         var gm = 0.0
         for i in 0..<count where -t.data[i] * (a.data[i] - b.data[i]) + margin >= 0 {
             g1[i] = -w[i] * t.data[i]; g2[i] = w[i] * t.data[i]; gm += w[i]
@@ -105,7 +105,7 @@ extension Losses {
         try rejectLabels("cosine_embedding", wrt, "y", holds: "labels -1 or +1", hint: pairLabelsHint)
         let (n, d, labels) = (inputs.n, inputs.d, inputs.labels)
         let w = try EmbKernels.sampleWeights(g, n: n, reduction, "cosine_embedding")
-        var g1 = [Double](repeating: 0, count: n * d), g2 = g1
+        var g1 = try Memory.doubles(n * d), g2 = g1
         var gm = 0.0
         let scratch = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(d, 1))
         defer { scratch.deallocate() }
@@ -138,25 +138,25 @@ extension Losses {
         let q = EmbKernels.normalizedRows(query.data, rows: n, cols: d)
         let k = EmbKernels.normalizedRows(positive.data, rows: n, cols: d)
         var out: [String: Tensor] = [:]
-        var gq = [Double](repeating: 0, count: n * d), gk = gq
+        var gq = try Memory.doubles(n * d), gk = gq
         var gtau = 0.0
         guard let neg = negatives else {
-            let s = EmbKernels.gemmNT(q, k, m: n, n: n, k: d)
+            let s = try EmbKernels.gemmNT(q, k, m: n, n: n, k: d)
             var z = s
             for i in 0..<z.count { z[i] /= temperature }
-            var dz = EmbKernels.softmaxMinusOneHot(z, rows: n, cols: n, weights: w, targets: { $0 })
+            var dz = try EmbKernels.softmaxMinusOneHot(z, rows: n, cols: n, weights: w, targets: { $0 })
             for i in 0..<dz.count { gtau -= dz[i] * z[i] / temperature; dz[i] /= temperature }
-            gq = EmbKernels.gemm(dz, k, m: n, n: d, k: n)                 // dZ·K̂
-            gk = EmbKernels.gemm(dz, q, m: n, n: d, k: n, transA: true)   // dZᵀ·Q̂
-            out["query"] = Tensor(shape: query.shape, data: EmbKernels.normalizeBackward(gq, query.data, rows: n, cols: d))
-            out["positive"] = Tensor(shape: positive.shape, data: EmbKernels.normalizeBackward(gk, positive.data, rows: n, cols: d))
+            gq = try EmbKernels.gemm(dz, k, m: n, n: d, k: n)                 // dZ·K̂
+            gk = try EmbKernels.gemm(dz, q, m: n, n: d, k: n, transA: true)   // dZᵀ·Q̂
+            out["query"] = Tensor(shape: query.shape, data: try EmbKernels.normalizeBackward(gq, query.data, rows: n, cols: d))
+            out["positive"] = Tensor(shape: positive.shape, data: try EmbKernels.normalizeBackward(gk, positive.data, rows: n, cols: d))
             out["temperature"] = Tensor(scalar: gtau)
             return picked(out, wrt)
         }
         let rowsN = negativeMode == .unpaired ? m : n * m
         let nk = EmbKernels.normalizedRows(neg.data, rows: rowsN, cols: d)
         // logits [N, 1 + M]
-        var z = [Double](repeating: 0, count: n * (m + 1))
+        var z = try Memory.doubles(n * (m + 1))
         for i in 0..<n {
             z[i * (m + 1)] = EmbKernels.dotRows(q, i, k, i, d) / temperature
             for j in 0..<m {
@@ -164,9 +164,9 @@ extension Losses {
                 z[i * (m + 1) + 1 + j] = EmbKernels.dotRows(q, i, nk, r, d) / temperature
             }
         }
-        var dz = EmbKernels.softmaxMinusOneHot(z, rows: n, cols: m + 1, weights: w, targets: { _ in 0 })
+        var dz = try EmbKernels.softmaxMinusOneHot(z, rows: n, cols: m + 1, weights: w, targets: { _ in 0 })
         for i in 0..<dz.count { gtau -= dz[i] * z[i] / temperature; dz[i] /= temperature }
-        var gn = [Double](repeating: 0, count: rowsN * d)
+        var gn = try Memory.doubles(rowsN * d)
         for i in 0..<n {
             let d0 = dz[i * (m + 1)]
             for t in 0..<d {
@@ -183,9 +183,9 @@ extension Losses {
                 }
             }
         }
-        out["query"] = Tensor(shape: query.shape, data: EmbKernels.normalizeBackward(gq, query.data, rows: n, cols: d))
-        out["positive"] = Tensor(shape: positive.shape, data: EmbKernels.normalizeBackward(gk, positive.data, rows: n, cols: d))
-        out["negatives"] = Tensor(shape: neg.shape, data: EmbKernels.normalizeBackward(gn, neg.data, rows: rowsN, cols: d))
+        out["query"] = Tensor(shape: query.shape, data: try EmbKernels.normalizeBackward(gq, query.data, rows: n, cols: d))
+        out["positive"] = Tensor(shape: positive.shape, data: try EmbKernels.normalizeBackward(gk, positive.data, rows: n, cols: d))
+        out["negatives"] = Tensor(shape: neg.shape, data: try EmbKernels.normalizeBackward(gn, neg.data, rows: rowsN, cols: d))
         out["temperature"] = Tensor(scalar: gtau)
         return picked(out, wrt)
     }
@@ -197,18 +197,18 @@ extension Losses {
         let w = try EmbKernels.sampleWeights(g, n: n2, reduction, "ntxent")
         let raw = z1.data + z2.data
         let z = EmbKernels.normalizedRows(raw, rows: n2, cols: d)
-        var s = EmbKernels.gramMatrix(z, m: n2, k: d)
+        var s = try EmbKernels.gramMatrix(z, m: n2, k: d)
         for i in 0..<s.count { s[i] /= temperature }
         for a in 0..<n2 { s[a * n2 + a] = -.infinity }
-        var dz = EmbKernels.softmaxMinusOneHot(s, rows: n2, cols: n2, weights: w, targets: { ($0 + n) % n2 })
+        var dz = try EmbKernels.softmaxMinusOneHot(s, rows: n2, cols: n2, weights: w, targets: { ($0 + n) % n2 })
         var gtau = 0.0
         for i in 0..<dz.count where s[i].isFinite { gtau -= dz[i] * s[i] / temperature }
         // symmetric: dẐ = (dZ + dZᵀ)·Ẑ / τ
         var sym = dz
         for i in 0..<n2 { for j in 0..<n2 { sym[i * n2 + j] = (dz[i * n2 + j] + dz[j * n2 + i]) / temperature } }
         dz = []
-        let gzh = EmbKernels.gemm(sym, z, m: n2, n: d, k: n2)
-        let gz = EmbKernels.normalizeBackward(gzh, raw, rows: n2, cols: d)
+        let gzh = try EmbKernels.gemm(sym, z, m: n2, n: d, k: n2)
+        let gz = try EmbKernels.normalizeBackward(gzh, raw, rows: n2, cols: d)
         return picked(["z1": Tensor(shape: z1.shape, data: Array(gz[0..<(n * d)])),
                        "z2": Tensor(shape: z2.shape, data: Array(gz[(n * d)...])), "temperature": Tensor(scalar: gtau)], wrt)
     }
@@ -225,18 +225,18 @@ extension Losses {
         let cols = n + m
         // forward logits [N, N + M] = scale·Â[P̂; N̂]ᵀ
         let cands = p + ng
-        let z = EmbKernels.gemmNT(a, cands, m: n, n: cols, k: d, alpha: scale)
-        let dzf = EmbKernels.softmaxMinusOneHot(z, rows: n, cols: cols, weights: w, targets: { $0 })
-        var dap = [Double](repeating: 0, count: n * n)   // ∂/∂(scale·â_i·p̂_j)
-        var dan = [Double](repeating: 0, count: n * m)
+        let z = try EmbKernels.gemmNT(a, cands, m: n, n: cols, k: d, alpha: scale)
+        let dzf = try EmbKernels.softmaxMinusOneHot(z, rows: n, cols: cols, weights: w, targets: { $0 })
+        var dap = try Memory.doubles(n * n)   // ∂/∂(scale·â_i·p̂_j)
+        var dan = try Memory.doubles(n * m)
         for i in 0..<n {
             for j in 0..<n { dap[i * n + j] = dzf[i * cols + j] }
             for j in 0..<m { dan[i * m + j] = dzf[i * cols + n + j] }
         }
         if symmetric {
             // backward logits [N, N] = scale·P̂Âᵀ, row i targets i
-            let zb = EmbKernels.gemmNT(p, a, m: n, n: n, k: d, alpha: scale)
-            let dzb = EmbKernels.softmaxMinusOneHot(zb, rows: n, cols: n, weights: w, targets: { $0 })
+            let zb = try EmbKernels.gemmNT(p, a, m: n, n: n, k: d, alpha: scale)
+            let dzb = try EmbKernels.softmaxMinusOneHot(zb, rows: n, cols: n, weights: w, targets: { $0 })
             for i in 0..<n { for j in 0..<n { dap[j * n + i] += dzb[i * n + j] } }
         }
         var gscale = 0.0
@@ -246,20 +246,20 @@ extension Losses {
         }
         for i in 0..<dap.count { dap[i] *= scale }
         for i in 0..<dan.count { dan[i] *= scale }
-        var ga = EmbKernels.gemm(dap, p, m: n, n: d, k: n)
+        var ga = try EmbKernels.gemm(dap, p, m: n, n: d, k: n)
         if m > 0 {
-            let extra = EmbKernels.gemm(dan, ng, m: n, n: d, k: m)
+            let extra = try EmbKernels.gemm(dan, ng, m: n, n: d, k: m)
             for i in 0..<ga.count { ga[i] += extra[i] }
         }
-        let gp = EmbKernels.gemm(dap, a, m: n, n: d, k: n, transA: true)
+        let gp = try EmbKernels.gemm(dap, a, m: n, n: d, k: n, transA: true)
         var out: [String: Tensor] = [
-            "anchor": Tensor(shape: anchor.shape, data: EmbKernels.normalizeBackward(ga, anchor.data, rows: n, cols: d)),
-            "positive": Tensor(shape: positive.shape, data: EmbKernels.normalizeBackward(gp, positive.data, rows: n, cols: d)),
+            "anchor": Tensor(shape: anchor.shape, data: try EmbKernels.normalizeBackward(ga, anchor.data, rows: n, cols: d)),
+            "positive": Tensor(shape: positive.shape, data: try EmbKernels.normalizeBackward(gp, positive.data, rows: n, cols: d)),
             "scale": Tensor(scalar: gscale),
         ]
         if let neg = negatives {
-            let gn = EmbKernels.gemm(dan, a, m: m, n: d, k: n, transA: true)
-            out["negatives"] = Tensor(shape: neg.shape, data: EmbKernels.normalizeBackward(gn, neg.data, rows: m, cols: d))
+            let gn = try EmbKernels.gemm(dan, a, m: m, n: d, k: n, transA: true)
+            out["negatives"] = Tensor(shape: neg.shape, data: try EmbKernels.normalizeBackward(gn, neg.data, rows: m, cols: d))
         }
         return picked(out, wrt)
     }
@@ -272,7 +272,7 @@ extension Losses {
         let wt = try EmbKernels.sampleWeights(g, n: rows, reduction, "ge2e")
         if rows == 0 { return picked(["e": Tensor(shape: e.shape, data: []), "w": Tensor(scalar: 0), "b": Tensor(scalar: 0)], wrt) }
         let x = EmbKernels.normalizedRows(e.data, rows: rows, cols: d)
-        var sums = [Double](repeating: 0, count: nSpk * d)
+        var sums = try Memory.doubles(nSpk * d)
         x.withUnsafeBufferPointer { px in
             guard let bx = px.baseAddress else { return }
             for k in 0..<nSpk { for j in 0..<d { sums[k * d + j] = Summation.pairwise(bx + k * m * d + j, m, stride: d) } }
@@ -280,8 +280,8 @@ extension Losses {
         var cent = sums
         for i in 0..<cent.count { cent[i] /= Double(m) }
         let chat = EmbKernels.normalizedRows(cent, rows: nSpk, cols: d)
-        var cosm = EmbKernels.gemmNT(x, chat, m: rows, n: nSpk, k: d)
-        var excl = [Double](repeating: 0, count: rows * d)      // own centroids without the utterance
+        var cosm = try EmbKernels.gemmNT(x, chat, m: rows, n: nSpk, k: d)
+        var excl = try Memory.doubles(rows * d)      // own centroids without the utterance
         for r in 0..<rows {
             let j = r / m
             for t in 0..<d { excl[r * d + t] = (sums[j * d + t] - x[r * d + t]) / Double(m - 1) }
@@ -291,10 +291,10 @@ extension Losses {
         var s = cosm
         for i in 0..<s.count { s[i] = w * s[i] + b }
         // ∂ℓ/∂S
-        var ds = [Double](repeating: 0, count: rows * nSpk)
+        var ds = try Memory.doubles(rows * nSpk)
         switch method {
         case .softmax:
-            ds = EmbKernels.softmaxMinusOneHot(s, rows: rows, cols: nSpk, weights: wt, targets: { $0 / m })
+            ds = try EmbKernels.softmaxMinusOneHot(s, rows: rows, cols: nSpk, weights: wt, targets: { $0 / m })
         case .contrast:
             for r in 0..<rows {
                 let j = r / m
@@ -313,21 +313,21 @@ extension Losses {
         // ∂ℓ/∂cos, then through the centroids
         var dcos = ds
         for i in 0..<dcos.count { dcos[i] *= w }
-        var dOwn = [Double](repeating: 0, count: rows)
+        var dOwn = try Memory.doubles(rows)
         for r in 0..<rows { dOwn[r] = dcos[r * nSpk + r / m]; dcos[r * nSpk + r / m] = 0 }
-        var dx = EmbKernels.gemm(dcos, chat, m: rows, n: d, k: nSpk)                    // other centroids
-        let dchat = EmbKernels.gemm(dcos, x, m: nSpk, n: d, k: rows, transA: true)
-        let dcent = EmbKernels.normalizeBackward(dchat, cent, rows: nSpk, cols: d)
-        var dsums = [Double](repeating: 0, count: nSpk * d)
+        var dx = try EmbKernels.gemm(dcos, chat, m: rows, n: d, k: nSpk)                    // other centroids
+        let dchat = try EmbKernels.gemm(dcos, x, m: nSpk, n: d, k: rows, transA: true)
+        let dcent = try EmbKernels.normalizeBackward(dchat, cent, rows: nSpk, cols: d)
+        var dsums = try Memory.doubles(nSpk * d)
         for i in 0..<dsums.count { dsums[i] = dcent[i] / Double(m) }
-        var dexclHat = [Double](repeating: 0, count: rows * d)
+        var dexclHat = try Memory.doubles(rows * d)
         for r in 0..<rows {
             for t in 0..<d {
                 dx[r * d + t] += dOwn[r] * exclHat[r * d + t]
                 dexclHat[r * d + t] = dOwn[r] * x[r * d + t]
             }
         }
-        let dexcl = EmbKernels.normalizeBackward(dexclHat, excl, rows: rows, cols: d)
+        let dexcl = try EmbKernels.normalizeBackward(dexclHat, excl, rows: rows, cols: d)
         for r in 0..<rows {
             let j = r / m
             for t in 0..<d {
@@ -337,7 +337,7 @@ extension Losses {
             }
         }
         for r in 0..<rows { let j = r / m; for t in 0..<d { dx[r * d + t] += dsums[j * d + t] } }
-        return picked(["e": Tensor(shape: e.shape, data: EmbKernels.normalizeBackward(dx, e.data, rows: rows, cols: d)),
+        return picked(["e": Tensor(shape: e.shape, data: try EmbKernels.normalizeBackward(dx, e.data, rows: rows, cols: d)),
                        "w": Tensor(scalar: gw), "b": Tensor(scalar: gb)], wrt)
     }
 
@@ -375,8 +375,8 @@ extension Losses {
         let wts = try EmbKernels.sampleWeights(g, n: n, reduction, fn)
         let xh = EmbKernels.normalizedRows(x.data, rows: n, cols: d)
         let wh = EmbKernels.normalizedRows(W.data, rows: c, cols: d)
-        var cosm = EmbKernels.gemmNT(xh, wh, m: n, n: c, k: d)
-        var deriv = [Double](repeating: 1, count: n)
+        var cosm = try EmbKernels.gemmNT(xh, wh, m: n, n: c, k: d)
+        var deriv = try Memory.doubles(n, repeating: 1)
         for i in 0..<n {
             let t = i * c + labels[i]
             let (v, dv) = target(cosm[t])
@@ -384,14 +384,14 @@ extension Losses {
         }
         var logits = cosm
         for i in 0..<logits.count { logits[i] *= s }
-        var dl = EmbKernels.softmaxMinusOneHot(logits, rows: n, cols: c, weights: wts, targets: { labels[$0] })
+        var dl = try EmbKernels.softmaxMinusOneHot(logits, rows: n, cols: c, weights: wts, targets: { labels[$0] })
         var gs = 0.0
         for i in 0..<dl.count { gs += dl[i] * cosm[i]; dl[i] *= s }
         for i in 0..<n { dl[i * c + labels[i]] *= deriv[i] }
-        let dxh = EmbKernels.gemm(dl, wh, m: n, n: d, k: c)
-        let dwh = EmbKernels.gemm(dl, xh, m: c, n: d, k: n, transA: true)
-        return picked(["x": Tensor(shape: x.shape, data: EmbKernels.normalizeBackward(dxh, x.data, rows: n, cols: d)),
-                       "W": Tensor(shape: W.shape, data: EmbKernels.normalizeBackward(dwh, W.data, rows: c, cols: d)),
+        let dxh = try EmbKernels.gemm(dl, wh, m: n, n: d, k: c)
+        let dwh = try EmbKernels.gemm(dl, xh, m: c, n: d, k: n, transA: true)
+        return picked(["x": Tensor(shape: x.shape, data: try EmbKernels.normalizeBackward(dxh, x.data, rows: n, cols: d)),
+                       "W": Tensor(shape: W.shape, data: try EmbKernels.normalizeBackward(dwh, W.data, rows: c, cols: d)),
                        "s": Tensor(scalar: gs)], wrt)
     }
 
@@ -403,10 +403,10 @@ extension Losses {
         if wrt.contains("y") { throw classIndexGradient(fn, "y") }
         let (n, d, c, labels) = (a.n, a.d, a.c, a.labels)
         let wts = try EmbKernels.sampleWeights(g, n: n, reduction, fn)
-        let xnorm = EmbKernels.rowNorms(x.data, rows: n, cols: d)
+        let xnorm = try EmbKernels.rowNorms(x.data, rows: n, cols: d)
         let xh = EmbKernels.normalizedRows(x.data, rows: n, cols: d)
         let wh = EmbKernels.normalizedRows(W.data, rows: c, cols: d)
-        let raw = EmbKernels.gemmNT(xh, wh, m: n, n: c, k: d)
+        let raw = try EmbKernels.gemmNT(xh, wh, m: n, n: c, k: d)
         var f = raw, fp = raw   // f(cos) and ‖x‖·f'(cos)·[inside the clamp]
         for i in 0..<n {
             for j in 0..<c {
@@ -423,9 +423,9 @@ extension Losses {
         }
         var logits = f
         for i in 0..<n { for j in 0..<c { logits[i * c + j] *= xnorm[i] } }
-        let dl = EmbKernels.softmaxMinusOneHot(logits, rows: n, cols: c, weights: wts, targets: { labels[$0] })
+        let dl = try EmbKernels.softmaxMinusOneHot(logits, rows: n, cols: c, weights: wts, targets: { labels[$0] })
         var dcos = dl
-        var dnorm = [Double](repeating: 0, count: n)
+        var dnorm = try Memory.doubles(n)
         for i in 0..<n {
             for j in 0..<c {
                 let t = i * c + j
@@ -433,14 +433,14 @@ extension Losses {
                 dcos[t] = dl[t] * xnorm[i] * fp[t]
             }
         }
-        let dxh = EmbKernels.gemm(dcos, wh, m: n, n: d, k: c)
-        let dwh = EmbKernels.gemm(dcos, xh, m: c, n: d, k: n, transA: true)
-        var dx = EmbKernels.normalizeBackward(dxh, x.data, rows: n, cols: d)
+        let dxh = try EmbKernels.gemm(dcos, wh, m: n, n: d, k: c)
+        let dwh = try EmbKernels.gemm(dcos, xh, m: c, n: d, k: n, transA: true)
+        var dx = try EmbKernels.normalizeBackward(dxh, x.data, rows: n, cols: d)
         for i in 0..<n where xnorm[i] > 0 {
             for t in 0..<d { dx[i * d + t] += dnorm[i] * x.data[i * d + t] / xnorm[i] }
         }
         return picked(["x": Tensor(shape: x.shape, data: dx),
-                       "W": Tensor(shape: W.shape, data: EmbKernels.normalizeBackward(dwh, W.data, rows: c, cols: d))], wrt)
+                       "W": Tensor(shape: W.shape, data: try EmbKernels.normalizeBackward(dwh, W.data, rows: c, cols: d))], wrt)
     }
 
     public static func centerLossBackward(_ x: Tensor, _ centers: Tensor, _ y: Tensor, reduction: Reduction = .mean,
@@ -450,8 +450,8 @@ extension Losses {
         if wrt.contains("y") { throw classIndexGradient(fn, "y") }
         let (n, d, c, labels) = (a.n, a.d, a.c, a.labels)
         let w = try EmbKernels.sampleWeights(g, n: n, reduction, fn)
-        var gx = [Double](repeating: 0, count: n * d)
-        var gc = [Double](repeating: 0, count: c * d)
+        var gx = try Memory.doubles(n * d)
+        var gc = try Memory.doubles(c * d)
         for i in 0..<n {
             let k = labels[i]
             for t in 0..<d {
@@ -474,9 +474,9 @@ extension EmbKernels {
             }
             return g.data
         case .sum:
-            return [Double](repeating: g.data.first ?? 0, count: n)
+            return try Memory.doubles(n, repeating: g.data.first ?? 0)
         case .mean:
-            return [Double](repeating: n == 0 ? 0 : (g.data.first ?? 0) / Double(n), count: n)
+            return try Memory.doubles(n, repeating: n == 0 ? 0 : (g.data.first ?? 0) / Double(n))
         }
     }
 
@@ -513,8 +513,8 @@ extension EmbKernels {
     }
 
     /// Rows of weights·(softmax(z) − onehot(target)), the gradient of weighted cross-entropies.
-    static func softmaxMinusOneHot(_ z: [Double], rows: Int, cols: Int, weights: [Double], targets: (Int) -> Int) -> [Double] {
-        var out = [Double](repeating: 0, count: rows * cols)
+    static func softmaxMinusOneHot(_ z: [Double], rows: Int, cols: Int, weights: [Double], targets: (Int) -> Int) throws -> [Double] {
+        var out = try Memory.doubles(rows * cols)
         if rows == 0 || cols == 0 { return out }
         let scratch = UnsafeMutablePointer<Double>.allocate(capacity: cols)
         defer { scratch.deallocate() }
@@ -542,8 +542,8 @@ extension EmbKernels {
     }
 
     /// C (m × n) = op(A)·B with B k × n; op(A) = A (m × k) or Aᵀ (A stored k × m).
-    static func gemm(_ a: [Double], _ b: [Double], m: Int, n: Int, k: Int, transA: Bool = false) -> [Double] {
-        var c = [Double](repeating: 0, count: m * n)
+    static func gemm(_ a: [Double], _ b: [Double], m: Int, n: Int, k: Int, transA: Bool = false) throws -> [Double] {
+        var c = try Memory.doubles(m * n)
         if m == 0 || n == 0 || k == 0 { return c }
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
@@ -557,8 +557,8 @@ extension EmbKernels {
     }
 
     /// Backward of x̂ = x / max(‖x‖, 1e-12) per row: (ĝ − x̂(x̂·ĝ)) / ‖x‖, or ĝ / 1e-12 below the eps.
-    static func normalizeBackward(_ gh: [Double], _ x: [Double], rows: Int, cols: Int) -> [Double] {
-        let norms = rowNorms(x, rows: rows, cols: cols)
+    static func normalizeBackward(_ gh: [Double], _ x: [Double], rows: Int, cols: Int) throws -> [Double] {
+        let norms = try rowNorms(x, rows: rows, cols: cols)
         var out = gh
         for i in 0..<rows {
             let nr = norms[i]

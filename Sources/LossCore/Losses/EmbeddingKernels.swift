@@ -39,7 +39,7 @@ enum EmbKernels {
 
     /// Per-pair labels: a number (used for every pair) or a vector of `n` labels.
     static func pairLabels(_ y: Tensor, n: Int, _ fn: String, rowsOf arg: String) throws -> [Double] {
-        if y.rank == 0 { return [Double](repeating: y.data[0], count: n) }
+        if y.rank == 0 { return try Memory.doubles(n, repeating: y.data[0]) }
         if y.rank == 1 && y.count == n { return y.data }
         throw CoreError("\(fn): y must be a number or a vector of \(n) label\(n == 1 ? "" : "s") (one per row of \(arg)), got shape \(formatShape(y.shape))")
     }
@@ -79,8 +79,8 @@ enum EmbKernels {
     }
 
     /// Euclidean norm of each row of a rows × cols matrix.
-    static func rowNorms(_ x: [Double], rows: Int, cols: Int) -> [Double] {
-        var out = [Double](repeating: 0, count: rows)
+    static func rowNorms(_ x: [Double], rows: Int, cols: Int) throws -> [Double] {
+        var out = try Memory.doubles(rows)
         if rows == 0 { return out }
         x.withUnsafeBufferPointer { px in
             out.withUnsafeMutableBufferPointer { po in
@@ -146,8 +146,9 @@ enum EmbKernels {
 
     /// C = alpha · A · Bᵀ with A m × k and B n × k (row-major), through `cblas_dgemm`.
     /// C is not zero-filled first: with beta = 0, BLAS does not read it (it sets every entry).
-    static func gemmNT(_ a: [Double], _ b: [Double], m: Int, n: Int, k: Int, alpha: Double = 1) -> [Double] {
-        if m == 0 || n == 0 || k == 0 || a.count < m * k || b.count < n * k { return [Double](repeating: 0, count: m * n) }
+    static func gemmNT(_ a: [Double], _ b: [Double], m: Int, n: Int, k: Int, alpha: Double = 1) throws -> [Double] {
+        if m == 0 || n == 0 || k == 0 || a.count < m * k || b.count < n * k { return try Memory.doubles(m * n) }
+        try Memory.check(elements: m * n)
         return [Double](unsafeUninitializedCapacity: m * n) { pc, initialized in
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
@@ -161,8 +162,8 @@ enum EmbKernels {
 
     /// C = alpha · A · Aᵀ with A m × k (row-major), through `cblas_dsyrk` (half the work of
     /// a general product), mirrored to a full symmetric matrix.
-    static func gramMatrix(_ a: [Double], m: Int, k: Int, alpha: Double = 1) -> [Double] {
-        var c = [Double](repeating: 0, count: m * m)
+    static func gramMatrix(_ a: [Double], m: Int, k: Int, alpha: Double = 1) throws -> [Double] {
+        var c = try Memory.doubles(m * m)
         if m == 0 || k == 0 { return c }
         a.withUnsafeBufferPointer { pa in
             c.withUnsafeMutableBufferPointer { pc in

@@ -77,13 +77,13 @@ extension Losses {
         let (n, d, c, labels) = (a.n, a.d, a.c, a.labels)
         let xh = EmbKernels.normalizedRows(x.data, rows: n, cols: d)
         let wh = EmbKernels.normalizedRows(W.data, rows: c, cols: d)
-        var logits = EmbKernels.gemmNT(xh, wh, m: n, n: c, k: d)
+        var logits = try EmbKernels.gemmNT(xh, wh, m: n, n: c, k: d)
         for i in 0..<n {
             let t = i * c + labels[i]
             logits[t] = target(logits[t])
         }
         for i in 0..<logits.count { logits[i] *= s }
-        var per = [Double](repeating: 0, count: n)
+        var per = try Memory.doubles(n)
         EmbKernels.rowCrossEntropy(logits, rows: n, cols: c, targets: { labels[$0] }, into: &per)
         return EmbKernels.reduce(per, vector: a.vector, reduction)
     }
@@ -96,10 +96,10 @@ extension Losses {
         try checkSphereFaceMargin(m)
         let a = try ClassRowsInputs("sphereface", x, W, "W", y, logits: true)
         let (n, d, c, labels) = (a.n, a.d, a.c, a.labels)
-        let xnorm = EmbKernels.rowNorms(x.data, rows: n, cols: d)
+        let xnorm = try EmbKernels.rowNorms(x.data, rows: n, cols: d)
         let xh = EmbKernels.normalizedRows(x.data, rows: n, cols: d)
         let wh = EmbKernels.normalizedRows(W.data, rows: c, cols: d)
-        var logits = EmbKernels.gemmNT(xh, wh, m: n, n: c, k: d)
+        var logits = try EmbKernels.gemmNT(xh, wh, m: n, n: c, k: d)
         for i in 0..<n {
             let len = xnorm[i]
             for j in 0..<c {
@@ -112,7 +112,7 @@ extension Losses {
                 }
             }
         }
-        var per = [Double](repeating: 0, count: n)
+        var per = try Memory.doubles(n)
         EmbKernels.rowCrossEntropy(logits, rows: n, cols: c, targets: { labels[$0] }, into: &per)
         return EmbKernels.reduce(per, vector: a.vector, reduction)
     }

@@ -58,8 +58,8 @@ extension Losses {
                     throw CoreError("kl: p and q must have the same shape (or shapes that broadcast), got \(formatShape(p.shape)) and \(formatShape(q.shape))")
                 }
                 _ = try Tensor.checkedCount(s)
-                p = p.broadcast(to: s)
-                q = q.broadcast(to: s)
+                p = try p.broadcast(to: s)
+                q = try q.broadcast(to: s)
             }
             guard p.rank >= 1 else {
                 throw CoreError("kl: p and q must be distributions (vectors, or tensors with the distributions along axis), got numbers")

@@ -355,6 +355,7 @@ enum Elementwise {
                 let work: (Int) -> Void = { t in
                     for bi in range(t) {
                         let s = bi * block
+                        if Interruption.requested { (base + s).initialize(repeating: 0, count: Swift.min(block, n - s)); continue }
                         fill(k, o, start: s, count: Swift.min(block, n - s), out: base + s)
                     }
                 }
@@ -370,6 +371,7 @@ enum Elementwise {
                     withUnsafeTemporaryAllocation(of: Double.self, capacity: block) { buf in
                         guard let bb = buf.baseAddress else { return }
                         for bi in range(t) {
+                            if Interruption.requested { break }   // Ctrl-C: the result is discarded
                             let s = bi * block
                             let m = Swift.min(block, n - s)
                             fill(k, o, start: s, count: m, out: bb)

@@ -92,7 +92,7 @@ enum Overlap {
         let block = Elementwise.block
         let perSample = Swift.max(1, (m + block - 1) / block)
         let blocks = samples * perSample
-        var b1 = [Double](repeating: 0, count: blocks)
+        var b1 = try Memory.doubles(blocks)
         var b2 = b1, b3 = b1
         if m > 0 {
             p.data.withUnsafeBufferPointer { pp in

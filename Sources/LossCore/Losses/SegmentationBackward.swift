@@ -40,7 +40,7 @@ extension Losses {
         var out: [String: Tensor] = [:]
         for (name, w) in [("p", alpha), ("g", beta)] where wrt.contains(name) {
             // ∂(1 − T)/∂pᵢ = (T·α − (1 − T(1 − α − β))·gᵢ)/den; for g: pᵢ and β
-            var a = [Double](repeating: 0, count: k), c = a
+            var a = try Memory.doubles(k), c = a
             for i in 0..<k {
                 let tp = s.q1[i], den = tp + alpha * s.q2[i] + beta * s.q3[i] + smooth
                 if den == 0 { continue }
@@ -48,7 +48,7 @@ extension Losses {
                 a[i] = -f * (1 - t * (1 - alpha - beta))
                 c[i] = f * t * w
             }
-            let zero = [Double](repeating: 0, count: k)
+            let zero = try Memory.doubles(k)
             out[name] = OverlapGrad.combine(name == "p" ? g : p, name == "p" ? p : g, a: a, b: zero, c: c,
                                             useSelf: false, samples: k)
         }
@@ -66,7 +66,7 @@ enum OverlapGrad {
                 throw CoreError("\(name): internal: the gradient of a \(s.single ? "single sample's loss" : "\(reduction.rawValue) reduction") must be one number, got shape \(formatShape(g.shape))")
             }
             let x = s.single || reduction == .sum ? g.data[0] : g.data[0] / Double(k)
-            return [Double](repeating: x, count: k)
+            return try Memory.doubles(k, repeating: x)
         }
         guard g.count == k else {
             throw CoreError("\(name): internal: the gradient of the per-sample losses must have \(k) elements, got shape \(formatShape(g.shape))")
@@ -80,7 +80,7 @@ enum OverlapGrad {
         let u = try perSample(name, s, reduction: reduction, upstream)
         let k = s.q1.count
         // ∂D/∂pᵢ = (2gᵢ − D·h'(pᵢ))/den, h' = 2p (squared) or 1; the same for g with p and g swapped
-        var a = [Double](repeating: 0, count: k), b = a, c = a
+        var a = try Memory.doubles(k), b = a, c = a
         for i in 0..<k {
             let den = s.q2[i] + s.q3[i] + smooth
             if den == 0 { continue }

@@ -41,14 +41,14 @@ public struct FirstOrderOptimizer {
         buf3 = []
         switch o.method {
         case .momentum where o.momentum != 0:
-            buf1 = [Double](repeating: 0, count: count)
+            buf1 = try Memory.doubles(count)
         case .adam, .adamw:
-            buf1 = [Double](repeating: 0, count: count)
-            buf2 = [Double](repeating: 0, count: count)
+            buf1 = try Memory.doubles(count)
+            buf2 = try Memory.doubles(count)
         case .rmsprop:
-            buf1 = [Double](repeating: 0, count: count)
-            if o.centered { buf2 = [Double](repeating: 0, count: count) }
-            if o.momentum > 0 { buf3 = [Double](repeating: 0, count: count) }
+            buf1 = try Memory.doubles(count)
+            if o.centered { buf2 = try Memory.doubles(count) }
+            if o.momentum > 0 { buf3 = try Memory.doubles(count) }
         default: break
         }
     }

@@ -93,11 +93,11 @@ public enum LBFGS {
             return Result(x: x, loss: loss, iterations: 0, evaluations: currentEvals, stop: .optimalAtStart)
         }
 
-        var d = [Double](repeating: 0, count: n)
+        var d = try Memory.doubles(n)
         var t = 0.0
         var oldDirs: [[Double]] = [], oldStps: [[Double]] = [], ro: [Double] = []
         var hDiag = 1.0
-        var prevFlatGrad = [Double](repeating: 0, count: n)
+        var prevFlatGrad = try Memory.doubles(n)
         var prevLoss = loss
         var al: [Double] = []  // torch's state["al"], grown as pairs are stored (not history_size up front)
         var nIter = 0
@@ -120,7 +120,7 @@ public enum LBFGS {
                 hDiag = 1
             } else {
                 // do lbfgs update (update memory); y = g − g_prev, s = d·t
-                var y = [Double](repeating: 0, count: n), s = [Double](repeating: 0, count: n)
+                var y = try Memory.doubles(n), s = try Memory.doubles(n)
                 for i in 0..<n {
                     y[i] = flatGrad[i] - prevFlatGrad[i]
                     s[i] = d[i] * t

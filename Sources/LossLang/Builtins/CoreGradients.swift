@@ -48,7 +48,7 @@ private func extremumRule(_ args: Args, _ out: Tensor, _ g: Tensor) throws -> [S
     // two arguments: element-wise, a tie splits the gradient in half (torch.maximum)
     let y = try args.tensor("y")
     let shape = out.shape
-    let xb = x.broadcast(to: shape), yb = y.broadcast(to: shape)
+    let xb = try x.broadcast(to: shape), yb = try y.broadcast(to: shape)
     let isMax = args.name == "max"
     var gx = [Double](repeating: 0, count: out.count), gy = gx
     for i in 0..<out.count {
@@ -222,7 +222,7 @@ func coreGradientRules() -> [(name: String, rule: (Args, Tensor, Tensor) throws 
     for name in ["reshape", "flatten"] {
         rule(name) { args, _, g in let x = try args.tensor("x"); return ["x": Tensor(shape: x.shape, data: g.data)] }
     }
-    rule("transpose") { _, _, g in ["x": g.transposed()] }
+    rule("transpose") { _, _, g in ["x": try g.transposed()] }
     rule("concat") { args, _, g in
         let a = try args.tensor("a"), b = try args.tensor("b")
         let a1 = a.rank == 0 ? Tensor(shape: [1], data: a.data) : a
@@ -291,7 +291,7 @@ func coreGradientRules() -> [(name: String, rule: (Args, Tensor, Tensor) throws 
         // cos = Σ â·b̂ with â = a / max(‖a‖, eps)
         let a0 = try args.tensor("a"), b0 = try args.tensor("b")
         guard let shape = Broadcast.shape(a0.shape, b0.shape) else { return [:] }
-        let a = a0.broadcast(to: shape), b = b0.broadcast(to: shape)
+        let a = try a0.broadcast(to: shape), b = try b0.broadcast(to: shape)
         let L = try a.layout(axis: try args.int("axis"), keepdims: false, "cosine")
         let eps = 1e-8
         var na = [Double](repeating: 0, count: L.lanes), nb = na

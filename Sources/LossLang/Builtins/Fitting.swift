@@ -241,6 +241,11 @@ private func runMinimize(_ args: Args) throws -> Value {
             // (LossCore prefixes "minimize: at step k: ")
             (v, g) = try valueAndGradient(f, inputs, wrt: 0, caller: args.caller, fail: { CoreError($0, hint: $1) })
         } catch let e as LangError where e.kind == .interrupt {
+            Interrupt.requested = false
+            throw FitInterrupted()
+        } catch let e as LimitError where e.kind == .interrupted {
+            // Ctrl-C seen inside a kernel: the core leaves the flag set for the interpreter
+            Interrupt.requested = false
             throw FitInterrupted()
         }
         var gf: [Double] = []
@@ -267,17 +272,26 @@ private func runMinimize(_ args: Args) throws -> Value {
     defer { if shown { session?.onProgress?(nil) } }
 
     var lastX = flat, lastLoss = Double.nan, history: [Double] = []
+    var stopRequested = false   // Ctrl-C seen in the callback: the fit ends at the next step
     let result: FlatFitResult
     do {
         result = try minimizeFlat(x0: flat, options: options, steps: steps, tol: tol, objective: evaluate,
                                   shouldStop: {
                                       if Interrupt.requested { Interrupt.requested = false; return true }
-                                      return false
+                                      return stopRequested
                                   },
                                   onStep: { k, x, loss in
                                       lastX = x; lastLoss = loss; history.append(loss)
                                       if let cb = callback, k % every == 0 {
-                                          trace.append(try args.call(cb, [.number(Double(k)), layout.rebuild(x0, x), .number(loss)]))
+                                          do {
+                                              trace.append(try args.call(cb, [.number(Double(k)), layout.rebuild(x0, x), .number(loss)]))
+                                          } catch let e as LangError where e.kind == .interrupt {
+                                              Interrupt.requested = false
+                                              stopRequested = true
+                                          } catch let e as LimitError where e.kind == .interrupted {
+                                              Interrupt.requested = false
+                                              stopRequested = true
+                                          }
                                       }
                                       progress(k, loss)
                                   })

@@ -181,7 +181,7 @@ func installMoreTensorBuiltins(_ r: Registry) {
               example: "x = [-1, 2, -3]; where(x > 0, x, 0)", output: "[0, 2, 0]",
               backward: { args, _, g in
                   let c = try args.tensor("cond")
-                  let (ga, gb) = Tensor.selectBackward(c, g)
+                  let (ga, gb) = try Tensor.selectBackward(c, g)
                   return ["a": ga, "b": gb, "cond": try Tensor.zeros(c.shape)]
               }) { a in
             Value.from(try Tensor.select(try a.tensor("cond"), try a.tensor("a"), try a.tensor("b")))
@@ -235,7 +235,7 @@ func installMoreTensorBuiltins(_ r: Registry) {
               example: "tile([1, 2], [2, 2])", output: "2×4 tensor\n 1  2  1  2\n 1  2  1  2",
               backward: { args, _, g in
                   let x = try args.tensor("x")
-                  return ["x": Tensor.tileBackward(x, try ints(args, "reps", what: "a number or a vector of integers"), g)]
+                  return ["x": try Tensor.tileBackward(x, try ints(args, "reps", what: "a number or a vector of integers"), g)]
               }) { a in
             Value.from(try a.tensor("x").tiled(try ints(a, "reps", what: "a number or a vector of integers")))
         },
@@ -249,7 +249,7 @@ func installMoreTensorBuiltins(_ r: Registry) {
               reference: "NumPy np.trace, torch.trace (identical for matrices).",
               example: "trace([1, 2; 3, 4])", output: "5",
               backward: { args, _, g in
-                  ["x": Tensor.traceBackward(try args.tensor("x"), g.data.first ?? 0)]
+                  ["x": try Tensor.traceBackward(try args.tensor("x"), g.data.first ?? 0)]
               }) { a in
             Value.from(try a.tensor("x").trace())
         },
