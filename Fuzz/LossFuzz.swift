@@ -22,8 +22,8 @@ import Synchronization
 
 // MARK: - Budget
 
-/// Wall-clock budget of one input, in milliseconds (LOSS_FUZZ_BUDGET_MS, default 100).
-let budgetNanos = UInt64(Int(ProcessInfo.processInfo.environment["LOSS_FUZZ_BUDGET_MS"] ?? "") ?? 100) * 1_000_000
+/// Wall-clock budget of one input, in milliseconds (LOSS_FUZZ_BUDGET_MS, default 25).
+let budgetNanos = UInt64(Int(ProcessInfo.processInfo.environment["LOSS_FUZZ_BUDGET_MS"] ?? "") ?? 25) * 1_000_000
 /// Tensor memory of one input (LOSS_FUZZ_MEMORY, default 256M).
 let memoryLimit = Memory.parseSize(ProcessInfo.processInfo.environment["LOSS_FUZZ_MEMORY"] ?? "") ?? 256 << 20
 let mode = ProcessInfo.processInfo.environment["LOSS_FUZZ_MODE"] ?? "text"
@@ -140,7 +140,7 @@ func tensor(_ b: inout Bytes) -> String {
         let labels = (0..<count).map { _ in String(b.below(4)) }
         return "reshape([\(labels.joined(separator: ", "))], \(shape))"
     case 3: return "rand(\(shape))"
-    case 4: return b.pick(["[2^20]", "ones([2^22])", "range(\(b.below(50)))", "eye(3)", "[[1, 2], [3, 4]]", "[0.2, 0.3, 0.5]", "[]"])
+    case 4: return b.pick(["[2^20]", "ones([2^13])", "ones([2^26])", "range(\(b.below(50)))", "eye(3)", "[[1, 2], [3, 4]]", "[0.2, 0.3, 0.5]", "[]"])
     default:
         if count == 0 || rank == 0 { return "full(\(shape), \(b.pick(numbers)))" }
         let vals = (0..<count).map { _ in b.pick(numbers) }
