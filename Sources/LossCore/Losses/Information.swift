@@ -37,16 +37,9 @@ extension Losses {
 
     /// kl's checked arguments: p and q broadcast to one shape, the axis (non-negative).
     struct KLInputs {
-        /// p and q broadcast together.
-        let p, q: Tensor
-        /// The shapes p and q were given in.
-        let pShape, qShape: [Int]
-        let axis: Int
-
-        init(_ p: Tensor, _ q: Tensor, axis: Int) throws {
-            let fn = "kl"
-            pShape = p.shape
-            qShape = q.shape
+        /// p and q broadcast to one shape of rank ≥ 1, and the distribution axis resolved:
+        /// the shape checks of `kl`, with probabilities or (`log: true`) log-probabilities.
+        static func broadcast(_ p: Tensor, _ q: Tensor, axis: Int) throws -> (p: Tensor, q: Tensor, axis: Int) {
             var p = p, q = q
             if p.shape != q.shape {
                 guard let s = Broadcast.shape(p.shape, q.shape) else {
@@ -59,7 +52,21 @@ extension Losses {
             guard p.rank >= 1 else {
                 throw CoreError("kl: p and q must be distributions (vectors, or tensors with the distributions along axis), got numbers")
             }
-            self.axis = try TermKernel.axis(axis, rank: p.rank, fn)
+            return (p, q, try TermKernel.axis(axis, rank: p.rank, "kl"))
+        }
+
+        /// p and q broadcast together.
+        let p, q: Tensor
+        /// The shapes p and q were given in.
+        let pShape, qShape: [Int]
+        let axis: Int
+
+        init(_ p: Tensor, _ q: Tensor, axis: Int) throws {
+            let fn = "kl"
+            pShape = p.shape
+            qShape = q.shape
+            let (p, q, axis) = try KLInputs.broadcast(p, q, axis: axis)
+            self.axis = axis
             try TermKernel.checkProbabilities(p, fn, "p", logitsHint: false)
             try TermKernel.checkProbabilities(q, fn, "q", logitsHint: false)
             self.p = p

@@ -52,19 +52,8 @@ extension Losses {
         let p, q: Tensor
         let axis: Int
         init(_ p: Tensor, _ q: Tensor, axis: Int) throws {
-            var p = p, q = q
-            if p.shape != q.shape {
-                guard let s = Broadcast.shape(p.shape, q.shape) else {
-                    throw CoreError("kl: p and q must have the same shape (or shapes that broadcast), got \(formatShape(p.shape)) and \(formatShape(q.shape))")
-                }
-                _ = try Tensor.checkedCount(s)
-                p = try p.broadcast(to: s)
-                q = try q.broadcast(to: s)
-            }
-            guard p.rank >= 1 else {
-                throw CoreError("kl: p and q must be distributions (vectors, or tensors with the distributions along axis), got numbers")
-            }
-            self.axis = try TermKernel.axis(axis, rank: p.rank, "kl")
+            let (p, q, axis) = try KLInputs.broadcast(p, q, axis: axis)
+            self.axis = axis
             for (name, t) in [("p", p), ("q", q)] {
                 if let i = t.data.firstIndex(where: { $0 > 0 }) {
                     throw CoreError("kl: with log: true, \(name) must hold log-probabilities (≤ 0), got \(formatNumber(t.data[i]))\(TermKernel.position(i, t.shape))",
