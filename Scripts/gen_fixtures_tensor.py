@@ -32,7 +32,7 @@ except ImportError:  # torch only cross-checks topk values and gives descending 
     torch = None
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fixture_common import make_case  # noqa: E402
+from fixture_common import make_case, num  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "Tests", "LossLangTests", "Fixtures", "tensor.json")
@@ -40,15 +40,6 @@ OUT = os.path.join(ROOT, "Tests", "LossLangTests", "Fixtures", "tensor.json")
 rng = np.random.default_rng(20240611)
 cases = []
 names = set()
-
-
-def num(v):
-    v = float(v)
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    return v
 
 
 def enc(x):
