@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerates the README's table of built-ins from the registry.
+"""Regenerates the README's table of built-ins and docs/coming-from.md from the registry.
 
 Usage: python3 Scripts/update_readme.py   (builds `loss` in debug mode first)
 The test ReadmeTests.testBuiltinTableIsCurrent fails when the README is stale.
@@ -19,3 +19,6 @@ head, rest = text.split(start, 1)
 _, tail = rest.split(end, 1)
 readme.write_text(head + start + table + end + tail)
 print("README.md updated")
+porting = subprocess.run([bin_path + "/loss", "--porting-table"], check=True, capture_output=True, text=True).stdout
+(root / "docs" / "coming-from.md").write_text(porting)
+print("docs/coming-from.md updated")

@@ -19,6 +19,14 @@ public enum Help {
         }
         if let n = b.notes { out += "\nNotes:\n  " + n.replacingOccurrences(of: "\n", with: "\n  ") + "\n" }
         if let r = b.reference { out += "\nReference:\n  " + r.replacingOccurrences(of: "\n", with: "\n  ") + "\n" }
+        let ported = Porting.rows(using: b.name, Registry.standard)
+        if !ported.isEmpty {
+            out += "\nComing from other libraries (the same number; docs/coming-from.md):\n"
+            for row in ported {
+                out += "  \(row.library): \(row.theirs)\n    → \(row.ours)\n"
+                if !row.note.isEmpty { out += "    (\(row.note))\n" }
+            }
+        }
         out += "\nExample:\n  > \(b.example)\n  " + b.exampleOutput.replacingOccurrences(of: "\n", with: "\n  ")
         return out
     }

@@ -49,6 +49,9 @@ struct Loss: ParsableCommand {
     @Flag(name: .long, help: .hidden)
     var builtinTable = false
 
+    @Flag(name: .long, help: .hidden)
+    var portingTable = false
+
     @ArgumentParser.Argument(help: ArgumentHelp("The script to run; the words after it are its `args` (options too: `loss train.loss --lr 0.1`).",
                                                 valueName: "FILE.loss"),
                              completion: .custom(Loss.completeFirstWord))
@@ -97,6 +100,10 @@ struct Loss: ParsableCommand {
     func run() throws {
         if builtinTable {  // used by Scripts/update_readme.py
             print(Help.markdownTable(Registry.standard), terminator: "")
+            return
+        }
+        if portingTable {  // docs/coming-from.md, written by Scripts/update_readme.py
+            print(Porting.markdown(Registry.standard), terminator: "")
             return
         }
         let program = ScriptRunner(json: json, precision: precision)
