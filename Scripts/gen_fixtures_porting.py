@@ -226,6 +226,9 @@ add("optax.kl_divergence_with_log_targets",
 add("optax.convex_kl_divergence", O(optax.losses.convex_kl_divergence(jnp.log(jnp.array(q)), jnp.array(p))), p=p, q=q)
 A, B, Nn = rng.normal(size=(N, D)), rng.normal(size=(N, D)), rng.normal(size=(N, D))
 add("optax.triplet_margin_loss", O(optax.losses.triplet_margin_loss(jnp.array(A), jnp.array(B), jnp.array(Nn))), a=A, p=B, n=Nn)
+Z1, Z2 = rng.normal(size=(4, D)), rng.normal(size=(4, D))
+add("optax.ntxent", O(optax.losses.ntxent(jnp.array(np.concatenate([Z1, Z2])), jnp.array(np.tile(np.arange(4), 2)), temperature=0.5)),
+    z1=Z1, z2=Z2)
 add("optax.cosine_distance", O(optax.losses.cosine_distance(jnp.array(A), jnp.array(B))), pred=A, y=B)
 
 # ---------------------------------------------------------------- sentence-transformers

@@ -138,6 +138,10 @@ public enum Porting {
         PortingRow("optax.triplet_margin_loss", "optax", "triplet_margin_loss(a, p, n)",
                    "relu(sqrt(sum((a - p)^2, axis: -1) + 1e-6) - sqrt(sum((a - n)^2, axis: -1) + 1e-6) + 1)",
                    "optax adds its eps 1e-6 under the square root; torch, and triplet, add it to each difference a − p"),
+        PortingRow("optax.ntxent", "optax", "ntxent(concatenate([z1, z2]), tile(arange(N), 2), temperature=0.5)",
+                   "ntxent(z1, z2, temperature: 0.5)",
+                   "with SimCLR's pair labels; with several positives per anchor optax scores each positive against the negatives "
+                   + "only (as pytorch-metric-learning's NTXentLoss), which differs from supcon"),
         PortingRow("optax.cosine_distance", "optax", "cosine_distance(pred, y)", "1 - cosine(pred, y)"),
 
         // sentence-transformers (losses on the model's embeddings a, b, p, n)
