@@ -202,6 +202,19 @@ extension Tensor {
 
     /// One-hot encoding: shape `labels.shape + [C]`, 1 at each label's index. Labels must be
     /// integers in 0..<C; `classes == nil` infers C = max label + 1 (torch.one_hot's -1).
+    /// `axis` places the class axis elsewhere in the result (1: [N, C, H, W] from labels [N, H, W],
+    /// MONAI's one_hot(…, dim=1)); negative axes count from the end of the result.
+    public static func onehot(_ labels: Tensor, classes: Int?, axis: Int, what: String = "onehot") throws -> Tensor {
+        let r = labels.rank + 1
+        guard axis >= -r && axis < r else {
+            throw CoreError("\(what): axis \(axis) is out of range for the result of rank \(r) (labels of shape \(formatShape(labels.shape)); valid axes: \(-r) to \(r - 1))")
+        }
+        let a = axis < 0 ? axis + r : axis
+        let t = try onehot(labels, classes: classes, what: what)
+        if a == r - 1 { return t }
+        return try t.permuted(Array(0..<a) + [r - 1] + Array(a..<(r - 1)), what: what)
+    }
+
     public static func onehot(_ labels: Tensor, classes: Int?, what: String = "onehot") throws -> Tensor {
         var maxLabel = -1
         for (i, v) in labels.data.enumerated() {

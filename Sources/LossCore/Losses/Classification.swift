@@ -130,8 +130,14 @@ extension Losses {
     /// Probabilities take log p clamped at −100; `logits: true` takes raw scores
     /// (log-softmax by log-sum-exp per row), exactly torch `cross_entropy`.
     public static func crossEntropy(_ p: Tensor, _ y: Tensor, weight: Tensor? = nil, ignoreIndex: Int? = nil,
-                                    labelSmoothing: Double = 0, logits: Bool = false,
+                                    labelSmoothing: Double = 0, logits: Bool = false, axis: Int = -1,
                                     reduction: Reduction = .mean) throws -> Tensor {
+        if let ax = try ClassAxis.resolve("cross_entropy", axis, p, "p") {
+            let (pm, ym) = try ax.rowInputs("cross_entropy", p, y, probabilities: !logits, sameMeaning: "class probabilities",
+                                            ignoreIndex: ignoreIndex)
+            return try crossEntropy(pm, ym, weight: weight, ignoreIndex: ignoreIndex, labelSmoothing: labelSmoothing,
+                                    logits: logits, reduction: reduction)
+        }
         let a = try ClassRowInputs.crossEntropy(p, y, weight: weight, ignoreIndex: ignoreIndex,
                                                 labelSmoothing: labelSmoothing, logits: logits)
         switch a.target {
@@ -147,8 +153,12 @@ extension Losses {
     /// Negative log-likelihood −w[y]·logp[y] (torch `nll_loss`): `logp` holds
     /// log-probabilities [N, C] (or [C]), `y` class indices; the weighted "mean" divides
     /// by Σ w[y_i]; `ignoreIndex` samples give 0 and leave the mean.
-    public static func nll(_ logp: Tensor, _ y: Tensor, weight: Tensor? = nil, ignoreIndex: Int? = nil,
+    public static func nll(_ logp: Tensor, _ y: Tensor, weight: Tensor? = nil, ignoreIndex: Int? = nil, axis: Int = -1,
                            reduction: Reduction = .mean) throws -> Tensor {
+        if let ax = try ClassAxis.resolve("nll", axis, logp, "logp") {
+            let (pm, ym) = try ax.rowInputs("nll", logp, y, pn: "logp", probabilities: false, sameMeaning: nil)
+            return try nll(pm, ym, weight: weight, ignoreIndex: ignoreIndex, reduction: reduction)
+        }
         let a = try ClassRowInputs.nll(logp, y, weight: weight, ignoreIndex: ignoreIndex)
         return indexedRows(logp, classes: a.c, rowsShape: a.rowsShape, a.indices, weight: a.weight, smoothing: 0,
                            input: .logProbabilities, reduction: reduction)
@@ -576,26 +586,31 @@ extension Losses {
     /// value per class). γ = 0 without α is cross-entropy. (1 − p_t) is computed without
     /// cancellation (σ(−x) for logits), so saturated inputs and γ < 1 stay finite.
     public static func focal(_ p: Tensor, _ y: Tensor, gamma: Double = 2, alpha: Tensor? = nil, logits: Bool = false,
-                             reduction: Reduction = .mean) throws -> Tensor {
-        try ptLoss(p, y, .focal(gamma: gamma), alpha: alpha, logits: logits, reduction: reduction)
+                             axis: Int = -1, reduction: Reduction = .mean) throws -> Tensor {
+        try ptLoss(p, y, .focal(gamma: gamma), alpha: alpha, logits: logits, axis: axis, reduction: reduction)
     }
 
     /// Poly-1 loss (Leng et al. 2022): CE + ε·(1 − p_t); with γ > 0 the Poly-1 focal form
     /// −(1 − p_t)^γ·log p_t + ε·(1 − p_t)^{γ+1}. Targets as for `focal`.
     public static func poly1(_ p: Tensor, _ y: Tensor, epsilon: Double = 1, gamma: Double = 0, logits: Bool = false,
-                             reduction: Reduction = .mean) throws -> Tensor {
-        try ptLoss(p, y, .poly1(epsilon: epsilon, gamma: gamma), alpha: nil, logits: logits, reduction: reduction)
+                             axis: Int = -1, reduction: Reduction = .mean) throws -> Tensor {
+        try ptLoss(p, y, .poly1(epsilon: epsilon, gamma: gamma), alpha: nil, logits: logits, axis: axis, reduction: reduction)
     }
 
     /// Poly-N loss (Leng et al. 2022): −log p_t + Σ_j ε_j·(1 − p_t)^j, j = 1…N.
     /// Targets as for `focal`.
     public static func poly(_ p: Tensor, _ y: Tensor, epsilon: Tensor = Tensor([1]), logits: Bool = false,
-                            reduction: Reduction = .mean) throws -> Tensor {
-        try ptLoss(p, y, .poly(epsilon: epsilon), alpha: nil, logits: logits, reduction: reduction)
+                            axis: Int = -1, reduction: Reduction = .mean) throws -> Tensor {
+        try ptLoss(p, y, .poly(epsilon: epsilon), alpha: nil, logits: logits, axis: axis, reduction: reduction)
     }
 
-    static func ptLoss(_ p: Tensor, _ y: Tensor, _ spec: PtSpec, alpha: Tensor?, logits: Bool,
+    static func ptLoss(_ p: Tensor, _ y: Tensor, _ spec: PtSpec, alpha: Tensor?, logits: Bool, axis: Int = -1,
                        reduction: Reduction) throws -> Tensor {
+        // binary labels of p's shape are element-wise: the class axis only has to be valid
+        if let ax = try ClassAxis.resolve(spec.fn, axis, p, "p"), y.shape != p.shape {
+            let (pm, ym) = try ax.rowInputs(spec.fn, p, y, probabilities: !logits, sameMeaning: "binary labels")
+            return try ptLoss(pm, ym, spec, alpha: alpha, logits: logits, reduction: reduction)
+        }
         let a = try PtInputs(spec.fn, p, y, alpha: alpha, logits: logits)
         return try spec.withForm { form in try ptLoss(p, y, a, form, logits: logits, reduction: reduction) }
     }

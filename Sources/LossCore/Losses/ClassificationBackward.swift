@@ -110,9 +110,16 @@ extension Losses {
     /// per row, with weights, ignore_index and label smoothing) and, for class-probability
     /// targets, `y`. Class-index targets have no gradient (an error when "y" is asked for).
     public static func crossEntropyBackward(_ p: Tensor, _ y: Tensor, weight: Tensor? = nil, ignoreIndex: Int? = nil,
-                                            labelSmoothing: Double = 0, logits: Bool = false, reduction: Reduction = .mean,
+                                            labelSmoothing: Double = 0, logits: Bool = false, axis: Int = -1,
+                                            reduction: Reduction = .mean,
                                             upstream g: Tensor, wrt: Set<String> = ["p"]) throws -> [String: Tensor] {
         let fn = "cross_entropy"
+        if let ax = try ClassAxis.resolve(fn, axis, p, "p") {
+            let (pm, ym) = try ax.rowInputs(fn, p, y, probabilities: !logits, sameMeaning: "class probabilities",
+                                            ignoreIndex: ignoreIndex)
+            return try ax.back(crossEntropyBackward(pm, ym, weight: weight, ignoreIndex: ignoreIndex, labelSmoothing: labelSmoothing,
+                                                    logits: logits, reduction: reduction, upstream: g, wrt: wrt), ["p", "y"])
+        }
         let a = try ClassRowInputs.crossEntropy(p, y, weight: weight, ignoreIndex: ignoreIndex,
                                                 labelSmoothing: labelSmoothing, logits: logits)
         let c = a.c
@@ -159,10 +166,15 @@ extension Losses {
     /// Gradient of `nll` with respect to `logp`: −g·w[y] at the target class of each row
     /// (0 for ignored rows; the weighted mean divides by Σ w[yᵢ]). `y` holds class indices:
     /// no gradient.
-    public static func nllBackward(_ logp: Tensor, _ y: Tensor, weight: Tensor? = nil, ignoreIndex: Int? = nil,
+    public static func nllBackward(_ logp: Tensor, _ y: Tensor, weight: Tensor? = nil, ignoreIndex: Int? = nil, axis: Int = -1,
                                    reduction: Reduction = .mean, upstream g: Tensor,
                                    wrt: Set<String> = ["logp"]) throws -> [String: Tensor] {
         let fn = "nll"
+        if let ax = try ClassAxis.resolve(fn, axis, logp, "logp") {
+            let (pm, ym) = try ax.rowInputs(fn, logp, y, pn: "logp", probabilities: false, sameMeaning: nil)
+            return try ax.back(nllBackward(pm, ym, weight: weight, ignoreIndex: ignoreIndex, reduction: reduction,
+                                           upstream: g, wrt: wrt), ["logp"])
+        }
         let a = try ClassRowInputs.nll(logp, y, weight: weight, ignoreIndex: ignoreIndex)
         if wrt.contains("y") { throw classIndexGradient(fn, "y") }
         guard wrt.contains("logp") else { return [:] }
@@ -347,29 +359,33 @@ extension Losses {
     /// p's shape (binary, possibly soft labels), `y`. `alpha` is a constant; class-index
     /// targets have no gradient. Finite for γ < 1 and saturated inputs.
     public static func focalBackward(_ p: Tensor, _ y: Tensor, gamma: Double = 2, alpha: Tensor? = nil, logits: Bool = false,
-                                     reduction: Reduction = .mean, upstream g: Tensor,
+                                     axis: Int = -1, reduction: Reduction = .mean, upstream g: Tensor,
                                      wrt: Set<String> = ["p"]) throws -> [String: Tensor] {
-        try ptBackward(p, y, .focal(gamma: gamma), alpha: alpha, logits: logits, reduction: reduction, upstream: g, wrt: wrt)
+        try ptBackward(p, y, .focal(gamma: gamma), alpha: alpha, logits: logits, axis: axis, reduction: reduction, upstream: g, wrt: wrt)
     }
 
     /// Gradients of `poly1` with respect to `p` and (binary targets) `y`.
     public static func poly1Backward(_ p: Tensor, _ y: Tensor, epsilon: Double = 1, gamma: Double = 0, logits: Bool = false,
-                                     reduction: Reduction = .mean, upstream g: Tensor,
+                                     axis: Int = -1, reduction: Reduction = .mean, upstream g: Tensor,
                                      wrt: Set<String> = ["p"]) throws -> [String: Tensor] {
-        try ptBackward(p, y, .poly1(epsilon: epsilon, gamma: gamma), alpha: nil, logits: logits, reduction: reduction,
+        try ptBackward(p, y, .poly1(epsilon: epsilon, gamma: gamma), alpha: nil, logits: logits, axis: axis, reduction: reduction,
                        upstream: g, wrt: wrt)
     }
 
     /// Gradients of `poly` with respect to `p` and (binary targets) `y`. `epsilon` is a constant.
     public static func polyBackward(_ p: Tensor, _ y: Tensor, epsilon: Tensor = Tensor([1]), logits: Bool = false,
-                                    reduction: Reduction = .mean, upstream g: Tensor,
+                                    axis: Int = -1, reduction: Reduction = .mean, upstream g: Tensor,
                                     wrt: Set<String> = ["p"]) throws -> [String: Tensor] {
-        try ptBackward(p, y, .poly(epsilon: epsilon), alpha: nil, logits: logits, reduction: reduction, upstream: g, wrt: wrt)
+        try ptBackward(p, y, .poly(epsilon: epsilon), alpha: nil, logits: logits, axis: axis, reduction: reduction, upstream: g, wrt: wrt)
     }
 
-    static func ptBackward(_ p: Tensor, _ y: Tensor, _ spec: PtSpec, alpha: Tensor?, logits: Bool,
+    static func ptBackward(_ p: Tensor, _ y: Tensor, _ spec: PtSpec, alpha: Tensor?, logits: Bool, axis: Int = -1,
                            reduction: Reduction, upstream g: Tensor, wrt: Set<String>) throws -> [String: Tensor] {
         let fn = spec.fn
+        if let ax = try ClassAxis.resolve(fn, axis, p, "p"), y.shape != p.shape {
+            let (pm, ym) = try ax.rowInputs(fn, p, y, probabilities: !logits, sameMeaning: "binary labels")
+            return try ax.back(ptBackward(pm, ym, spec, alpha: alpha, logits: logits, reduction: reduction, upstream: g, wrt: wrt), ["p"])
+        }
         let a = try PtInputs(fn, p, y, alpha: alpha, logits: logits)
         return try spec.withForm { form -> [String: Tensor] in
             var out: [String: Tensor] = [:]

@@ -9,22 +9,36 @@ import Foundation
 extension Losses {
     /// Dice loss 1 − (2Σpg + smooth)/(Σp² + Σg² + smooth) per sample (`squared: false`: Σp + Σg).
     /// An all-zero prediction and target (nothing to segment, nothing predicted) give 0.
+    /// With `axis` (the channel axis), one value per sample and channel, as MONAI `DiceLoss`
+    /// ("none": [N, C]; "mean" over both); `includeBackground: false` leaves channel 0 out.
     public static func dice(_ p: Tensor, _ g: Tensor, smooth: Double = 0, squared: Bool = true,
+                            axis: Int? = nil, includeBackground: Bool = true,
                             reduction: Reduction = .mean) throws -> Tensor {
-        try Overlap.dice("dice", p, g, smooth: smooth, squared: squared, reduction: reduction, loss: true)
+        try Overlap.perChannel("dice", p, g, axis: axis, includeBackground: includeBackground, reduction: reduction) { p, g, r in
+            try Overlap.dice("dice", p, g, smooth: smooth, squared: squared, reduction: r, loss: true)
+        }
     }
 
     /// The Dice coefficient (2Σpg + smooth)/(Σp² + Σg² + smooth) per sample; 1 for all-zero inputs.
     public static func diceScore(_ p: Tensor, _ g: Tensor, smooth: Double = 0, squared: Bool = true,
+                                 axis: Int? = nil, includeBackground: Bool = true,
                                  reduction: Reduction = .mean) throws -> Tensor {
-        try Overlap.dice("dice_score", p, g, smooth: smooth, squared: squared, reduction: reduction, loss: false)
+        try Overlap.perChannel("dice_score", p, g, axis: axis, includeBackground: includeBackground, reduction: reduction) { p, g, r in
+            try Overlap.dice("dice_score", p, g, smooth: smooth, squared: squared, reduction: r, loss: false)
+        }
     }
 
     /// Tversky loss 1 − Σpg / (Σpg + α Σp(1−g) + β Σ(1−p)g + smooth) per sample (docs/reference.md §4.4:
     /// smooth only in the denominator). α weighs false positives, β false negatives;
     /// α = β = ½ is the Dice loss with `squared: false`. A zero denominator gives 0.
     public static func tversky(_ p: Tensor, _ g: Tensor, alpha: Double = 0.5, beta: Double = 0.5, smooth: Double = 0,
+                               axis: Int? = nil, includeBackground: Bool = true,
                                reduction: Reduction = .mean) throws -> Tensor {
+        if axis != nil || !includeBackground {
+            return try Overlap.perChannel("tversky", p, g, axis: axis, includeBackground: includeBackground, reduction: reduction) { p, g, r in
+                try tversky(p, g, alpha: alpha, beta: beta, smooth: smooth, reduction: r)
+            }
+        }
         let s = try Overlap.tverskySums(p, g, alpha: alpha, beta: beta, smooth: smooth)
         return Overlap.finish(s, reduction: reduction) { tp, fp, fn in
             let den = tp + alpha * fp + beta * fn + smooth
@@ -40,6 +54,20 @@ enum Overlap {
     struct Sums {
         var q1: [Double], q2: [Double], q3: [Double]
         var single: Bool
+    }
+
+    /// `body` on p and g as they are (no axis), or on their rows [N·C', inner] (one per sample
+    /// and kept channel) with "none" given back as [N, C'].
+    static func perChannel(_ name: String, _ p: Tensor, _ g: Tensor, axis: Int?, includeBackground: Bool, reduction: Reduction,
+                           _ body: (Tensor, Tensor, Reduction) throws -> Tensor) throws -> Tensor {
+        guard let ax = try ChannelAxis.resolve(name, p, g, axis: axis, includeBackground: includeBackground) else {
+            return try body(p, g, reduction)
+        }
+        // the range checks first, on the tensors as given (their error positions)
+        try check(name, "p", p)
+        try check(name, "g", g)
+        let out = try body(ax.rows(p), ax.rows(g), reduction)
+        return reduction == .none ? ax.values(out) : out
     }
 
     static func dice(_ name: String, _ p: Tensor, _ g: Tensor, smooth: Double, squared: Bool,

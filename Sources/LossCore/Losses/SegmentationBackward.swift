@@ -21,19 +21,31 @@ import Foundation
 // written with torch.where.
 extension Losses {
     public static func diceBackward(_ p: Tensor, _ g: Tensor, smooth: Double = 0, squared: Bool = true,
+                                    axis: Int? = nil, includeBackground: Bool = true,
                                     reduction: Reduction = .mean, upstream: Tensor, wrt: Set<String> = ["p", "g"]) throws -> [String: Tensor] {
-        try OverlapGrad.dice("dice", p, g, smooth: smooth, squared: squared, reduction: reduction, upstream: upstream,
-                             wrt: wrt, sign: -1)
+        try OverlapGrad.perChannel("dice", p, g, axis: axis, includeBackground: includeBackground, upstream: upstream) { p, g, u in
+            try OverlapGrad.dice("dice", p, g, smooth: smooth, squared: squared, reduction: reduction, upstream: u,
+                                 wrt: wrt, sign: -1)
+        }
     }
 
     public static func diceScoreBackward(_ p: Tensor, _ g: Tensor, smooth: Double = 0, squared: Bool = true,
+                                         axis: Int? = nil, includeBackground: Bool = true,
                                          reduction: Reduction = .mean, upstream: Tensor, wrt: Set<String> = ["p", "g"]) throws -> [String: Tensor] {
-        try OverlapGrad.dice("dice_score", p, g, smooth: smooth, squared: squared, reduction: reduction, upstream: upstream,
-                             wrt: wrt, sign: 1)
+        try OverlapGrad.perChannel("dice_score", p, g, axis: axis, includeBackground: includeBackground, upstream: upstream) { p, g, u in
+            try OverlapGrad.dice("dice_score", p, g, smooth: smooth, squared: squared, reduction: reduction, upstream: u,
+                                 wrt: wrt, sign: 1)
+        }
     }
 
     public static func tverskyBackward(_ p: Tensor, _ g: Tensor, alpha: Double = 0.5, beta: Double = 0.5, smooth: Double = 0,
+                                       axis: Int? = nil, includeBackground: Bool = true,
                                        reduction: Reduction = .mean, upstream: Tensor, wrt: Set<String> = ["p", "g"]) throws -> [String: Tensor] {
+        if axis != nil || !includeBackground {
+            return try OverlapGrad.perChannel("tversky", p, g, axis: axis, includeBackground: includeBackground, upstream: upstream) { p, g, u in
+                try tverskyBackward(p, g, alpha: alpha, beta: beta, smooth: smooth, reduction: reduction, upstream: u, wrt: wrt)
+            }
+        }
         let s = try Overlap.tverskySums(p, g, alpha: alpha, beta: beta, smooth: smooth)
         let u = try OverlapGrad.perSample("tversky", s, reduction: reduction, upstream)
         let k = s.q1.count
@@ -57,6 +69,19 @@ extension Losses {
 }
 
 enum OverlapGrad {
+    /// `body` on p and g as they are (no axis), or on their rows [N·C', inner] with the upstream
+    /// gradient of "none" ([N, C']) flattened, and the gradients put back in the inputs' shape.
+    static func perChannel(_ name: String, _ p: Tensor, _ g: Tensor, axis: Int?, includeBackground: Bool, upstream: Tensor,
+                           _ body: (Tensor, Tensor, Tensor) throws -> [String: Tensor]) throws -> [String: Tensor] {
+        guard let ax = try ChannelAxis.resolve(name, p, g, axis: axis, includeBackground: includeBackground) else {
+            return try body(p, g, upstream)
+        }
+        try Overlap.check(name, "p", p)
+        try Overlap.check(name, "g", g)
+        let u = upstream.count == ax.samples * ax.kept && upstream.rank == 2 ? upstream.flattened() : upstream
+        return try body(ax.rows(p), ax.rows(g), u).mapValues { try ax.gradient($0) }
+    }
+
     /// The upstream gradient of each sample's value: g for a single sample, g/N ("mean"),
     /// g ("sum") or g[s] ("none") for a batch of N.
     static func perSample(_ name: String, _ s: Overlap.Sums, reduction: Reduction, _ g: Tensor) throws -> [Double] {

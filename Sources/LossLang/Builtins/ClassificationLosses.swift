@@ -7,13 +7,30 @@ import LossCore
 private let logitsParam = Param("logits", default: .bool(false),
                                 "true: the first argument holds raw scores, and sigmoid/softmax is applied inside in a stable form")
 
+/// `axis:` of the row losses (docs/reference.md §4.6): where the classes are.
+private func classAxisParam(_ p: String) -> Param {
+    Param("axis", default: .number(-1),
+          "the class axis of \(p): -1 (the last, default) or 1 for torch's [N, C, d1, …] layout; class indices then have \(p)'s shape without it")
+}
+
+/// How `axis:` works, for the notes.
+private let classAxisNote = " axis: 1 takes torch's layout: p [N, C, d1, …] with class indices [N, d1, …] (or a target of p's shape), "
+    + "e.g. per-pixel segmentation logits [N, C, H, W]; \"none\" gives one loss per position, [N, d1, …]. A negative axis "
+    + "counts from the end. The result equals the call with the class axis moved last (moveaxis), and so does the gradient."
+
+/// focal's, poly1's and poly's `axis:`.
+private let ptAxisParam = Param("axis", default: .number(-1),
+                                "the class axis of p for class-index targets: -1 (the last, default) or 1 for torch's [N, C, d1, …] layout (binary labels of p's shape are element-wise: any valid axis)")
+
 /// How focal, poly1 and poly read their target.
 private let ptTargets = """
     Targets: a y of p's shape holds binary labels per element (sigmoid-style, as torchvision's \
     sigmoid_focal_loss; p_t = p where y = 1 and 1 − p where y = 0, soft labels in [0, 1] allowed, \
     every element is a sample); a y of p's shape without its last axis holds 0-based class indices \
     (softmax-style over the last axis; p_t = p[y], each row is a sample). With logits: true, \
-    1 − p_t is computed as σ(−x) or −expm1(log p_t), without cancellation, so saturated inputs stay exact.
+    1 − p_t is computed as σ(−x) or −expm1(log p_t), without cancellation, so saturated inputs stay exact. \
+    With class indices, axis: 1 takes torch's per-pixel layout: p [N, C, d1, …], y [N, d1, …], "none" gives \
+    [N, d1, …] (the same as the call with the class axis moved last; so is the gradient).
     """
 
 /// bce's target, smoothed when `label_smoothing:` is set.
@@ -62,28 +79,34 @@ func installClassificationLosses(_ r: Registry) {
                  Param("weight", default: .none, "one weight per class, shape [C]"),
                  Param("ignore_index", default: .none, "a class-index value whose samples give 0 and are left out of the mean"),
                  Param("label_smoothing", default: .number(0), "ε in [0, 1]: the target becomes (1 − ε)·y + ε/C"),
+                 classAxisParam("p"),
                  logitsParam, reductionParam(over: "the samples (weighted mean: ÷ Σ w[yᵢ])")],
-        summary: "Cross-entropy over the last axis, with class-index or class-probability targets (torch conventions).",
+        summary: "Cross-entropy over the class axis (the last, or axis:), with class-index or class-probability targets (torch conventions).",
         formula: "ℓᵢ = −Σ_c w_c·y_ic·log p_ic  (indices: ℓᵢ = −w[yᵢ]·log p_i,yᵢ);  mean = Σ ℓᵢ / Σ w[yᵢ];  smoothing: y ← (1−ε)·y + ε/C;  logits: log p = x − logsumexp(x)",
         reference: "Shannon 1948, A Mathematical Theory of Communication (cross-entropy); label smoothing: Szegedy, Vanhoucke, "
             + "Ioffe, Shlens, Wojna 2016, Rethinking the Inception Architecture for Computer Vision. "
             + "torch `cross_entropy` on log p; with logits: true exactly torch `cross_entropy` (weighted mean ÷ Σ w[y], "
-            + "ignore_index, label_smoothing) except that classes are on the last axis (torch: axis 1) and ignore_index "
-            + "defaults to none (torch: −100). Optax `softmax_cross_entropy` (distributions, logits, no reduction).",
+            + "ignore_index, label_smoothing) except that classes are on the last axis by default (torch: axis 1; pass "
+            + "axis: 1 for torch's layout) and ignore_index defaults to none (torch: −100). "
+            + "torch `cross_entropy(x, y, weight=w, ignore_index=k, label_smoothing=ε, reduction=r)` on x [N, C, d…] == "
+            + "cross_entropy(x, y, weight: w, ignore_index: k, label_smoothing: ε, reduction: r, logits: true, axis: 1). "
+            + "Optax `softmax_cross_entropy` (distributions, logits, no reduction).",
         notes: "Probabilities (the default) take log p clamped at −100 and are not renormalised; values outside [0, 1] are "
             + "errors. Class indices must be integers in [0, C) (or equal to ignore_index). With probability targets the "
             + "\"mean\" divides by the number of samples and ignore_index is an error, as in torch. "
-            + "kl(p, q) == cross_entropy(q, p, reduction: \"none\") − entropy(p).",
-        example: "cross_entropy([[2, 1, 0.1], [0.5, 2.5, 0.3]], [0, 1], logits: true)", output: "0.31854",
+            + "kl(p, q) == cross_entropy(q, p, reduction: \"none\") − entropy(p)." + classAxisNote,
+        example: "cross_entropy([[[2, 0.5], [1, 2.5], [0.1, 0.3]]], [[0, 1]], logits: true, axis: 1)", output: "0.31854",
         impl: { a in
             .from(try Losses.crossEntropy(a.tensor("p"), a.tensor("y"), weight: a.optionalTensor("weight"),
                                           ignoreIndex: a.optionalInt("ignore_index"),
                                           labelSmoothing: a.double("label_smoothing"), logits: a.bool("logits"),
+                                          axis: a.int("axis"),
                                           reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.crossEntropyBackward(a.tensor("p"), a.tensor("y"), weight: a.optionalTensor("weight"),
                                             ignoreIndex: a.optionalInt("ignore_index"),
                                             labelSmoothing: a.double("label_smoothing"), logits: a.bool("logits"),
+                                            axis: a.int("axis"),
                                             reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", labels: "y"))
         })
 
@@ -93,19 +116,22 @@ func installClassificationLosses(_ r: Registry) {
                  Param("y", "class indices [N] (0-based)"),
                  Param("weight", default: .none, "one weight per class, shape [C]"),
                  Param("ignore_index", default: .none, "a class-index value whose samples give 0 and are left out of the mean"),
+                 classAxisParam("logp"),
                  reductionParam(over: "the samples (weighted mean: ÷ Σ w[yᵢ])")],
         summary: "Negative log-likelihood of the true class, given log-probabilities.",
         formula: "ℓᵢ = −w[yᵢ]·logp_i,yᵢ;  mean = Σ ℓᵢ / Σ w[yᵢ]",
         reference: "Fisher 1922, On the mathematical foundations of theoretical statistics (maximum likelihood). "
-            + "torch `nll_loss` (same, classes on the last axis instead of axis 1, ignore_index default none instead of −100).",
-        notes: "nll(log_softmax(x), y) == cross_entropy(x, y, logits: true). logp is used as given (no clamp, no check).",
-        example: "nll([[-0.5, -1, -2], [-2, -0.2, -3]], [0, 1])", output: "0.35",
+            + "torch `nll_loss` (same, classes on the last axis instead of axis 1, ignore_index default none instead of −100): "
+            + "torch `nll_loss(logp, y, weight=w, ignore_index=k)` on logp [N, C, d…] == nll(logp, y, weight: w, ignore_index: k, axis: 1).",
+        notes: "nll(log_softmax(x), y) == cross_entropy(x, y, logits: true). logp is used as given (no clamp, no check)."
+            + classAxisNote.replacingOccurrences(of: " (or a target of p's shape)", with: "").replacingOccurrences(of: "p [N", with: "logp [N"),
+        example: "nll([[[-0.5, -2], [-1, -0.2], [-2, -3]]], [[0, 1]], axis: 1)", output: "0.35",
         impl: { a in
             .from(try Losses.nll(a.tensor("logp"), a.tensor("y"), weight: a.optionalTensor("weight"),
-                                 ignoreIndex: a.optionalInt("ignore_index"), reduction: lossReduction(a)))
+                                 ignoreIndex: a.optionalInt("ignore_index"), axis: a.int("axis"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.nllBackward(a.tensor("logp"), a.tensor("y"), weight: a.optionalTensor("weight"),
-                                   ignoreIndex: a.optionalInt("ignore_index"), reduction: lossReduction(a),
+                                   ignoreIndex: a.optionalInt("ignore_index"), axis: a.int("axis"), reduction: lossReduction(a),
                                    upstream: g, wrt: try trackedParams(a, "logp", labels: "y"))
         })
 
@@ -181,6 +207,7 @@ func installClassificationLosses(_ r: Registry) {
                  Param("y", "binary labels of p's shape, or class indices (p's shape without its last axis)"),
                  Param("gamma", default: .number(2), "γ ≥ 0, the focusing parameter; 0 gives cross-entropy"),
                  Param("alpha", default: .none, "class balance: binary labels α_t = α·y + (1−α)(1−y) (α in [0, 1], broadcast to p); class indices: a number or one weight per class"),
+                 ptAxisParam,
                  logitsParam, reductionParam(over: "the samples")],
         summary: "Focal loss: cross-entropy down-weighted on well-classified examples, for class imbalance.",
         formula: "ℓ = −α_t·(1 − p_t)^γ·log p_t",
@@ -192,10 +219,10 @@ func installClassificationLosses(_ r: Registry) {
         example: "focal([0.9, 0.2], [1, 0], gamma: 2)", output: "0.00498967",
         impl: { a in
             .from(try Losses.focal(a.tensor("p"), a.tensor("y"), gamma: a.double("gamma"), alpha: a.optionalTensor("alpha"),
-                                   logits: a.bool("logits"), reduction: lossReduction(a)))
+                                   logits: a.bool("logits"), axis: a.int("axis"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.focalBackward(a.tensor("p"), a.tensor("y"), gamma: a.double("gamma"), alpha: a.optionalTensor("alpha"),
-                                     logits: a.bool("logits"), reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", labels: "y"))
+                                     logits: a.bool("logits"), axis: a.int("axis"), reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", labels: "y"))
         })
 
     r.add(Builtin(
@@ -204,6 +231,7 @@ func installClassificationLosses(_ r: Registry) {
                  Param("y", "binary labels of p's shape, or class indices (p's shape without its last axis)"),
                  Param("epsilon", default: .number(1), "ε, the perturbation of the first polynomial coefficient"),
                  Param("gamma", default: .number(0), "γ ≥ 0: with γ > 0, the Poly-1 form of the focal loss"),
+                 ptAxisParam,
                  logitsParam, reductionParam(over: "the samples")],
         summary: "Poly-1 loss: cross-entropy plus ε·(1 − p_t) (or the focal loss plus ε·(1 − p_t)^{γ+1}).",
         formula: "ℓ = −log p_t + ε·(1 − p_t);  γ > 0: ℓ = −(1 − p_t)^γ·log p_t + ε·(1 − p_t)^{γ+1}",
@@ -215,10 +243,10 @@ func installClassificationLosses(_ r: Registry) {
         example: "poly1([0.9, 0.2], [1, 0])", output: "0.314252",
         impl: { a in
             .from(try Losses.poly1(a.tensor("p"), a.tensor("y"), epsilon: a.double("epsilon"), gamma: a.double("gamma"),
-                                   logits: a.bool("logits"), reduction: lossReduction(a)))
+                                   logits: a.bool("logits"), axis: a.int("axis"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.poly1Backward(a.tensor("p"), a.tensor("y"), epsilon: a.double("epsilon"), gamma: a.double("gamma"),
-                                     logits: a.bool("logits"), reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", labels: "y"))
+                                     logits: a.bool("logits"), axis: a.int("axis"), reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", labels: "y"))
         })
 
     r.add(Builtin(
@@ -226,6 +254,7 @@ func installClassificationLosses(_ r: Registry) {
         params: [Param("p", "predicted probabilities (raw scores with logits: true)"),
                  Param("y", "binary labels of p's shape, or class indices (p's shape without its last axis)"),
                  Param("epsilon", default: .tensor(Tensor([1])), "[ε1, …, εN]: perturbations of the first N polynomial coefficients (a number is [ε1])"),
+                 ptAxisParam,
                  logitsParam, reductionParam(over: "the samples")],
         summary: "Poly-N loss: cross-entropy plus a polynomial Σ_j ε_j·(1 − p_t)^j.",
         formula: "ℓ = −log p_t + Σ_{j=1}^{N} ε_j·(1 − p_t)^j",
@@ -237,9 +266,9 @@ func installClassificationLosses(_ r: Registry) {
         example: "poly([0.9, 0.2], [1, 0], epsilon: [1, 0.5])", output: "0.326752",
         impl: { a in
             .from(try Losses.poly(a.tensor("p"), a.tensor("y"), epsilon: a.tensor("epsilon"), logits: a.bool("logits"),
-                                  reduction: lossReduction(a)))
+                                  axis: a.int("axis"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.polyBackward(a.tensor("p"), a.tensor("y"), epsilon: a.tensor("epsilon"), logits: a.bool("logits"),
-                                    reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", labels: "y"))
+                                    axis: a.int("axis"), reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", labels: "y"))
         })
 }

@@ -136,12 +136,16 @@ func installTensorBuiltins(_ r: Registry) {
             return .tensor(try Tensor.arange(0, first, step: step))
         },
         tensorEntry("onehot", [Param("labels", "0-based class indices (a number or tensor)"),
-                               Param("C", default: .none, "the number of classes; none uses max(labels) + 1")],
-                    summary: "One-hot encoding of class indices: shape labels.shape + [C].",
+                               Param("C", default: .none, "the number of classes; none uses max(labels) + 1"),
+                               Param("axis", default: .number(-1), "where the class axis goes in the result: -1 (last, default) or e.g. 1 for [N, C, H, W] masks from labels [N, H, W]")],
+                    summary: "One-hot encoding of class indices: shape labels.shape + [C] (the class axis at axis).",
                     formula: "onehot(y, C)[…, c] = 1 if y = c else 0",
-                    reference: "torch.nn.functional.one_hot (identical, with num_classes = -1 when C is none; the result is float here).",
+                    reference: "torch.nn.functional.one_hot (identical, with num_classes = -1 when C is none; the result is float here). "
+                        + "With axis: 1, MONAI `one_hot(labels, C, dim=1)` / DiceLoss's to_onehot_y (MONAI's labels keep a channel "
+                        + "axis of 1, [N, 1, H, W]: pass them without it) == torch one_hot(y, C).movedim(-1, 1).",
+                    notes: "onehot(y, C, axis: 1) turns labels [N, H, W] into the masks [N, C, H, W] that dice(p, g, axis: 1) compares with softmax(x, axis: 1).",
                     example: "onehot([0, 2], 3)", output: "2×3 tensor\n 1  0  0\n 0  0  1") { a in
-            Value.from(try Tensor.onehot(try a.tensor("labels"), classes: try a.optionalInt("C")))
+            Value.from(try Tensor.onehot(try a.tensor("labels"), classes: try a.optionalInt("C"), axis: try a.int("axis")))
         },
         tensorEntry("diag", [Param("x", "a vector or a matrix")],
                     summary: "A vector's diagonal matrix, or a matrix's main diagonal.",
