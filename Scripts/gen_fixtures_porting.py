@@ -81,6 +81,8 @@ x, t = rng.normal(size=(N, C)) * 2, classes(N, C)
 add("torch.cross_entropy", F.cross_entropy(T(x), T(t).long()), x=x, t=t)
 w = rng.uniform(0.5, 2, size=C)
 add("torch.cross_entropy_options", F.cross_entropy(T(x), T(t).long(), weight=T(w), label_smoothing=0.1), x=x, t=t, w=w)
+xs4, ts4 = rng.normal(size=(2, C, 3, 3)) * 2, rng.integers(0, C, size=(2, 3, 3)).astype(np.float64)
+add("torch.cross_entropy_segmentation", F.cross_entropy(T(xs4), T(ts4).long()), x=xs4, t=ts4)
 q = simplex(N, C)
 add("torch.cross_entropy_soft", F.cross_entropy(T(x), T(q)), x=x, q=q)
 logp = F.log_softmax(T(x), -1).numpy()
@@ -283,6 +285,9 @@ gm[1, 2] = 0.0                                  # an empty channel
 add("monai.DiceLoss", float(MonaiDice()(T(pm), T(gm))), p=pm, g=gm)
 import segmentation_models_pytorch as smp
 
+add("monai.DiceLoss_no_background", float(MonaiDice(include_background=False, squared_pred=True)(T(pm), T(gm))), p=pm, g=gm)
+lab = rng.integers(0, 3, size=(2, 1, 4, 4)).astype(np.float64)
+add("monai.DiceLoss_to_onehot", float(MonaiDice(to_onehot_y=True)(T(pm), T(lab))), p=pm, labels=lab)
 pb, gb = probs(3, 1, 4, 4), labels01(3, 1, 4, 4)
 add("smp.DiceLoss_binary", float(smp.losses.DiceLoss(mode="binary", from_logits=False)(T(pb), T(gb))), p=pb, g=gb)
 add("smp.DiceLoss_binary", float(smp.losses.DiceLoss(mode="binary", from_logits=False)(T(pb), T(0 * gb))), p=pb, g=0 * gb)

@@ -45,6 +45,8 @@ public enum Porting {
                    "torch takes raw scores; `loss` takes probabilities unless logits: true"),
         PortingRow("torch.cross_entropy_options", "PyTorch", "F.cross_entropy(x, t, weight=w, label_smoothing=0.1)",
                    "cross_entropy(x, t, weight: w, label_smoothing: 0.1, logits: true)"),
+        PortingRow("torch.cross_entropy_segmentation", "PyTorch", "F.cross_entropy(x, t)  # x [N, C, H, W], t [N, H, W]",
+                   "cross_entropy(x, t, logits: true, axis: 1)", "torch's class axis is 1: axis: 1"),
         PortingRow("torch.cross_entropy_soft", "PyTorch", "F.cross_entropy(x, q)  # q: class probabilities", "cross_entropy(x, q, logits: true)"),
         PortingRow("torch.nll", "PyTorch", "F.nll_loss(logp, t)", "nll(logp, t)"),
         PortingRow("torch.kl_div", "PyTorch", "F.kl_div(q.log(), p, reduction=\"batchmean\")", "mean(kl(p, q))",
@@ -170,9 +172,12 @@ public enum Porting {
                    "cosface(x, W, y, s: 64, m: 0.35)"),
 
         // MONAI, segmentation-models-pytorch
-        PortingRow("monai.DiceLoss", "MONAI", "DiceLoss()(p, g)  # [N, C, H, W]",
-                   "mean(dice(reshape(p, [shape(p)[0] * shape(p)[1], -1]), reshape(g, [shape(g)[0] * shape(g)[1], -1]), smooth: 1e-5, squared: false, reduction: \"none\"))",
+        PortingRow("monai.DiceLoss", "MONAI", "DiceLoss()(p, g)  # [N, C, H, W]", "dice(p, g, axis: 1, smooth: 1e-5, squared: false)",
                    "MONAI computes one Dice per sample and channel (smooth 1e-5, no squares) and averages them"),
+        PortingRow("monai.DiceLoss_no_background", "MONAI", "DiceLoss(include_background=False, squared_pred=True)(p, g)",
+                   "dice(p, g, axis: 1, include_background: false, smooth: 1e-5)"),
+        PortingRow("monai.DiceLoss_to_onehot", "MONAI", "DiceLoss(to_onehot_y=True)(p, labels)  # labels [N, 1, H, W]",
+                   "dice(p, onehot(squeeze(labels, axis: 1), shape(p)[1], axis: 1), axis: 1, smooth: 1e-5, squared: false)"),
         PortingRow("smp.DiceLoss_binary", "segmentation-models-pytorch", "DiceLoss(mode=\"binary\", from_logits=False)(p, g)",
                    "dice(flatten(p), flatten(g), squared: false) * (sum(g) > 0)",
                    "smp computes one Dice over the batch and gives 0 when the target is empty; `loss` gives 1 − 0 = 1 there "
