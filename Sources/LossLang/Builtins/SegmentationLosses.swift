@@ -15,6 +15,7 @@ func installSegmentationLosses(_ r: Registry) {
         Param("g", "ground truth in [0, 1], the shape of p"),
         Param("smooth", default: .number(0), "added to numerator and denominator (≥ 0)"),
         Param("squared", default: .bool(true), "true: Σp² + Σg² in the denominator (V-Net); false: Σp + Σg"),
+        sampleWeightParam,
         reductionParam(over: "the samples (axis 0)"),
     ]
     r.add(Builtin(
@@ -33,7 +34,7 @@ func installSegmentationLosses(_ r: Registry) {
         }).withBackward { a, _, g in
             try Losses.diceBackward(a.tensor("p"), a.tensor("g"), smooth: a.double("smooth"), squared: a.bool("squared"),
                                     reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", "g"))
-        })
+        }.withSampleWeight())
 
     r.add(Builtin(
         "dice_score", group: .segmentation, params: diceParams,
@@ -49,7 +50,7 @@ func installSegmentationLosses(_ r: Registry) {
         }).withBackward { a, _, g in
             try Losses.diceScoreBackward(a.tensor("p"), a.tensor("g"), smooth: a.double("smooth"), squared: a.bool("squared"),
                                          reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", "g"))
-        })
+        }.withSampleWeight())
 
     r.add(Builtin(
         "tversky", group: .segmentation,
@@ -59,6 +60,7 @@ func installSegmentationLosses(_ r: Registry) {
             Param("alpha", default: .number(0.5), "weight of the false positives Σp(1−g) (≥ 0)"),
             Param("beta", default: .number(0.5), "weight of the false negatives Σ(1−p)g (≥ 0)"),
             Param("smooth", default: .number(0), "added to the denominator (≥ 0)"),
+            sampleWeightParam,
             reductionParam(over: "the samples (axis 0)"),
         ],
         summary: "Tversky loss: a Dice loss that weighs false positives (α) and false negatives (β) separately.",
@@ -76,5 +78,5 @@ func installSegmentationLosses(_ r: Registry) {
         }).withBackward { a, _, g in
             try Losses.tverskyBackward(a.tensor("p"), a.tensor("g"), alpha: a.double("alpha"), beta: a.double("beta"),
                                        smooth: a.double("smooth"), reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", "g"))
-        })
+        }.withSampleWeight())
 }
