@@ -569,8 +569,9 @@ z1, z2 = randn(6, 4), randn(6, 4)
 lab = T([0, 1, 0, 2, 1, 3])            # classes 2 and 3 have one row: its only positive is its other view
 for red in REDS:
     for t in (0.1, 0.5):
-        add(f"ntxent/labels/t{t}/{red}", "ntxent", [z1, z2], {"labels": lab, "temperature": t, "reduction": red},
-            lambda a, b, t=t, red=red: supcon_views(red, t)(a, b, lab), diff=[0, 1])
+        # temperature passed by position (argument 2) so that its gradient is checked too
+        add(f"ntxent/labels/t{t}/{red}", "ntxent", [z1, z2, T(t)], {"labels": lab, "reduction": red},
+            lambda a, b, tt, red=red: supcon_views(red, tt)(a, b, lab), diff=[0, 1, 2])
 add("ntxent/labels/distinct", "ntxent", [z1, z2], {"labels": T([5, 4, 3, 2, 1, 0]), "temperature": 0.5},
     lambda a, b: supcon_views("mean", 0.5)(a, b, T([5, 4, 3, 2, 1, 0])), diff=[0, 1])
 add("ntxent/labels/one-class", "ntxent", [z1, z2], {"labels": torch.zeros(6)},

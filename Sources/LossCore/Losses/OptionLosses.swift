@@ -156,22 +156,22 @@ extension Losses {
         return reduceNonZero(supconRows(b, temperature).loss, reduction).0
     }
 
-    /// Gradients of ntxent with labels with respect to z1 and z2 (temperature: an error).
+    /// Gradients of ntxent with labels with respect to z1, z2 and temperature.
     public static func ntXentBackward(_ z1: Tensor, _ z2: Tensor, labels: Tensor, temperature: Double = 0.1,
                                       reduction: Reduction = .mean, upstream g: Tensor,
-                                      wrt: Set<String> = ["z1", "z2"]) throws -> [String: Tensor] {
+                                      wrt: Set<String> = ["z1", "z2", "temperature"]) throws -> [String: Tensor] {
         let (z, l) = try ntXentViews(z1, z2, labels, temperature)
         try rejectLabels("ntxent", wrt, "labels", holds: "class labels", hint: "differentiate with respect to z1 and z2")
-        if wrt.contains("temperature") {
-            throw CoreError("ntxent: with labels, temperature has no gradient here",
-                            hint: "differentiate with respect to z1 and z2, or leave out labels: (the SimCLR form has one)")
-        }
         let b = try PairBatch("ntxent", z, l)
         let (loss, grad) = supconRows(b, temperature)
-        let gz = b.backward(try anchorScaled(grad, loss, reduction, g, "ntxent"), shape: z.shape).data
+        let scaled = try anchorScaled(grad, loss, reduction, g, "ntxent")
+        let gz = b.backward(scaled, shape: z.shape).data
         let half = z1.count
+        // ℓ depends on τ through cos/τ only: ∂ℓ/∂τ = −(1/τ)·Σ_ij (∂ℓ/∂cos_ij)·cos_ij
+        let gtau = -Summation.sum(zip(scaled, b.cos).map { $0 * $1 }) / temperature
         return picked(["z1": Tensor(shape: z1.shape, data: Array(gz[0..<half])),
-                       "z2": Tensor(shape: z2.shape, data: Array(gz[half...]))], wrt)
+                       "z2": Tensor(shape: z2.shape, data: Array(gz[half...])),
+                       "temperature": Tensor(scalar: gtau)], wrt)
     }
 
     /// The 2N views and their labels, checked.

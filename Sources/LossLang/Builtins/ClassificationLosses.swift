@@ -217,7 +217,7 @@ func installClassificationLosses(_ r: Registry) {
             + "y·(1 − ε) + ε/2 (as bce's), class indices the one-hot y_c = (1 − ε)·[c = y] + ε/C, and then the loss sums over "
             + "every class, Σ_c y_c·α_c·(1 − p_c)^γ·(−log p_c). Keras also clips p to [1e-7, 1 − 1e-7] and divides p by its row "
             + "sum (here p is used as given, logs clamped at −100).",
-        example: "focal([0.9, 0.2], [1, 0], gamma: 2)", output: "0.00498967",
+        example: "focal([0.9, 0.2], [1, 0], label_smoothing: 0.1)", output: "0.00984469",
         impl: { a in
             .from(try Losses.focal(a.tensor("p"), a.tensor("y"), gamma: a.double("gamma"), alpha: a.optionalTensor("alpha"),
                                    labelSmoothing: a.double("label_smoothing"), logits: a.bool("logits"), reduction: lossReduction(a)))

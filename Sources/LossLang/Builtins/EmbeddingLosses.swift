@@ -219,10 +219,10 @@ func installEmbeddingLosses(_ r: Registry) {
             + "[0…N−1, 0…N−1]; SimCLR's code defaults to τ = 0.1 (the paper also uses 0.5).",
         notes: "Samples are the 2N anchors, z1's rows then z2's: reduction \"none\" gives 2N values, and \"mean\" is the "
             + "paper's L = 1/(2N) Σ_k [ℓ(2k−1, 2k) + ℓ(2k, 2k−1)]. grad: with respect to z1, z2 and temperature. "
-            + "labels: several positives per anchor: ntxent(z1, z2, labels: y, temperature: τ) == supcon(concat([z1, z2]), "
-            + "concat([y, y]), temperature: τ), pytorch-metric-learning `SupConLoss` over both views: each anchor's positives "
+            + "labels: several positives per anchor: ntxent(z1, z2, labels: y, temperature: τ) == supcon(concat(z1, z2), "
+            + "concat(y, y), temperature: τ), pytorch-metric-learning `SupConLoss` over both views: each anchor's positives "
             + "are its other view and both views of every row of its class; \"mean\" averages over the anchors with a loss "
-            + "> 0 (SupConLoss' AvgNonZeroReducer); grad with respect to z1 and z2 (not temperature).",
+            + "> 0 (SupConLoss' AvgNonZeroReducer); grad with respect to z1, z2 and temperature.",
         example: "ntxent([[1, 0], [0, 1]], [[0.9, 0.1], [0.2, 0.8]], temperature: 0.5)",
         output: "0.343827",
         impl: { a in

@@ -42,7 +42,7 @@ func installRegressionLosses(_ r: Registry) {
         reference: "Least absolute deviations (Boscovich 1757; Laplace 1788). torch `l1_loss` (same, without `weight:`); "
             + "Keras `MeanAbsoluteError` averages over the last axis first (same value for equal row lengths).",
         notes: elementwiseNotes + " Robust to outliers: the gradient has the same size, sign(e), for every error.",
-        example: "mae([2.5, 0, 2, 8], [3, -0.5, 2, 7])", output: "0.5",
+        example: "mae([[1, 2], [3, 5]], [[1, 1], [2, 2]], sample_weight: [1, 0.5])", output: "0.75",
         impl: { a in
             .from(try Losses.mae(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
