@@ -26,6 +26,9 @@ References, all float64:
   its last-axis mean, and the losses Keras lacks): the definition, torch's per-sample losses
   (torch.nn.functional with reduction="none", or the transcriptions named at each section) times the
   weights, then summed, or summed and divided by the number of per-sample losses.
+- arcface, sphereface, ge2e: the torch references of embedding.json, imported from gen_fixtures_embedding.py;
+  listmle: Xia et al. 2008 as in gen_fixtures_ported.py. sparsemax_loss has no case here (its optax port
+  lives in gen_fixtures_ported.py, which runs on import): OptionFixtureTests checks it by its definition.
 - focal with label_smoothing: Keras BinaryFocalCrossentropy / CategoricalFocalCrossentropy on one_hot(y).
 - ntxent with labels: pytorch-metric-learning 2.9.0 `SupConLoss` over both views,
   SupConLoss(temperature=τ)(cat([z1, z2]), cat([y, y])) ("mean": its AvgNonZeroReducer, "none": DoNothingReducer).
@@ -542,6 +545,33 @@ for red in REDS:
     add(f"tversky/sample_weight/{red}", "tversky", [ps, gs], {"alpha": 0.3, "beta": 0.7, "sample_weight": w, "reduction": red},
         lambda p, g, red=red: weighted(1 - (p * g).sum((1, 2)) / ((p * g).sum((1, 2)) + 0.3 * (p * (1 - g)).sum((1, 2))
                                                                   + 0.7 * ((1 - p) * g).sum((1, 2))), w, red), diff=[0, 1])
+
+# arcface, sphereface, ge2e: the torch references of the embedding fixtures (gen_fixtures_embedding.py:
+# insightface's legacy ArcMarginProduct, sphereface_pytorch's AngleLinear, Wan et al. with loops);
+# listmle: Xia et al. 2008 as in gen_fixtures_ported.py (stable sort, suffix log-sum-exps)
+from gen_fixtures_embedding import arcface_ref, sphereface_ref, ge2e_ref
+
+
+def listmle_per_list(sc, r):
+    order = torch.sort(r, dim=-1, descending=True, stable=True).indices
+    ss = sc.gather(-1, order)
+    return (torch.logcumsumexp(ss.flip(-1), dim=-1).flip(-1) - ss).sum(-1)
+
+
+xa, Wa, ya = randn(5, 3), randn(4, 3), classes(5, 4)
+w = weights(5)
+e3 = randn(3, 4, 2)
+w3 = weights(3)
+for red in REDS:
+    add(f"arcface/sample_weight/{red}", "arcface", [xa, Wa, ya], {"s": 8, "m": 0.3, "sample_weight": w, "reduction": red},
+        lambda x, W, y, red=red: weighted(arcface_ref(x, W, y, 8.0, 0.3, False), w, red), diff=[0, 1])
+    add(f"sphereface/sample_weight/{red}", "sphereface", [xa, Wa, ya], {"sample_weight": w, "reduction": red},
+        lambda x, W, y, red=red: weighted(sphereface_ref(x, W, y, 4), w, red), diff=[0, 1])
+    add(f"listmle/sample_weight/{red}", "listmle", [xa, randn(5, 3)], {"sample_weight": w, "reduction": red},
+        lambda sc, r, red=red: weighted(listmle_per_list(sc, r), w, red), diff=[0])
+    # ge2e: per utterance [N, M]; [N] weights the speakers
+    add(f"ge2e/sample_weight/{red}", "ge2e", [e3], {"sample_weight": w3, "reduction": red},
+        lambda e, red=red: weighted(ge2e_ref(e, "softmax", 10.0, -5.0), w3, red), diff=[0])
 
 # ---------------------------------------------------------------- ntxent with labels (pytorch-metric-learning SupConLoss)
 
