@@ -58,7 +58,7 @@ public final class Builtin {
     /// A runnable example and the exact text it displays (checked by the tests).
     public let example: String
     public let exampleOutput: String
-    public let impl: (Args) throws -> Value
+    public internal(set) var impl: (Args) throws -> Value
     /// The reverse-mode rule for `grad`: given the call's arguments, its output and the
     /// gradient of the final result with respect to that output, the gradient for each
     /// differentiable tensor parameter, by name (`"#k"` for the k-th extra argument of a
@@ -111,9 +111,9 @@ public protocol FunctionCaller: AnyObject {
 public struct Args {
     public let builtin: Builtin
     /// One value per parameter, defaults filled in.
-    public let values: [Value]
+    public internal(set) var values: [Value]
     /// Whether each parameter was given by the caller (not defaulted).
-    public let given: [Bool]
+    public internal(set) var given: [Bool]
     /// Extra positional arguments of a variadic built-in.
     public let rest: [Value]
     /// Keyword arguments that name no parameter, in order (built-ins with `extraKeywords`).

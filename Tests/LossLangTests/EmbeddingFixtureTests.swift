@@ -191,18 +191,18 @@ final class EmbeddingFixtureTests: XCTestCase {
         XCTAssertTrue(Registry.standard["multiple_negatives_ranking"] === Registry.standard["mnr"])
         // docs/reference.md §4.3 signatures and defaults
         let sigs = [
-            "triplet": "triplet(anchor, positive, negative, margin: 1, norm: 2, swap: false, squared: false, distance: \"euclidean\", reduction: \"mean\")",
-            "contrastive": "contrastive(x1, x2, y, margin: 1, similar: 0, distance: \"euclidean\", reduction: \"mean\")",
-            "margin_ranking": "margin_ranking(x1, x2, y, margin: 0, reduction: \"mean\")",
-            "cosine_embedding": "cosine_embedding(x1, x2, y, margin: 0, reduction: \"mean\")",
-            "infonce": "infonce(query, positive, negatives: none, temperature: 0.1, negative_mode: \"unpaired\", reduction: \"mean\")",
-            "ntxent": "ntxent(z1, z2, temperature: 0.1, reduction: \"mean\")",
-            "mnr": "mnr(anchor, positive, negatives: none, scale: 20, symmetric: false, reduction: \"mean\")",
-            "ge2e": "ge2e(e, speakers: none, method: \"softmax\", w: 10, b: -5, reduction: \"mean\")",
-            "arcface": "arcface(x, W, y, s: 64, m: 0.5, easy_margin: false, reduction: \"mean\")",
-            "cosface": "cosface(x, W, y, s: 64, m: 0.35, reduction: \"mean\")",
-            "sphereface": "sphereface(x, W, y, m: 4, reduction: \"mean\")",
-            "center_loss": "center_loss(x, centers, y, reduction: \"mean\")",
+            "triplet": "triplet(anchor, positive, negative, margin: 1, norm: 2, swap: false, squared: false, distance: \"euclidean\", sample_weight: none, reduction: \"mean\")",
+            "contrastive": "contrastive(x1, x2, y, margin: 1, similar: 0, distance: \"euclidean\", sample_weight: none, reduction: \"mean\")",
+            "margin_ranking": "margin_ranking(x1, x2, y, margin: 0, sample_weight: none, reduction: \"mean\")",
+            "cosine_embedding": "cosine_embedding(x1, x2, y, margin: 0, sample_weight: none, reduction: \"mean\")",
+            "infonce": "infonce(query, positive, negatives: none, temperature: 0.1, negative_mode: \"unpaired\", sample_weight: none, reduction: \"mean\")",
+            "ntxent": "ntxent(z1, z2, temperature: 0.1, labels: none, reduction: \"mean\")",
+            "mnr": "mnr(anchor, positive, negatives: none, scale: 20, symmetric: false, sample_weight: none, reduction: \"mean\")",
+            "ge2e": "ge2e(e, speakers: none, method: \"softmax\", w: 10, b: -5, sample_weight: none, reduction: \"mean\")",
+            "arcface": "arcface(x, W, y, s: 64, m: 0.5, easy_margin: false, sample_weight: none, reduction: \"mean\")",
+            "cosface": "cosface(x, W, y, s: 64, m: 0.35, sample_weight: none, reduction: \"mean\")",
+            "sphereface": "sphereface(x, W, y, m: 4, sample_weight: none, reduction: \"mean\")",
+            "center_loss": "center_loss(x, centers, y, sample_weight: none, reduction: \"mean\")",
         ]
         for (name, sig) in sigs { XCTAssertEqual(Registry.standard[name]?.signature, sig) }
     }

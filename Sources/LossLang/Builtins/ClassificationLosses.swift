@@ -33,6 +33,16 @@ private let ptTargets = """
     [N, d1, …] (the same as the call with the class axis moved last; so is the gradient).
     """
 
+/// The divisor of "mean" with `sample_weight:` for cross_entropy and nll: the samples whose
+/// class index is not ignore_index (Keras' ignore_class masks them out of the mean); nil
+/// (every sample) without ignore_index or with probability targets.
+private func ignoredCount(_ a: Args) throws -> Int? {
+    guard let ignore = try a.optionalInt("ignore_index") else { return nil }
+    let y = try a.tensor("y"), p = try a.tensor(a.builtin.params[0].name)
+    guard y.rank + 1 == p.rank else { return nil }
+    return y.data.reduce(0) { $1 == Double(ignore) ? $0 : $0 + 1 }
+}
+
 /// bce's target, smoothed when `label_smoothing:` is set.
 private func bceTarget(_ a: Args) throws -> Tensor {
     let eps = try a.double("label_smoothing")
@@ -47,6 +57,7 @@ func installClassificationLosses(_ r: Registry) {
                  Param("weight", default: .none, "multiplies each element's loss; p's shape or one that broadcasts to it"),
                  Param("pos_weight", default: .none, "weight of the positive term y·log p; one value per class along the last axis (or any shape that broadcasts to p's)"),
                  Param("label_smoothing", default: .number(0), "ε in [0, 1]: the target becomes y·(1 − ε) + ε/2 (Keras)"),
+                 sampleWeightParam,
                  logitsParam, reductionParam(over: "every element", none: "the per-element losses")],
         summary: "Binary cross-entropy (log loss), element-wise: every element is a sample.",
         formula: "ℓ = −w·[pw·y·log p + (1−y)·log(1−p)],  logs clamped at −100;  logits: p = σ(x), ℓ = w·[(1−y)·x − (1 + (pw−1)·y)·log σ(x)]",
@@ -70,7 +81,7 @@ func installClassificationLosses(_ r: Registry) {
             let eps = try a.double("label_smoothing")
             if eps != 0, let gy = out["y"] { out["y"] = Tensor(shape: gy.shape, data: gy.data.map { $0 * (1 - eps) }) }
             return out
-        })
+        }.withSampleWeight())
 
     r.add(Builtin(
         "cross_entropy", aliases: ["ce"], group: .classification,
@@ -80,6 +91,7 @@ func installClassificationLosses(_ r: Registry) {
                  Param("ignore_index", default: .none, "a class-index value whose samples give 0 and are left out of the mean"),
                  Param("label_smoothing", default: .number(0), "ε in [0, 1]: the target becomes (1 − ε)·y + ε/C"),
                  classAxisParam("p"),
+                 sampleWeightParam,
                  logitsParam, reductionParam(over: "the samples (weighted mean: ÷ Σ w[yᵢ])")],
         summary: "Cross-entropy over the class axis (the last, or axis:), with class-index or class-probability targets (torch conventions).",
         formula: "ℓᵢ = −Σ_c w_c·y_ic·log p_ic  (indices: ℓᵢ = −w[yᵢ]·log p_i,yᵢ);  mean = Σ ℓᵢ / Σ w[yᵢ];  smoothing: y ← (1−ε)·y + ε/C;  logits: log p = x − logsumexp(x)",
@@ -94,7 +106,10 @@ func installClassificationLosses(_ r: Registry) {
         notes: "Probabilities (the default) take log p clamped at −100 and are not renormalised; values outside [0, 1] are "
             + "errors. Class indices must be integers in [0, C) (or equal to ignore_index). With probability targets the "
             + "\"mean\" divides by the number of samples and ignore_index is an error, as in torch. "
-            + "kl(p, q) == cross_entropy(q, p, reduction: \"none\") − entropy(p)." + classAxisNote,
+            + "kl(p, q) == cross_entropy(q, p, reduction: \"none\") − entropy(p). "
+            + "sample_weight: multiplies w[yᵢ]·ℓᵢ, and \"mean\" divides by the number of samples not ignored (Keras "
+            + "`SparseCategoricalCrossentropy(ignore_class=k)(y, p, sample_weight=s)`; class weights then act as Keras' "
+            + "fit(class_weight=…), not as torch's ÷ Σ w[yᵢ])." + classAxisNote,
         example: "cross_entropy([[[2, 0.5], [1, 2.5], [0.1, 0.3]]], [[0, 1]], logits: true, axis: 1)", output: "0.31854",
         impl: { a in
             .from(try Losses.crossEntropy(a.tensor("p"), a.tensor("y"), weight: a.optionalTensor("weight"),
@@ -108,7 +123,7 @@ func installClassificationLosses(_ r: Registry) {
                                             labelSmoothing: a.double("label_smoothing"), logits: a.bool("logits"),
                                             axis: a.int("axis"),
                                             reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", labels: "y"))
-        })
+        }.withSampleWeight(count: { a in try ignoredCount(a) }))
 
     r.add(Builtin(
         "nll", group: .classification,
@@ -117,13 +132,15 @@ func installClassificationLosses(_ r: Registry) {
                  Param("weight", default: .none, "one weight per class, shape [C]"),
                  Param("ignore_index", default: .none, "a class-index value whose samples give 0 and are left out of the mean"),
                  classAxisParam("logp"),
+                 sampleWeightParam,
                  reductionParam(over: "the samples (weighted mean: ÷ Σ w[yᵢ])")],
         summary: "Negative log-likelihood of the true class, given log-probabilities.",
         formula: "ℓᵢ = −w[yᵢ]·logp_i,yᵢ;  mean = Σ ℓᵢ / Σ w[yᵢ]",
         reference: "Fisher 1922, On the mathematical foundations of theoretical statistics (maximum likelihood). "
             + "torch `nll_loss` (same, classes on the last axis instead of axis 1, ignore_index default none instead of −100): "
             + "torch `nll_loss(logp, y, weight=w, ignore_index=k)` on logp [N, C, d…] == nll(logp, y, weight: w, ignore_index: k, axis: 1).",
-        notes: "nll(log_softmax(x), y) == cross_entropy(x, y, logits: true). logp is used as given (no clamp, no check)."
+        notes: "nll(log_softmax(x), y) == cross_entropy(x, y, logits: true). logp is used as given (no clamp, no check). "
+            + "sample_weight: as for cross_entropy (\"mean\" ÷ the number of samples not ignored, not ÷ Σ w[yᵢ])."
             + classAxisNote.replacingOccurrences(of: " (or a target of p's shape)", with: "").replacingOccurrences(of: "p [N", with: "logp [N"),
         example: "nll([[[-0.5, -2], [-1, -0.2], [-2, -3]]], [[0, 1]], axis: 1)", output: "0.35",
         impl: { a in
@@ -133,12 +150,13 @@ func installClassificationLosses(_ r: Registry) {
             try Losses.nllBackward(a.tensor("logp"), a.tensor("y"), weight: a.optionalTensor("weight"),
                                    ignoreIndex: a.optionalInt("ignore_index"), axis: a.int("axis"), reduction: lossReduction(a),
                                    upstream: g, wrt: try trackedParams(a, "logp", labels: "y"))
-        })
+        }.withSampleWeight(count: { a in try ignoredCount(a) }))
 
     r.add(Builtin(
         "hinge", group: .classification,
         params: [Param("s", "scores (decision values)"), Param("t", "labels −1 or +1, s's shape"),
                  Param("margin", default: .number(1), "the margin the score must clear"),
+                 sampleWeightParam,
                  reductionParam(over: "every element", none: "the per-element losses")],
         summary: "Hinge loss of maximum-margin (SVM) classification, element-wise.",
         formula: "ℓ = max(0, margin − t·s),  t ∈ {−1, +1}",
@@ -153,12 +171,13 @@ func installClassificationLosses(_ r: Registry) {
         }).withBackward { a, _, g in
             try Losses.hingeBackward(a.tensor("s"), a.tensor("t"), margin: a.double("margin"), reduction: lossReduction(a),
                                      upstream: g, wrt: try trackedParams(a, "s", labels: "t"))
-        })
+        }.withSampleWeight())
 
     r.add(Builtin(
         "squared_hinge", group: .classification,
         params: [Param("s", "scores (decision values)"), Param("t", "labels −1 or +1, s's shape"),
                  Param("margin", default: .number(1), "the margin the score must clear"),
+                 sampleWeightParam,
                  reductionParam(over: "every element", none: "the per-element losses")],
         summary: "Squared hinge loss (L2-SVM), element-wise: smooth at the margin.",
         formula: "ℓ = max(0, margin − t·s)²,  t ∈ {−1, +1}",
@@ -171,7 +190,7 @@ func installClassificationLosses(_ r: Registry) {
         }).withBackward { a, _, g in
             try Losses.squaredHingeBackward(a.tensor("s"), a.tensor("t"), margin: a.double("margin"), reduction: lossReduction(a),
                                             upstream: g, wrt: try trackedParams(a, "s", labels: "t"))
-        })
+        }.withSampleWeight())
 
     r.add(Builtin(
         "multiclass_hinge", aliases: ["svm"], group: .classification,
@@ -180,6 +199,7 @@ func installClassificationLosses(_ r: Registry) {
                  Param("margin", default: .number(1), "Δ, the margin the true class must win by"),
                  Param("p", default: .number(1), "exponent of each hinge term (1: hinge, 2: squared hinge)"),
                  Param("variant", default: .string("weston_watkins"), "\"weston_watkins\" (sum over the wrong classes) or \"crammer_singer\" (the worst wrong class)"),
+                 sampleWeightParam,
                  reductionParam(over: "the samples")],
         summary: "Multi-class SVM (hinge) loss over the last axis, with class-index targets.",
         formula: "weston_watkins: ℓᵢ = Σ_{j≠yᵢ} max(0, margin − s_yᵢ + s_j)^p;  crammer_singer: ℓᵢ = max(0, margin − s_yᵢ + max_{j≠yᵢ} s_j)^p",
@@ -199,7 +219,7 @@ func installClassificationLosses(_ r: Registry) {
             return try Losses.multiclassHingeBackward(a.tensor("s"), a.tensor("y"), margin: a.double("margin"), p: a.double("p"),
                                                       variant: MulticlassHingeVariant(rawValue: v) ?? .westonWatkins,
                                                       reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "s", labels: "y"))
-        })
+        }.withSampleWeight())
 
     r.add(Builtin(
         "focal", group: .classification,
@@ -208,22 +228,31 @@ func installClassificationLosses(_ r: Registry) {
                  Param("gamma", default: .number(2), "γ ≥ 0, the focusing parameter; 0 gives cross-entropy"),
                  Param("alpha", default: .none, "class balance: binary labels α_t = α·y + (1−α)(1−y) (α in [0, 1], broadcast to p); class indices: a number or one weight per class"),
                  ptAxisParam,
+                 Param("label_smoothing", default: .number(0), "ε in [0, 1] (Keras): binary labels become y·(1 − ε) + ε/2; class indices the one-hot (1 − ε)·[c = y] + ε/C, summed over the classes"),
+                 sampleWeightParam,
                  logitsParam, reductionParam(over: "the samples")],
         summary: "Focal loss: cross-entropy down-weighted on well-classified examples, for class imbalance.",
         formula: "ℓ = −α_t·(1 − p_t)^γ·log p_t",
         reference: "Lin, Goyal, Girshick, He, Dollár 2017, Focal Loss for Dense Object Detection. torchvision "
             + "`sigmoid_focal_loss(x, y, alpha=0.25, gamma=2)` == focal(x, y, alpha: 0.25, logits: true) (torchvision's "
-            + "alpha defaults to 0.25, here to none: no weighting; torchvision also computes 1 − p_t by cancellation).",
+            + "alpha defaults to 0.25, here to none: no weighting; torchvision also computes 1 − p_t by cancellation). "
+            + "label_smoothing: Keras `BinaryFocalCrossentropy(apply_class_balancing=True, alpha=α, gamma=γ, label_smoothing=ε)` "
+            + "(binary labels) and `CategoricalFocalCrossentropy(alpha=α, gamma=γ, label_smoothing=ε)` on one_hot(y) (class indices).",
         notes: ptTargets + " γ = 0 without alpha equals bce (binary labels) or cross_entropy (class indices); "
-            + "the paper uses γ = 2, α = 0.25 with logits. Stable for γ < 1 and saturated inputs (no 0·∞).",
-        example: "focal([0.9, 0.2], [1, 0], gamma: 2)", output: "0.00498967",
+            + "the paper uses γ = 2, α = 0.25 with logits. Stable for γ < 1 and saturated inputs (no 0·∞). "
+            + "label_smoothing: ε smooths the target before p_t, α_t and the modulating factor, as Keras: binary labels become "
+            + "y·(1 − ε) + ε/2 (as bce's), class indices the one-hot y_c = (1 − ε)·[c = y] + ε/C, and then the loss sums over "
+            + "every class, Σ_c y_c·α_c·(1 − p_c)^γ·(−log p_c). Keras also clips p to [1e-7, 1 − 1e-7] and divides p by its row "
+            + "sum (here p is used as given, logs clamped at −100).",
+        example: "focal([0.9, 0.2], [1, 0], label_smoothing: 0.1)", output: "0.00984469",
         impl: { a in
             .from(try Losses.focal(a.tensor("p"), a.tensor("y"), gamma: a.double("gamma"), alpha: a.optionalTensor("alpha"),
-                                   logits: a.bool("logits"), axis: a.int("axis"), reduction: lossReduction(a)))
+                                   labelSmoothing: a.double("label_smoothing"), logits: a.bool("logits"), axis: a.int("axis"), reduction: lossReduction(a)))
         }).withBackward { a, _, g in
             try Losses.focalBackward(a.tensor("p"), a.tensor("y"), gamma: a.double("gamma"), alpha: a.optionalTensor("alpha"),
-                                     logits: a.bool("logits"), axis: a.int("axis"), reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", labels: "y"))
-        })
+                                     labelSmoothing: a.double("label_smoothing"), logits: a.bool("logits"), axis: a.int("axis"),
+                                     reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", labels: "y"))
+        }.withSampleWeight())
 
     r.add(Builtin(
         "poly1", group: .classification,
@@ -232,6 +261,7 @@ func installClassificationLosses(_ r: Registry) {
                  Param("epsilon", default: .number(1), "ε, the perturbation of the first polynomial coefficient"),
                  Param("gamma", default: .number(0), "γ ≥ 0: with γ > 0, the Poly-1 form of the focal loss"),
                  ptAxisParam,
+                 sampleWeightParam,
                  logitsParam, reductionParam(over: "the samples")],
         summary: "Poly-1 loss: cross-entropy plus ε·(1 − p_t) (or the focal loss plus ε·(1 − p_t)^{γ+1}).",
         formula: "ℓ = −log p_t + ε·(1 − p_t);  γ > 0: ℓ = −(1 − p_t)^γ·log p_t + ε·(1 − p_t)^{γ+1}",
@@ -247,7 +277,7 @@ func installClassificationLosses(_ r: Registry) {
         }).withBackward { a, _, g in
             try Losses.poly1Backward(a.tensor("p"), a.tensor("y"), epsilon: a.double("epsilon"), gamma: a.double("gamma"),
                                      logits: a.bool("logits"), axis: a.int("axis"), reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", labels: "y"))
-        })
+        }.withSampleWeight())
 
     r.add(Builtin(
         "poly", group: .classification,
@@ -255,6 +285,7 @@ func installClassificationLosses(_ r: Registry) {
                  Param("y", "binary labels of p's shape, or class indices (p's shape without its last axis)"),
                  Param("epsilon", default: .tensor(Tensor([1])), "[ε1, …, εN]: perturbations of the first N polynomial coefficients (a number is [ε1])"),
                  ptAxisParam,
+                 sampleWeightParam,
                  logitsParam, reductionParam(over: "the samples")],
         summary: "Poly-N loss: cross-entropy plus a polynomial Σ_j ε_j·(1 − p_t)^j.",
         formula: "ℓ = −log p_t + Σ_{j=1}^{N} ε_j·(1 − p_t)^j",
@@ -270,5 +301,5 @@ func installClassificationLosses(_ r: Registry) {
         }).withBackward { a, _, g in
             try Losses.polyBackward(a.tensor("p"), a.tensor("y"), epsilon: a.tensor("epsilon"), logits: a.bool("logits"),
                                     axis: a.int("axis"), reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", labels: "y"))
-        })
+        }.withSampleWeight())
 }

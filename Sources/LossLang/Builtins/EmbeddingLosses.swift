@@ -31,6 +31,7 @@ func installEmbeddingLosses(_ r: Registry) {
             Param("swap", default: .bool(false), "use min(d(a, n), d(p, n)) as the negative distance (distance swap)"),
             Param("squared", default: .bool(false), "use the squared Euclidean distance ‖a − b‖² (FaceNet), without eps"),
             Param("distance", default: .string("euclidean"), "\"euclidean\" (the p-norm above) or \"cosine\": d = 1 − cos(a, b)"),
+            sampleWeightParam,
             reductionParam(over: "the samples (axis 0)"),
         ],
         summary: "Triplet margin loss: the anchor must be closer to the positive than to the negative by a margin.",
@@ -68,7 +69,7 @@ func installEmbeddingLosses(_ r: Registry) {
                                     margin: a.double("margin"), norm: a.double("norm"), swap: a.bool("swap"),
                                     squared: a.bool("squared"), reduction: lossReduction(a), upstream: g,
                                     wrt: try trackedParams(a, "anchor", "positive", "negative", "margin"))
-        })
+        }.withSampleWeight())
 
     r.add(Builtin(
         "contrastive", group: .embedding,
@@ -79,6 +80,7 @@ func installEmbeddingLosses(_ r: Registry) {
             Param("margin", default: .number(1), "dissimilar pairs closer than this are penalised"),
             Param("similar", default: .number(0), "the label value meaning \"similar\": 0 (Hadsell et al.) or 1 (retrieval convention)"),
             Param("distance", default: .string("euclidean"), "\"euclidean\" (‖x1 − x2‖) or \"cosine\": D = 1 − cos(x1, x2)"),
+            sampleWeightParam,
             reductionParam(over: "the samples (axis 0)"),
         ],
         summary: "Contrastive loss: pulls similar pairs together and pushes dissimilar pairs at least a margin apart.",
@@ -108,7 +110,7 @@ func installEmbeddingLosses(_ r: Registry) {
             return try Losses.contrastiveBackward(a.tensor("x1"), a.tensor("x2"), a.tensor("y"), margin: a.double("margin"),
                                         similar: a.double("similar"), reduction: lossReduction(a), upstream: g,
                                         wrt: try trackedParams(a, "x1", "x2", "margin", labels: "y"))
-        })
+        }.withSampleWeight())
 
     r.add(Builtin(
         "margin_ranking", group: .embedding,
@@ -117,6 +119,7 @@ func installEmbeddingLosses(_ r: Registry) {
             Param("x2", "scores of the second items (broadcast against x1)"),
             Param("y", "+1 where x1 should rank higher, −1 where x2 should"),
             Param("margin", default: .number(0), "required score gap"),
+            sampleWeightParam,
             reductionParam(over: "every element"),
         ],
         summary: "Margin ranking loss: penalises pairs whose scores are in the wrong order (or closer than the margin).",
@@ -135,7 +138,7 @@ func installEmbeddingLosses(_ r: Registry) {
         }).withBackward { a, _, g in
             try Losses.marginRankingBackward(a.tensor("x1"), a.tensor("x2"), a.tensor("y"), margin: a.double("margin"),
                                           reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "x1", "x2", "margin", labels: "y"))
-        })
+        }.withSampleWeight())
 
     r.add(Builtin(
         "cosine_embedding", group: .embedding,
@@ -144,6 +147,7 @@ func installEmbeddingLosses(_ r: Registry) {
             Param("x2", "second embeddings, the shape of x1"),
             Param("y", "+1 for similar pairs, −1 for dissimilar (a vector of N, or one number)"),
             Param("margin", default: .number(0), "dissimilar pairs are penalised above this cosine (−1 to 1; 0 to 0.5 is typical)"),
+            sampleWeightParam,
             reductionParam(over: "the samples (axis 0)"),
         ],
         summary: "Cosine embedding loss: similar pairs should point the same way, dissimilar pairs below a cosine margin.",
@@ -163,7 +167,7 @@ func installEmbeddingLosses(_ r: Registry) {
         }).withBackward { a, _, g in
             try Losses.cosineEmbeddingBackward(a.tensor("x1"), a.tensor("x2"), a.tensor("y"), margin: a.double("margin"),
                                             reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "x1", "x2", "margin", labels: "y"))
-        })
+        }.withSampleWeight())
 
     r.add(Builtin(
         "infonce", group: .embedding,
@@ -173,6 +177,7 @@ func installEmbeddingLosses(_ r: Registry) {
             Param("negatives", default: .none, "negative keys: [M, D] shared (\"unpaired\") or [N, M, D] per query (\"paired\"); none: the other rows' positives"),
             Param("temperature", default: .number(0.1), "τ > 0 dividing the cosine similarities"),
             Param("negative_mode", default: .string("unpaired"), "\"unpaired\" (negatives [M, D]) or \"paired\" (negatives [N, M, D])"),
+            sampleWeightParam,
             reductionParam(over: "the queries"),
         ],
         summary: "InfoNCE: cross-entropy of picking each query's positive key among negatives, by cosine similarity / τ.",
@@ -196,7 +201,7 @@ func installEmbeddingLosses(_ r: Registry) {
                                     negativeMode: InfoNCENegativeMode(rawValue: try a.string("negative_mode")) ?? .unpaired,
                                     reduction: lossReduction(a), upstream: g,
                                     wrt: try trackedParams(a, "query", "positive", "negatives", "temperature"))
-        })
+        }.withSampleWeight())
 
     r.add(Builtin(
         "ntxent", group: .embedding,
@@ -204,6 +209,7 @@ func installEmbeddingLosses(_ r: Registry) {
             Param("z1", "embeddings of the first augmented view [N, D]"),
             Param("z2", "embeddings of the second view [N, D]; row i of z1 and z2 are a positive pair"),
             Param("temperature", default: .number(0.1), "τ > 0 dividing the cosine similarities"),
+            Param("labels", default: .none, "class labels [N], one per pair: rows of the same class are positives too (supervised contrastive over both views); none: each row's only positive is its other view"),
             reductionParam(over: "the 2N anchors"),
         ],
         summary: "NT-Xent (SimCLR): each of the 2N views must pick its pair among the other 2N − 1 views.",
@@ -212,15 +218,28 @@ func installEmbeddingLosses(_ r: Registry) {
             + "Representations (ICML). The mean equals pytorch-metric-learning `NTXentLoss` with labels "
             + "[0…N−1, 0…N−1]; SimCLR's code defaults to τ = 0.1 (the paper also uses 0.5).",
         notes: "Samples are the 2N anchors, z1's rows then z2's: reduction \"none\" gives 2N values, and \"mean\" is the "
-            + "paper's L = 1/(2N) Σ_k [ℓ(2k−1, 2k) + ℓ(2k, 2k−1)]. grad: with respect to z1, z2 and temperature.",
+            + "paper's L = 1/(2N) Σ_k [ℓ(2k−1, 2k) + ℓ(2k, 2k−1)]. grad: with respect to z1, z2 and temperature. "
+            + "labels: several positives per anchor: ntxent(z1, z2, labels: y, temperature: τ) == supcon(concat(z1, z2), "
+            + "concat(y, y), temperature: τ), pytorch-metric-learning `SupConLoss` over both views: each anchor's positives "
+            + "are its other view and both views of every row of its class; \"mean\" averages over the anchors with a loss "
+            + "> 0 (SupConLoss' AvgNonZeroReducer); grad with respect to z1, z2 and temperature.",
         example: "ntxent([[1, 0], [0, 1]], [[0.9, 0.1], [0.2, 0.8]], temperature: 0.5)",
         output: "0.343827",
         impl: { a in
-            .from(try Losses.ntXent(a.tensor("z1"), a.tensor("z2"), temperature: a.double("temperature"),
-                                    reduction: lossReduction(a)))
+            if let labels = try a.optionalTensor("labels") {
+                return .from(try Losses.ntXent(a.tensor("z1"), a.tensor("z2"), labels: labels, temperature: a.double("temperature"),
+                                               reduction: lossReduction(a)))
+            }
+            return .from(try Losses.ntXent(a.tensor("z1"), a.tensor("z2"), temperature: a.double("temperature"),
+                                           reduction: lossReduction(a)))
         }).withBackward { a, _, g in
-            try Losses.ntXentBackward(a.tensor("z1"), a.tensor("z2"), temperature: a.double("temperature"),
-                                   reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "z1", "z2", "temperature"))
+            if let labels = try a.optionalTensor("labels") {
+                return try Losses.ntXentBackward(a.tensor("z1"), a.tensor("z2"), labels: labels, temperature: a.double("temperature"),
+                                                 reduction: lossReduction(a), upstream: g,
+                                                 wrt: try trackedParams(a, "z1", "z2", "temperature", labels: "labels"))
+            }
+            return try Losses.ntXentBackward(a.tensor("z1"), a.tensor("z2"), temperature: a.double("temperature"),
+                                          reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "z1", "z2", "temperature"))
         })
 
     r.add(Builtin(
@@ -231,6 +250,7 @@ func installEmbeddingLosses(_ r: Registry) {
             Param("negatives", default: .none, "hard negatives [M, D], extra candidate rows for every anchor"),
             Param("scale", default: .number(20), "multiplies the cosine similarities (1/temperature), > 0"),
             Param("symmetric", default: .bool(false), "also score each positive against every anchor and average both directions"),
+            sampleWeightParam,
             reductionParam(over: "the anchors"),
         ],
         summary: "Multiple negatives ranking loss: each anchor must pick its positive among all positives (and hard negatives).",
@@ -254,7 +274,7 @@ func installEmbeddingLosses(_ r: Registry) {
                                                      negatives: a.optionalTensor("negatives"), scale: a.double("scale"),
                                                      symmetric: a.bool("symmetric"), reduction: lossReduction(a), upstream: g,
                                                      wrt: try trackedParams(a, "anchor", "positive", "negatives", "scale"))
-        })
+        }.withSampleWeight())
 
     r.add(Builtin(
         "ge2e", group: .embedding,
@@ -264,6 +284,7 @@ func installEmbeddingLosses(_ r: Registry) {
             Param("method", default: .string("softmax"), "\"softmax\" or \"contrast\" (the paper's two variants)"),
             Param("w", default: .number(10), "similarity scale (the paper learns it, w > 0; initial 10)"),
             Param("b", default: .number(-5), "similarity bias (the paper learns it; initial −5)"),
+            sampleWeightParam,
             reductionParam(over: "the N·M utterances"),
         ],
         summary: "Generalized end-to-end loss for speaker verification: each utterance against every speaker's centroid.",
@@ -287,7 +308,7 @@ func installEmbeddingLosses(_ r: Registry) {
                                  method: GE2EMethod(rawValue: try a.string("method")) ?? .softmax,
                                  w: a.double("w"), b: a.double("b"), reduction: lossReduction(a), upstream: g,
                                  wrt: try trackedParams(a, "e", "w", "b"))
-        })
+        }.withSampleWeight())
 
     let classParams = [
         Param("x", "features [N, D] (or [D])"),
@@ -303,6 +324,7 @@ func installEmbeddingLosses(_ r: Registry) {
             Param("s", default: .number(64), "scale of the logits (hypersphere radius), > 0"),
             Param("m", default: .number(0.5), "additive angular margin in radians, in [0, π)"),
             Param("easy_margin", default: .bool(false), "apply the margin only where cos θ_y > 0"),
+            sampleWeightParam,
             reductionParam(over: "the samples (axis 0)"),
         ],
         summary: "ArcFace (additive angular margin): softmax over s·cos θ with the true class's angle enlarged by m.",
@@ -327,13 +349,14 @@ func installEmbeddingLosses(_ r: Registry) {
             try Losses.arcfaceBackward(a.tensor("x"), a.tensor("W"), a.tensor("y"), s: a.double("s"), m: a.double("m"),
                                     easyMargin: a.bool("easy_margin"), reduction: lossReduction(a), upstream: g,
                                     wrt: try trackedParams(a, "x", "W", "s", labels: "y"))
-        })
+        }.withSampleWeight())
 
     r.add(Builtin(
         "cosface", group: .embedding,
         params: classParams + [
             Param("s", default: .number(64), "scale of the logits, > 0"),
             Param("m", default: .number(0.35), "additive cosine margin subtracted from the true class"),
+            sampleWeightParam,
             reductionParam(over: "the samples (axis 0)"),
         ],
         summary: "CosFace (large margin cosine loss): softmax over s·cos θ with m subtracted from the true class's cosine.",
@@ -350,12 +373,13 @@ func installEmbeddingLosses(_ r: Registry) {
         }).withBackward { a, _, g in
             try Losses.cosfaceBackward(a.tensor("x"), a.tensor("W"), a.tensor("y"), s: a.double("s"), m: a.double("m"),
                                     reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "x", "W", "s", labels: "y"))
-        })
+        }.withSampleWeight())
 
     r.add(Builtin(
         "sphereface", group: .embedding,
         params: classParams + [
             Param("m", default: .number(4), "multiplicative angular margin, an integer ≥ 1 (m = 1: normalised-weight softmax)"),
+            sampleWeightParam,
             reductionParam(over: "the samples (axis 0)"),
         ],
         summary: "SphereFace A-Softmax: softmax over ‖x‖·cos θ with the true class's angle multiplied by m.",
@@ -374,7 +398,7 @@ func installEmbeddingLosses(_ r: Registry) {
         }).withBackward { a, _, g in
             try Losses.spherefaceBackward(a.tensor("x"), a.tensor("W"), a.tensor("y"), m: a.int("m"), reduction: lossReduction(a),
                                        upstream: g, wrt: try trackedParams(a, "x", "W", labels: "y"))
-        })
+        }.withSampleWeight())
 
     r.add(Builtin(
         "center_loss", group: .embedding,
@@ -382,6 +406,7 @@ func installEmbeddingLosses(_ r: Registry) {
             Param("x", "features [N, D] (or [D])"),
             Param("centers", "class centers [C, D], one row per class"),
             Param("y", "class indices in [0, C), one per row of x"),
+            sampleWeightParam,
             reductionParam(over: "the samples (axis 0)"),
         ],
         summary: "Center loss: half the squared distance of each feature to its class center.",
@@ -398,5 +423,5 @@ func installEmbeddingLosses(_ r: Registry) {
         }).withBackward { a, _, g in
             try Losses.centerLossBackward(a.tensor("x"), a.tensor("centers"), a.tensor("y"), reduction: lossReduction(a),
                                        upstream: g, wrt: try trackedParams(a, "x", "centers", labels: "y"))
-        })
+        }.withSampleWeight())
 }

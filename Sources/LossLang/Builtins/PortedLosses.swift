@@ -26,6 +26,7 @@ func installPortedLosses(_ r: Registry) {
         params: [Param("x", "inputs, usually distances between the two items of a pair"),
                  Param("y", "labels −1 or +1, x's shape (or one that broadcasts)"),
                  Param("margin", default: .number(1), "the distance dissimilar pairs must exceed"),
+                 sampleWeightParam,
                  elementwise],
         summary: "Hinge embedding loss: x for similar pairs (y = 1), max(0, margin − x) for dissimilar ones (y = −1).",
         formula: "ℓ = x if y = 1;  ℓ = max(0, margin − x) if y = −1",
@@ -40,11 +41,11 @@ func installPortedLosses(_ r: Registry) {
         }).withBackward { a, _, g in
             try Losses.hingeEmbeddingBackward(a.tensor("x"), a.tensor("y"), margin: a.double("margin"), reduction: lossReduction(a),
                                               upstream: g, wrt: try trackedParams(a, "x", labels: "y"))
-        })
+        }.withSampleWeight())
 
     r.add(Builtin(
         "soft_margin", group: .classification,
-        params: [Param("x", "scores"), Param("y", "labels −1 or +1, x's shape (or one that broadcasts)"), elementwise],
+        params: [Param("x", "scores"), Param("y", "labels −1 or +1, x's shape (or one that broadcasts)"), sampleWeightParam, elementwise],
         summary: "Soft margin loss: the logistic loss of ±1 labels, element-wise.",
         formula: "ℓ = log(1 + e^(−y·x)),  y ∈ {−1, +1}",
         reference: "torch `soft_margin_loss` (same). Logistic regression with ±1 labels; the smooth counterpart of the hinge "
@@ -57,13 +58,14 @@ func installPortedLosses(_ r: Registry) {
         }).withBackward { a, _, g in
             try Losses.softMarginBackward(a.tensor("x"), a.tensor("y"), reduction: lossReduction(a),
                                           upstream: g, wrt: try trackedParams(a, "x", labels: "y"))
-        })
+        }.withSampleWeight())
 
     r.add(Builtin(
         "multilabel_soft_margin", group: .classification,
         params: [Param("x", "scores (logits) [N, C] or [C]"),
                  Param("y", "0/1 labels (or probabilities) of x's shape, one per class"),
                  Param("weight", default: .none, "one weight per class [C] (or any shape that broadcasts to x's)"),
+                 sampleWeightParam,
                  perRow],
         summary: "Multi-label soft margin loss: the mean over the classes of the binary logistic loss, one value per sample.",
         formula: "ℓᵢ = −(1/C) Σ_c w_c·[y_ic·log σ(x_ic) + (1 − y_ic)·log σ(−x_ic)]",
@@ -79,12 +81,13 @@ func installPortedLosses(_ r: Registry) {
             try Losses.multilabelSoftMarginBackward(a.tensor("x"), a.tensor("y"), weight: a.optionalTensor("weight"),
                                                     reduction: lossReduction(a), upstream: g,
                                                     wrt: try trackedParams(a, "x", labels: "y"))
-        })
+        }.withSampleWeight())
 
     r.add(Builtin(
         "multilabel_margin", group: .classification,
         params: [Param("x", "scores [N, C] or [C]"),
                  Param("y", "x's shape: each row lists its target class indices (0-based), ended by the first −1"),
+                 sampleWeightParam,
                  perRow],
         summary: "Multi-label margin loss: every target class must score 1 above every non-target class (torch).",
         formula: "ℓᵢ = Σ_{j ∈ targets} Σ_{k ∉ targets} max(0, 1 − (x_ij − x_ik)) / C",
@@ -99,11 +102,11 @@ func installPortedLosses(_ r: Registry) {
         }).withBackward { a, _, g in
             try Losses.multilabelMarginBackward(a.tensor("x"), a.tensor("y"), reduction: lossReduction(a),
                                                 upstream: g, wrt: try trackedParams(a, "x", labels: "y"))
-        })
+        }.withSampleWeight())
 
     r.add(Builtin(
         "msle", group: .regression,
-        params: [Param("pred", "predictions"), Param("y", "targets"), weightParam(), elementwise],
+        params: [Param("pred", "predictions"), Param("y", "targets"), weightParam(), sampleWeightParam, elementwise],
         summary: "Mean squared logarithmic error (Keras): the squared error of log(1 + ·), for targets spanning magnitudes.",
         formula: "ℓ = (log(1 + max(pred, ε)) − log(1 + max(y, ε)))²,  ε = 1e-7",
         reference: "Keras `MeanSquaredLogarithmicError` / `mean_squared_logarithmic_error` (same, including the clamp at "
@@ -116,11 +119,11 @@ func installPortedLosses(_ r: Registry) {
         }).withBackward { a, _, g in
             try Losses.msleBackward(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: lossReduction(a),
                                     upstream: g, wrt: try trackedParams(a, "pred", "y"))
-        })
+        }.withSampleWeight())
 
     r.add(Builtin(
         "mape", group: .regression,
-        params: [Param("pred", "predictions"), Param("y", "targets"), weightParam(), elementwise],
+        params: [Param("pred", "predictions"), Param("y", "targets"), weightParam(), sampleWeightParam, elementwise],
         summary: "Mean absolute percentage error (Keras): 100·|y − pred| / |y|, in percent.",
         formula: "ℓ = 100·|y − pred| / max(|y|, ε),  ε = 1e-7",
         reference: "Keras `MeanAbsolutePercentageError` / `mean_absolute_percentage_error` (same, ε = Keras' epsilon 1e-7); "
@@ -133,7 +136,7 @@ func installPortedLosses(_ r: Registry) {
         }).withBackward { a, _, g in
             try Losses.mapeBackward(a.tensor("pred"), a.tensor("y"), weight: a.optionalTensor("weight"), reduction: lossReduction(a),
                                     upstream: g, wrt: try trackedParams(a, "pred", "y"))
-        })
+        }.withSampleWeight())
 
     r.add(Builtin(
         "generalized_ce", group: .classification,
@@ -141,6 +144,7 @@ func installPortedLosses(_ r: Registry) {
                  Param("y", "class indices [N] (0-based)"),
                  Param("q", default: .number(0.7), "the exponent, > 0: q → 0 is cross-entropy, q = 1 is MAE (the paper uses (0, 1])"),
                  Param("logits", default: .bool(false), "true: p holds raw scores and softmax is applied inside"),
+                 sampleWeightParam,
                  reductionParam(over: "the samples")],
         summary: "Generalized cross-entropy (L_q loss): robust to noisy labels, between cross-entropy and MAE.",
         formula: "ℓ = (1 − p_t^q)/q,  p_t = p[y]  (logits: p = softmax(x), computed as −expm1(q·log p_t)/q)",
@@ -157,12 +161,13 @@ func installPortedLosses(_ r: Registry) {
         }).withBackward { a, _, g in
             try Losses.generalizedCEBackward(a.tensor("p"), a.tensor("y"), q: a.double("q"), logits: a.bool("logits"),
                                              reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", labels: "y"))
-        })
+        }.withSampleWeight())
 
     r.add(Builtin(
         "listnet", group: .classification,
         params: [Param("scores", "predicted scores [N, L] (N lists of L items) or [L]"),
                  Param("relevance", "relevance grades of the items, scores' shape"),
+                 sampleWeightParam,
                  reductionParam(over: "the lists")],
         summary: "ListNet (top-one) learning-to-rank loss: cross-entropy between the softmax of the relevance and of the scores.",
         formula: "ℓ = −Σ_j softmax(relevance)_j · log softmax(scores)_j  (per list)",
@@ -178,12 +183,13 @@ func installPortedLosses(_ r: Registry) {
         }).withBackward { a, _, g in
             try Losses.listnetBackward(a.tensor("scores"), a.tensor("relevance"), reduction: lossReduction(a),
                                        upstream: g, wrt: try trackedParams(a, "scores", labels: "relevance"))
-        })
+        }.withSampleWeight())
 
     r.add(Builtin(
         "listmle", group: .classification,
         params: [Param("scores", "predicted scores [N, L] (N lists of L items) or [L]"),
                  Param("relevance", "relevance grades of the items, scores' shape: only their order matters"),
+                 sampleWeightParam,
                  reductionParam(over: "the lists")],
         summary: "ListMLE learning-to-rank loss: −log of the Plackett–Luce likelihood of the true order under the scores.",
         formula: "π = the items by decreasing relevance;  ℓ = Σ_i [log Σ_{k ≥ i} e^(s_π(k)) − s_π(i)]  (per list)",
@@ -199,7 +205,7 @@ func installPortedLosses(_ r: Registry) {
         }).withBackward { a, _, g in
             try Losses.listmleBackward(a.tensor("scores"), a.tensor("relevance"), reduction: lossReduction(a),
                                        upstream: g, wrt: try trackedParams(a, "scores", labels: "relevance"))
-        })
+        }.withSampleWeight())
 
     r.add(Builtin(
         "sparsemax", group: .activations,
@@ -224,6 +230,7 @@ func installPortedLosses(_ r: Registry) {
         "sparsemax_loss", group: .classification,
         params: [Param("x", "scores [N, C] or [C]; classes on the last axis"),
                  Param("y", "class indices [N] (0-based)"),
+                 sampleWeightParam,
                  reductionParam(over: "the samples")],
         summary: "Multiclass sparsemax loss: the Fenchel–Young loss of sparsemax, 0 exactly when sparsemax(x) is one-hot at y.",
         formula: "p = sparsemax(x);  ℓ = Σ_j p_j·(x_j − x_y) + ½(1 − ‖p‖²) = −x_y + ½Σ_{j ∈ S}(x_j² − τ²) + ½",
@@ -237,7 +244,7 @@ func installPortedLosses(_ r: Registry) {
         }).withBackward { a, _, g in
             try Losses.sparsemaxLossBackward(a.tensor("x"), a.tensor("y"), reduction: lossReduction(a), upstream: g,
                                              wrt: try trackedParams(a, "x", labels: "y"))
-        })
+        }.withSampleWeight())
 
     let pmlNote = "z is [N, D]: rows are embeddings, L2-normalised inside (torch F.normalize), compared by cosine similarity; "
         + "labels has one class label per row. Positives of an anchor are the other rows with its label, negatives the rows "

@@ -30,6 +30,7 @@ func installSegmentationLosses(_ r: Registry) {
         Param("smooth", default: .number(0), "added to numerator and denominator (≥ 0)"),
         Param("squared", default: .bool(true), "true: Σp² + Σg² in the denominator (V-Net); false: Σp + Σg"),
     ] + channelAxisParams + [
+        sampleWeightParam,
         reductionParam(over: "the samples (axis 0)"),
     ]
     r.add(Builtin(
@@ -55,7 +56,7 @@ func installSegmentationLosses(_ r: Registry) {
             try Losses.diceBackward(a.tensor("p"), a.tensor("g"), smooth: a.double("smooth"), squared: a.bool("squared"),
                                     axis: a.optionalInt("axis"), includeBackground: a.bool("include_background"),
                                     reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", "g"))
-        })
+        }.withSampleWeight())
 
     r.add(Builtin(
         "dice_score", group: .segmentation, params: diceParams,
@@ -73,7 +74,7 @@ func installSegmentationLosses(_ r: Registry) {
             try Losses.diceScoreBackward(a.tensor("p"), a.tensor("g"), smooth: a.double("smooth"), squared: a.bool("squared"),
                                          axis: a.optionalInt("axis"), includeBackground: a.bool("include_background"),
                                          reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", "g"))
-        })
+        }.withSampleWeight())
 
     r.add(Builtin(
         "tversky", group: .segmentation,
@@ -84,6 +85,7 @@ func installSegmentationLosses(_ r: Registry) {
             Param("beta", default: .number(0.5), "weight of the false negatives Σ(1−p)g (≥ 0)"),
             Param("smooth", default: .number(0), "added to the denominator (≥ 0)"),
         ] + channelAxisParams + [
+            sampleWeightParam,
             reductionParam(over: "the samples (axis 0)"),
         ],
         summary: "Tversky loss: a Dice loss that weighs false positives (α) and false negatives (β) separately.",
@@ -104,5 +106,5 @@ func installSegmentationLosses(_ r: Registry) {
             try Losses.tverskyBackward(a.tensor("p"), a.tensor("g"), alpha: a.double("alpha"), beta: a.double("beta"),
                                        smooth: a.double("smooth"), axis: a.optionalInt("axis"),
                                        includeBackground: a.bool("include_background"), reduction: lossReduction(a), upstream: g, wrt: try trackedParams(a, "p", "g"))
-        })
+        }.withSampleWeight())
 }
