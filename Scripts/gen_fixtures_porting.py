@@ -189,6 +189,22 @@ add("keras.tversky", kcall(kl_.Tversky(alpha=0.3, beta=0.7), g, p), p=p, g=g)
 A, B = rng.normal(size=(N, D)), rng.normal(size=(N, D))
 add("keras.cosine_similarity", kcall(kl_.CosineSimilarity(), B, A), pred=A, y=B)
 
+sw = rng.uniform(0, 2, size=N)
+sw[1] = 0.0
+pred, yy = rng.normal(size=(N, 3)) * 2, rng.normal(size=(N, 3))
+add("keras.mean_squared_error_sample_weight", float(kl_.MeanSquaredError()(T(yy), T(pred), sample_weight=T(sw))), pred=pred, y=yy, sw=sw)
+x, y = rng.normal(size=(N, 3)) * 3, labels01(N, 3)
+add("keras.binary_crossentropy_logits_sample_weight",
+    float(kl_.BinaryCrossentropy(from_logits=True)(T(y), T(x), sample_weight=T(sw))), x=x, y=y, sw=sw)
+add("keras.binary_focal_crossentropy_smoothing",
+    kcall(kl_.BinaryFocalCrossentropy(gamma=2.0, from_logits=True, label_smoothing=0.1), y, x), x=x, y=y)
+x, t = rng.normal(size=(N, C)) * 2, classes(N, C)
+add("keras.sparse_categorical_crossentropy_sample_weight",
+    float(kl_.SparseCategoricalCrossentropy(from_logits=True)(T(t), T(x), sample_weight=T(sw))), x=x, t=t, sw=sw)
+add("keras.categorical_focal_crossentropy_smoothing",
+    kcall(kl_.CategoricalFocalCrossentropy(alpha=0.25, gamma=2.0, from_logits=True, label_smoothing=0.1), np.eye(C)[t.astype(int)], x),
+    x=x, t=t)
+
 # ---------------------------------------------------------------- optax (jax, float64)
 import jax
 jax.config.update("jax_enable_x64", True)
@@ -269,6 +285,9 @@ add("pml.CircleLoss", float(pml.CircleLoss(m=0.4, gamma=80)(T(Z), T(zl).long()))
 Z1, Z2 = rng.normal(size=(4, D)), rng.normal(size=(4, D))
 add("pml.NTXentLoss", float(pml.NTXentLoss(temperature=0.5)(torch.cat([T(Z1), T(Z2)]), torch.arange(4).repeat(2))),
     z1=Z1, z2=Z2)
+yl2 = np.array([0, 1, 0, 2], dtype=np.float64)
+add("pml.SupConLoss_two_views", float(pml.SupConLoss(temperature=0.1)(torch.cat([T(Z1), T(Z2)]), T(np.concatenate([yl2, yl2])).long())),
+    z1=Z1, z2=Z2, labels=yl2)
 Xe, Wc, ye = rng.normal(size=(N, D)), rng.normal(size=(C, D)), classes(N, C)
 arc = pml.ArcFaceLoss(num_classes=C, embedding_size=D, margin=28.6, scale=64)
 arc.W.data = T(Wc).t().clone()
