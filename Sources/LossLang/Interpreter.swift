@@ -19,7 +19,11 @@ public final class Interpreter: FunctionCaller {
     var sp = 0
     /// The running function. Not retained: a running function is kept alive by its caller
     /// (the callee value of the CallNode or the built-in's argument).
-    unowned(unsafe) var closure: UserFunction? = nil
+    var closureRef: Unmanaged<UserFunction>? = nil
+    var closure: UserFunction? {
+        get { closureRef?.takeUnretainedValue() }
+        set { closureRef = newValue.map { .passUnretained($0) } }
+    }
     var depth = 0
     /// The value of the last expression statement executed (a block's value).
     var lastValue: Value = .none
@@ -199,16 +203,16 @@ public final class Interpreter: FunctionCaller {
                 throw fail("\(u.name) is missing argument '\(u.paramNames[i])'", "usage: \(u.signatureText)")
             }
         }
-        let savedFp = fp, savedSp = sp, savedClosure = closure
-        fp = base; sp = top; closure = u
+        let savedFp = fp, savedSp = sp, savedClosure = closureRef
+        fp = base; sp = top; closureRef = .passUnretained(u)
         defer {
             for j in base..<top { stack[j] = nil }
-            fp = savedFp; sp = savedSp; closure = savedClosure
+            fp = savedFp; sp = savedSp; closureRef = savedClosure
         }
         do {
             return try u.body.eval(self)
         } catch var e as LangError {
-            if let node = node { e.addCall(from: savedClosure?.name, file: node.unit.file, span: node.span) }
+            if let node = node { e.addCall(from: savedClosure?.takeUnretainedValue().name, file: node.unit.file, span: node.span) }
             throw e
         }
     }
@@ -255,12 +259,12 @@ extension Interpreter {
         fill(fr)
         var i = n
         while i < u.paramCount { fr[i] = u.defaults[i]; i += 1 }
-        let savedFp = fp, savedSp = sp, savedClosure = closure
-        fp = base; sp = top; closure = u
+        let savedFp = fp, savedSp = sp, savedClosure = closureRef
+        fp = base; sp = top; closureRef = .passUnretained(u)
         defer {
             let fr = stack + base
             for j in 0..<(top - base) { fr[j] = nil }
-            fp = savedFp; sp = savedSp; closure = savedClosure
+            fp = savedFp; sp = savedSp; closureRef = savedClosure
         }
         let v = try u.bodyRef._withUnsafeGuaranteedRef { try $0.eval(self) }
         if v.isTracked { trackedCallback = true }

@@ -44,6 +44,7 @@ final class GlobalGet: Node {
     let name: String
     init(_ slot: Int, _ name: String, _ s: SourceSpan, _ u: SourceUnit) { self.slot = slot; self.name = name; super.init(s, u) }
     override func eval(_ I: Interpreter) throws -> Value {
+        if case .number(let x)? = I.globals[slot] { return .number(x) }
         if let v = I.globals[slot] { return v }
         throw unknownName(name, I, self)
     }
@@ -59,7 +60,9 @@ final class LocalGet: Node {
     let name: String
     init(_ slot: Int, _ name: String, _ s: SourceSpan, _ u: SourceUnit) { self.slot = slot; self.name = name; super.init(s, u) }
     override func eval(_ I: Interpreter) throws -> Value {
-        if let v = I.frame[slot] { return v }
+        let p = I.frame + slot
+        if case .number(let x)? = p.pointee { return .number(x) }
+        if let v = p.pointee { return v }
         throw error(.name, "'\(name)' is used before it is assigned")
     }
 }
@@ -67,7 +70,7 @@ final class LocalGet: Node {
 final class CapturedGet: Node {
     let slot: Int
     init(_ slot: Int, _ s: SourceSpan, _ u: SourceUnit) { self.slot = slot; super.init(s, u) }
-    override func eval(_ I: Interpreter) throws -> Value { I.closure!.captures[slot] }
+    override func eval(_ I: Interpreter) throws -> Value { I.closureRef!._withUnsafeGuaranteedRef { $0.captures[slot] } }
 }
 
 final class SelfGet: Node {
@@ -313,7 +316,7 @@ final class CallNode: Node {
         super.init(s, u)
     }
     override func eval(_ I: Interpreter) throws -> Value {
-        if isSelfCall, let u = I.closure { return try callUserFast(u, I) }
+        if isSelfCall, let ur = I.closureRef { return try ur._withUnsafeGuaranteedRef { u in try callUserFast(u, I) } }
         let f = try callee.eval(I)
         guard case .function(let fn) = f else {
             throw callee.error(.type, "\(f.typeName) is not a function", hint: f.asTensor != nil ? "to index a tensor use x[i]; to multiply use '*'" : nil)
@@ -354,48 +357,51 @@ final class CallNode: Node {
             for a in args { pos.append(try a.eval(I)) }
             return try I.callUser(u, positional: pos, keywords: [], at: self)
         }
-        if n <= 3 {
-            // avoid an array for small calls
-            let a0 = n > 0 ? try argRefs[0]._withUnsafeGuaranteedRef { try $0.eval(I) } : nil
-            let a1 = n > 1 ? try argRefs[1]._withUnsafeGuaranteedRef { try $0.eval(I) } : nil
-            let a2 = n > 2 ? try argRefs[2]._withUnsafeGuaranteedRef { try $0.eval(I) } : nil
-            return try enter(u, I) { fr in
-                if let a = a0 { fr[0] = a }
-                if let a = a1 { fr[1] = a }
-                if let a = a2 { fr[2] = a }
+        // the new frame is reserved first; the arguments, evaluated in the caller's frame
+        // (calls among them get frames above it), go straight into their slots
+        let base = I.sp
+        let top = base + u.localCount
+        if top > I.stackCapacity { I.growStack(top) }
+        I.sp = top
+        var k = 0
+        do {
+            while k < n {
+                let v = try argRefs[k]._withUnsafeGuaranteedRef { try $0.eval(I) }
+                I.stack[base + k] = v
+                k += 1
             }
+        } catch {
+            let fr = I.stack + base
+            for j in 0..<k { fr[j] = nil }
+            I.sp = base
+            throw error
         }
-        var pos: [Value] = []
-        for a in args { pos.append(try a.eval(I)) }
-        return try enter(u, I) { fr in for (i, v) in pos.enumerated() { fr[i] = v } }
+        return try enter(u, I, base, top)
     }
 
+    /// Runs `u` on the frame stack[base..<top] whose arguments are in place (I.sp == top).
     @inline(__always)
-    func enter(_ u: UserFunction, _ I: Interpreter, _ fill: (UnsafeMutablePointer<Value?>) -> Void) throws -> Value {
+    func enter(_ u: UserFunction, _ I: Interpreter, _ base: Int, _ top: Int) throws -> Value {
         I.depth += 1
-        defer { I.depth -= 1 }
+        let savedFp = I.fp, savedClosure = I.closureRef
+        defer {
+            let fr = I.stack + base
+            for j in 0..<(top - base) { fr[j] = nil }
+            I.fp = savedFp; I.sp = base; I.closureRef = savedClosure
+            I.depth -= 1
+        }
         if I.depth > Interpreter.maxCallDepth {
             throw error(.runtime, "maximum recursion depth (\(Interpreter.maxCallDepth)) exceeded in \(u.name)", hint: "check the base case of the recursion")
         }
         if Interrupt.requested { try I.checkInterrupt(self) }
-        let base = I.sp
-        let top = base + u.localCount
-        if top > I.stackCapacity { I.growStack(top) }
         let fr = I.stack + base
-        fill(fr)
         var i = args.count
         while i < u.paramCount { fr[i] = u.defaults[i]; i += 1 }
-        let savedFp = I.fp, savedSp = I.sp, savedClosure = I.closure
-        I.fp = base; I.sp = top; I.closure = u
-        defer {
-            let fr = I.stack + base
-            for j in 0..<(top - base) { fr[j] = nil }
-            I.fp = savedFp; I.sp = savedSp; I.closure = savedClosure
-        }
+        I.fp = base; I.closureRef = .passUnretained(u)
         do {
             return try u.bodyRef._withUnsafeGuaranteedRef { try $0.eval(I) }
         } catch var e as LangError {
-            e.addCall(from: savedClosure?.name, file: unit.file, span: span)
+            e.addCall(from: savedClosure?.takeUnretainedValue().name, file: unit.file, span: span)
             throw e
         }
     }
