@@ -27,6 +27,13 @@ public final class Interpreter: FunctionCaller {
     var depth = 0
     /// The value of the last expression statement executed (a block's value).
     var lastValue: Value = .none
+    /// `lastValue = .none`, skipping the store (and the release of the old value) when it
+    /// is none already.
+    @inline(__always)
+    func clearLastValue() {
+        if case .none = lastValue { return }
+        lastValue = .none
+    }
     var returnValue: Value = .none
     var warnedShadow: Set<String> = []
     let registry: Registry

@@ -33,6 +33,24 @@ class Node {
     }
 }
 
+/// Where a variable operand's number can be read without evaluating its node: a local
+/// or global slot (-1 when the operand is something else).
+struct VarSlot {
+    let local: Int
+    let global: Int
+    init(_ n: Node) {
+        local = (n as? LocalGet)?.slot ?? -1
+        global = (n as? GlobalGet)?.slot ?? -1
+    }
+    /// The variable's value when it holds a number (else nil: evaluate the node).
+    @inline(__always)
+    func number(_ I: Interpreter) -> Double? {
+        if local >= 0, case .number(let x)? = I.frame[local] { return x }
+        if global >= 0, case .number(let x)? = I.globals[global] { return x }
+        return nil
+    }
+}
+
 final class ConstNode: Node {
     let value: Value
     init(_ v: Value, _ s: SourceSpan, _ u: SourceUnit) { value = v; super.init(s, u) }
@@ -80,13 +98,19 @@ final class SelfGet: Node {
 final class BinaryNode: Node {
     let op: BinOp
     let lhs: Node, rhs: Node
-    init(_ op: BinOp, _ l: Node, _ r: Node, _ s: SourceSpan, _ u: SourceUnit) { self.op = op; lhs = l; rhs = r; super.init(s, u) }
+    let lvar: VarSlot, rvar: VarSlot
+    init(_ op: BinOp, _ l: Node, _ r: Node, _ s: SourceSpan, _ u: SourceUnit) {
+        self.op = op; lhs = l; rhs = r; lvar = VarSlot(l); rvar = VarSlot(r)
+        super.init(s, u)
+    }
     override func eval(_ I: Interpreter) throws -> Value {
-        try compute(try lhs.eval(I), try rhs.eval(I))
+        let l: Value = if let a = lvar.number(I) { .number(a) } else { try lhs.eval(I) }
+        let r: Value = if let b = rvar.number(I) { .number(b) } else { try rhs.eval(I) }
+        return try compute(l, r)
     }
     override func test(_ I: Interpreter) throws -> Bool {
-        let l = try lhs.eval(I)
-        let r = try rhs.eval(I)
+        let l: Value = if let a = lvar.number(I) { .number(a) } else { try lhs.eval(I) }
+        let r: Value = if let b = rvar.number(I) { .number(b) } else { try rhs.eval(I) }
         if case .number(let a) = l, case .number(let b) = r, let t = compare(op, a, b) { return t }
         return try truthOf(try compute(l, r))
     }
@@ -130,11 +154,17 @@ final class BinaryConstNode: Node {
     let op: BinOp
     let lhs: Node
     let b: Double
-    init(_ op: BinOp, _ l: Node, _ b: Double, _ s: SourceSpan, _ u: SourceUnit) { self.op = op; lhs = l; self.b = b; super.init(s, u) }
+    let lvar: VarSlot
+    init(_ op: BinOp, _ l: Node, _ b: Double, _ s: SourceSpan, _ u: SourceUnit) {
+        self.op = op; lhs = l; self.b = b; lvar = VarSlot(l)
+        super.init(s, u)
+    }
     override func eval(_ I: Interpreter) throws -> Value {
-        try compute(try lhs.eval(I))
+        if let a = lvar.number(I) { return try compute(.number(a)) }
+        return try compute(try lhs.eval(I))
     }
     override func test(_ I: Interpreter) throws -> Bool {
+        if let a = lvar.number(I), let t = compare(op, a, b) { return t }
         let l = try lhs.eval(I)
         if case .number(let a) = l, let t = compare(op, a, b) { return t }
         return try truthOf(try compute(l))
@@ -305,9 +335,12 @@ final class CallNode: Node {
     /// A call of the running function by its own name without keywords (recursion in a
     /// nested fn): no function value to build.
     let isSelfCall: Bool
+    /// The global slot of the callee when it is a global name called without keywords, else -1.
+    let calleeGlobal: Int
     init(_ callee: Node, positional: [Node], keywords: [(String, SourceSpan, Node)], _ s: SourceSpan, _ u: SourceUnit) {
         self.callee = callee
         self.isSelfCall = callee is SelfGet && keywords.isEmpty
+        self.calleeGlobal = keywords.isEmpty ? (callee as? GlobalGet)?.slot ?? -1 : -1
         self.args = positional + keywords.map { $0.2 }
         self.argRefs = args.map { .passUnretained($0) }
         self.keywordNames = keywords.map { $0.0 }
@@ -317,6 +350,10 @@ final class CallNode: Node {
     }
     override func eval(_ I: Interpreter) throws -> Value {
         if isSelfCall, let ur = I.closureRef { return try ur._withUnsafeGuaranteedRef { u in try callUserFast(u, I) } }
+        if calleeGlobal >= 0, case .function(let fn)? = I.globals[calleeGlobal], let ur = fn.userRef {
+            // a global user function (`fn` holds it during the call)
+            return try ur._withUnsafeGuaranteedRef { u in try callUserFast(u, I) }
+        }
         let f = try callee.eval(I)
         guard case .function(let fn) = f else {
             throw callee.error(.type, "\(f.typeName) is not a function", hint: f.asTensor != nil ? "to index a tensor use x[i]; to multiply use '*'" : nil)
@@ -545,12 +582,12 @@ final class AssignNode: Node {
         let v = try value.eval(I)
         if isLocal {
             I.frame[slot] = v
-            I.lastValue = .none
+            I.clearLastValue()
             return .normal
         }
         if !shadowsBuiltin {
             I.globals[slot] = v
-            I.lastValue = .none
+            I.clearLastValue()
             return .normal
         }
         switch target {
@@ -698,7 +735,7 @@ final class BlockNode: Node {
     }
     deinit { refs.deallocate() }
     override func exec(_ I: Interpreter) throws -> Flow {
-        I.lastValue = .none
+        I.clearLastValue()
         let n = stmts.count
         var i = 0
         while i < n {
