@@ -404,7 +404,8 @@ final class CallNode: Node {
         do {
             while k < n {
                 let v = try argRefs[k]._withUnsafeGuaranteedRef { try $0.eval(I) }
-                I.stack[base + k] = v
+                // a free slot holds nil: nothing to release
+                (I.stack + base + k).initialize(to: v)
                 k += 1
             }
         } catch {
