@@ -169,7 +169,10 @@ struct Compiler {
             }
             return TensorLitNode(nodes, rows: rows, s, unit)
         case .unary(let op, let x, let s): return UnaryNode(op, try expr(x), s, unit)
-        case .binary(let op, let a, let b, let s): return BinaryNode(op, try expr(a), try expr(b), s, unit)
+        case .binary(let op, let a, let b, let s):
+            let l = try expr(a), r = try expr(b)
+            if let c = r as? ConstNode, case .number(let x) = c.value { return BinaryConstNode(op, l, x, s, unit) }
+            return BinaryNode(op, l, r, s, unit)
         case .logical(let isAnd, let a, let b, let s): return LogicalNode(isAnd, try expr(a), try expr(b), s, unit)
         case .call(let f, let args, let s):
             let callee = try expr(f)

@@ -9,14 +9,31 @@ public final class Interpreter: FunctionCaller {
     var globals: [Value?] = []
     var globalNames: [String] = []
     var globalIndex: [String: Int] = [:]
-    /// Locals of the active calls: frame k occupies stack[fp ..< fp + localCount].
-    var stack: [Value?] = [Value?](repeating: nil, count: 1024)
-    var fp = 0
+    /// Locals of the active calls: frame k occupies stack[fp ..< fp + localCount]; `frame`
+    /// points at stack[fp]. A manually managed buffer (no bounds or uniqueness checks on the
+    /// hot path): every slot is initialised (nil when free), and `growStack` keeps it so.
+    private(set) var stack: UnsafeMutablePointer<Value?>
+    private(set) var stackCapacity: Int
+    var frame: UnsafeMutablePointer<Value?>
+    var fp = 0 { didSet { frame = stack + fp } }
     var sp = 0
-    var closure: UserFunction? = nil
+    /// The running function. Not retained: a running function is kept alive by its caller
+    /// (the callee value of the CallNode or the built-in's argument).
+    var closureRef: Unmanaged<UserFunction>? = nil
+    var closure: UserFunction? {
+        get { closureRef?.takeUnretainedValue() }
+        set { closureRef = newValue.map { .passUnretained($0) } }
+    }
     var depth = 0
     /// The value of the last expression statement executed (a block's value).
     var lastValue: Value = .none
+    /// `lastValue = .none`, skipping the store (and the release of the old value) when it
+    /// is none already.
+    @inline(__always)
+    func clearLastValue() {
+        if case .none = lastValue { return }
+        lastValue = .none
+    }
     var returnValue: Value = .none
     var warnedShadow: Set<String> = []
     let registry: Registry
@@ -26,6 +43,33 @@ public final class Interpreter: FunctionCaller {
 
     init(registry: Registry) {
         self.registry = registry
+        stackCapacity = 1024
+        stack = .allocate(capacity: stackCapacity)
+        stack.initialize(repeating: nil, count: stackCapacity)
+        frame = stack
+    }
+
+    deinit {
+        stack.deinitialize(count: stackCapacity)
+        stack.deallocate()
+    }
+
+    /// Makes room for slots up to `top` (exclusive).
+    @inline(never)
+    func growStack(_ top: Int) {
+        let cap = Swift.max(top, 2 * stackCapacity)
+        let new = UnsafeMutablePointer<Value?>.allocate(capacity: cap)
+        new.moveInitialize(from: stack, count: stackCapacity)
+        (new + stackCapacity).initialize(repeating: nil, count: cap - stackCapacity)
+        stack.deallocate()
+        stack = new
+        stackCapacity = cap
+        frame = stack + fp
+    }
+
+    /// Frees every slot (after an error unwound the calls).
+    func clearStack() {
+        for i in 0..<stackCapacity { stack[i] = nil }
     }
 
     static let constants: [String: Value] = ["pi": .number(Double.pi), "e": .number(M_E), "inf": .number(.infinity), "nan": .number(.nan)]
@@ -146,7 +190,7 @@ public final class Interpreter: FunctionCaller {
         }
         let base = sp
         let top = base + u.localCount
-        if top > stack.count { stack.append(contentsOf: [Value?](repeating: nil, count: Swift.max(top - stack.count, stack.count))) }
+        if top > stackCapacity { growStack(top) }
         for i in 0..<positional.count { stack[base + i] = positional[i] }
         for kw in keywords {
             guard let i = u.paramNames.firstIndex(of: kw.name) else {
@@ -166,18 +210,72 @@ public final class Interpreter: FunctionCaller {
                 throw fail("\(u.name) is missing argument '\(u.paramNames[i])'", "usage: \(u.signatureText)")
             }
         }
-        let savedFp = fp, savedSp = sp, savedClosure = closure
-        fp = base; sp = top; closure = u
+        let savedFp = fp, savedSp = sp, savedClosure = closureRef
+        fp = base; sp = top; closureRef = .passUnretained(u)
         defer {
             for j in base..<top { stack[j] = nil }
-            fp = savedFp; sp = savedSp; closure = savedClosure
+            fp = savedFp; sp = savedSp; closureRef = savedClosure
         }
         do {
             return try u.body.eval(self)
         } catch var e as LangError {
-            if let node = node { e.addCall(from: savedClosure?.name, file: node.unit.file, span: node.span) }
+            if let node = node { e.addCall(from: savedClosure?.takeUnretainedValue().name, file: node.unit.file, span: node.span) }
             throw e
         }
+    }
+}
+
+extension Interpreter {
+    /// `u(a0)` from a built-in (map, filter): the argument goes straight into the new frame,
+    /// without arrays. Same checks, errors and bookkeeping as `call(_:_:)`, which it
+    /// replaces for user functions.
+    func callDirect(_ u: UserFunction, _ a0: Value) throws -> Value {
+        guard 1 <= u.paramCount, 1 == u.paramCount || u.defaults[1] != nil else {
+            let v = try callUser(u, positional: [a0], keywords: [], at: nil)
+            if v.isTracked { trackedCallback = true }
+            return v
+        }
+        return try enterDirect(u, 1) { fr in fr[0] = a0 }
+    }
+
+    /// `u(a0, a1)` from a built-in (reduce), as `callDirect(_:_:)`.
+    func callDirect(_ u: UserFunction, _ a0: Value, _ a1: Value) throws -> Value {
+        guard 2 <= u.paramCount, 2 == u.paramCount || u.defaults[2] != nil else {
+            let v = try callUser(u, positional: [a0, a1], keywords: [], at: nil)
+            if v.isTracked { trackedCallback = true }
+            return v
+        }
+        return try enterDirect(u, 2) { fr in fr[0] = a0; fr[1] = a1 }
+    }
+
+    @inline(__always)
+    private func enterDirect(_ u: UserFunction, _ n: Int, _ fill: (UnsafeMutablePointer<Value?>) -> Void) throws -> Value {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Interpreter.maxCallDepth {
+            throw CoreError("maximum recursion depth (\(Interpreter.maxCallDepth)) exceeded in \(u.name)", hint: "check the base case of the recursion")
+        }
+        if Interrupt.requested {
+            Interrupt.requested = false
+            throw LangError(.interrupt, "interrupted")
+        }
+        let base = sp
+        let top = base + u.localCount
+        if top > stackCapacity { growStack(top) }
+        let fr = stack + base
+        fill(fr)
+        var i = n
+        while i < u.paramCount { fr[i] = u.defaults[i]; i += 1 }
+        let savedFp = fp, savedSp = sp, savedClosure = closureRef
+        fp = base; sp = top; closureRef = .passUnretained(u)
+        defer {
+            let fr = stack + base
+            for j in 0..<(top - base) { fr[j] = nil }
+            fp = savedFp; sp = savedSp; closureRef = savedClosure
+        }
+        let v = try u.bodyRef._withUnsafeGuaranteedRef { try $0.eval(self) }
+        if v.isTracked { trackedCallback = true }
+        return v
     }
 }
 

@@ -17,6 +17,8 @@ class Node {
         I.lastValue = try eval(I)
         return .normal
     }
+    /// As a condition (if, while): its truth value.
+    func test(_ I: Interpreter) throws -> Bool { try truthOf(try eval(I)) }
     func error(_ kind: LangError.Kind, _ msg: String, hint: String? = nil) -> LangError {
         LangError(kind, msg, span, hint: hint).located(unit)
     }
@@ -31,6 +33,24 @@ class Node {
     }
 }
 
+/// Where a variable operand's number can be read without evaluating its node: a local
+/// or global slot (-1 when the operand is something else).
+struct VarSlot {
+    let local: Int
+    let global: Int
+    init(_ n: Node) {
+        local = (n as? LocalGet)?.slot ?? -1
+        global = (n as? GlobalGet)?.slot ?? -1
+    }
+    /// The variable's value when it holds a number (else nil: evaluate the node).
+    @inline(__always)
+    func number(_ I: Interpreter) -> Double? {
+        if local >= 0, case .number(let x)? = I.frame[local] { return x }
+        if global >= 0, case .number(let x)? = I.globals[global] { return x }
+        return nil
+    }
+}
+
 final class ConstNode: Node {
     let value: Value
     init(_ v: Value, _ s: SourceSpan, _ u: SourceUnit) { value = v; super.init(s, u) }
@@ -42,6 +62,7 @@ final class GlobalGet: Node {
     let name: String
     init(_ slot: Int, _ name: String, _ s: SourceSpan, _ u: SourceUnit) { self.slot = slot; self.name = name; super.init(s, u) }
     override func eval(_ I: Interpreter) throws -> Value {
+        if case .number(let x)? = I.globals[slot] { return .number(x) }
         if let v = I.globals[slot] { return v }
         throw unknownName(name, I, self)
     }
@@ -57,7 +78,9 @@ final class LocalGet: Node {
     let name: String
     init(_ slot: Int, _ name: String, _ s: SourceSpan, _ u: SourceUnit) { self.slot = slot; self.name = name; super.init(s, u) }
     override func eval(_ I: Interpreter) throws -> Value {
-        if let v = I.stack[I.fp + slot] { return v }
+        let p = I.frame + slot
+        if case .number(let x)? = p.pointee { return .number(x) }
+        if let v = p.pointee { return v }
         throw error(.name, "'\(name)' is used before it is assigned")
     }
 }
@@ -65,7 +88,7 @@ final class LocalGet: Node {
 final class CapturedGet: Node {
     let slot: Int
     init(_ slot: Int, _ s: SourceSpan, _ u: SourceUnit) { self.slot = slot; super.init(s, u) }
-    override func eval(_ I: Interpreter) throws -> Value { I.closure!.captures[slot] }
+    override func eval(_ I: Interpreter) throws -> Value { I.closureRef!._withUnsafeGuaranteedRef { $0.captures[slot] } }
 }
 
 final class SelfGet: Node {
@@ -75,10 +98,24 @@ final class SelfGet: Node {
 final class BinaryNode: Node {
     let op: BinOp
     let lhs: Node, rhs: Node
-    init(_ op: BinOp, _ l: Node, _ r: Node, _ s: SourceSpan, _ u: SourceUnit) { self.op = op; lhs = l; rhs = r; super.init(s, u) }
+    let lvar: VarSlot, rvar: VarSlot
+    init(_ op: BinOp, _ l: Node, _ r: Node, _ s: SourceSpan, _ u: SourceUnit) {
+        self.op = op; lhs = l; rhs = r; lvar = VarSlot(l); rvar = VarSlot(r)
+        super.init(s, u)
+    }
     override func eval(_ I: Interpreter) throws -> Value {
-        let l = try lhs.eval(I)
-        let r = try rhs.eval(I)
+        let l: Value = if let a = lvar.number(I) { .number(a) } else { try lhs.eval(I) }
+        let r: Value = if let b = rvar.number(I) { .number(b) } else { try rhs.eval(I) }
+        return try compute(l, r)
+    }
+    override func test(_ I: Interpreter) throws -> Bool {
+        let l: Value = if let a = lvar.number(I) { .number(a) } else { try lhs.eval(I) }
+        let r: Value = if let b = rvar.number(I) { .number(b) } else { try rhs.eval(I) }
+        if case .number(let a) = l, case .number(let b) = r, let t = compare(op, a, b) { return t }
+        return try truthOf(try compute(l, r))
+    }
+    @inline(__always)
+    func compute(_ l: Value, _ r: Value) throws -> Value {
         if case .number(let a) = l, case .number(let b) = r {
             switch op {
             case .add: return .number(a + b)
@@ -95,6 +132,61 @@ final class BinaryNode: Node {
             }
         }
         return try at { try Operators.binary(op, l, r) }
+    }
+}
+
+@inline(__always)
+func compare(_ op: BinOp, _ a: Double, _ b: Double) -> Bool? {
+    switch op {
+    case .lt: return a < b
+    case .le: return a <= b
+    case .gt: return a > b
+    case .ge: return a >= b
+    case .eq: return a == b
+    case .ne: return a != b
+    default: return nil
+    }
+}
+
+/// `x op c` with a number constant c (n - 1, v * 2, i < 10): the BinaryNode without
+/// evaluating the constant; the same results and errors.
+final class BinaryConstNode: Node {
+    let op: BinOp
+    let lhs: Node
+    let b: Double
+    let lvar: VarSlot
+    init(_ op: BinOp, _ l: Node, _ b: Double, _ s: SourceSpan, _ u: SourceUnit) {
+        self.op = op; lhs = l; self.b = b; lvar = VarSlot(l)
+        super.init(s, u)
+    }
+    override func eval(_ I: Interpreter) throws -> Value {
+        if let a = lvar.number(I) { return try compute(.number(a)) }
+        return try compute(try lhs.eval(I))
+    }
+    override func test(_ I: Interpreter) throws -> Bool {
+        if let a = lvar.number(I), let t = compare(op, a, b) { return t }
+        let l = try lhs.eval(I)
+        if case .number(let a) = l, let t = compare(op, a, b) { return t }
+        return try truthOf(try compute(l))
+    }
+    @inline(__always)
+    func compute(_ l: Value) throws -> Value {
+        if case .number(let a) = l {
+            switch op {
+            case .add: return .number(a + b)
+            case .sub: return .number(a - b)
+            case .mul: return .number(a * b)
+            case .div: return .number(a / b)
+            case .lt: return .bool(a < b)
+            case .le: return .bool(a <= b)
+            case .gt: return .bool(a > b)
+            case .ge: return .bool(a >= b)
+            case .eq: return .bool(a == b)
+            case .ne: return .bool(a != b)
+            default: break
+            }
+        }
+        return try at { try Operators.binary(op, l, .number(b)) }
     }
 }
 
@@ -142,19 +234,25 @@ final class IfNode: Node {
     let cond: Node, a: Node, b: Node
     init(_ c: Node, _ a: Node, _ b: Node, _ s: SourceSpan, _ u: SourceUnit) { cond = c; self.a = a; self.b = b; super.init(s, u) }
     override func eval(_ I: Interpreter) throws -> Value {
-        try truth(cond, I) ? try a.eval(I) : try b.eval(I)
+        try cond.test(I) ? try a.eval(I) : try b.eval(I)
     }
 }
 
-func truth(_ cond: Node, _ I: Interpreter) throws -> Bool {
-    let v = try cond.eval(I)
-    if case .bool(let b) = v { return b }
-    if let t = v.isTruthy { return t }
-    if case .tensor(let t) = v {
-        throw cond.error(.type, "the condition is a tensor of shape \(formatShape(t.shape)), not a single truth value",
-                         hint: "reduce it first, e.g. all with min(x) > 0 or any with max(x) > 0")
+@inline(__always)
+func truth(_ cond: Node, _ I: Interpreter) throws -> Bool { try cond.test(I) }
+
+extension Node {
+    /// `v` (this node's value) as a condition.
+    func truthOf(_ v: Value) throws -> Bool {
+        let cond = self
+        if case .bool(let b) = v { return b }
+        if let t = v.isTruthy { return t }
+        if case .tensor(let t) = v {
+            throw cond.error(.type, "the condition is a tensor of shape \(formatShape(t.shape)), not a single truth value",
+                             hint: "reduce it first, e.g. all with min(x) > 0 or any with max(x) > 0")
+        }
+        throw cond.error(.type, "the condition must be a truth value, got \(v.typeName)")
     }
-    throw cond.error(.type, "the condition must be a truth value, got \(v.typeName)")
 }
 
 final class TensorLitNode: Node {
@@ -229,25 +327,40 @@ final class LambdaNode: Node {
 final class CallNode: Node {
     let callee: Node
     let args: [Node]
+    /// `args` for evaluation without retaining each (held by `args`).
+    let argRefs: [Unmanaged<Node>]
     let keywordNames: [String]
     let keywordSpans: [SourceSpan]
     let positionalCount: Int
+    /// A call of the running function by its own name without keywords (recursion in a
+    /// nested fn): no function value to build.
+    let isSelfCall: Bool
+    /// The global slot of the callee when it is a global name called without keywords, else -1.
+    let calleeGlobal: Int
     init(_ callee: Node, positional: [Node], keywords: [(String, SourceSpan, Node)], _ s: SourceSpan, _ u: SourceUnit) {
         self.callee = callee
+        self.isSelfCall = callee is SelfGet && keywords.isEmpty
+        self.calleeGlobal = keywords.isEmpty ? (callee as? GlobalGet)?.slot ?? -1 : -1
         self.args = positional + keywords.map { $0.2 }
+        self.argRefs = args.map { .passUnretained($0) }
         self.keywordNames = keywords.map { $0.0 }
         self.keywordSpans = keywords.map { $0.1 }
         self.positionalCount = positional.count
         super.init(s, u)
     }
     override func eval(_ I: Interpreter) throws -> Value {
+        if isSelfCall, let ur = I.closureRef { return try ur._withUnsafeGuaranteedRef { u in try callUserFast(u, I) } }
+        if calleeGlobal >= 0, case .function(let fn)? = I.globals[calleeGlobal], let ur = fn.userRef {
+            // a global user function (`fn` holds it during the call)
+            return try ur._withUnsafeGuaranteedRef { u in try callUserFast(u, I) }
+        }
         let f = try callee.eval(I)
         guard case .function(let fn) = f else {
             throw callee.error(.type, "\(f.typeName) is not a function", hint: f.asTensor != nil ? "to index a tensor use x[i]; to multiply use '*'" : nil)
         }
-        if case .user(let u) = fn.kind, keywordNames.isEmpty {
-            // fast path: evaluate arguments straight into the new frame
-            return try callUserFast(u, I)
+        if let ur = fn.userRef, keywordNames.isEmpty {
+            // fast path: evaluate arguments straight into the new frame (`f` holds the function)
+            return try ur._withUnsafeGuaranteedRef { u in try callUserFast(u, I) }
         }
         var pos: [Value] = []
         pos.reserveCapacity(positionalCount)
@@ -276,50 +389,57 @@ final class CallNode: Node {
     @inline(__always)
     func callUserFast(_ u: UserFunction, _ I: Interpreter) throws -> Value {
         let n = args.count
-        if n > u.paramNames.count || (n < u.paramNames.count && u.defaults[n] == nil) {
+        if n > u.paramCount || (n < u.paramCount && u.defaults[n] == nil) {
             var pos: [Value] = []
             for a in args { pos.append(try a.eval(I)) }
             return try I.callUser(u, positional: pos, keywords: [], at: self)
         }
-        if n <= 3 {
-            // avoid an array for small calls
-            let a0 = n > 0 ? try args[0].eval(I) : nil
-            let a1 = n > 1 ? try args[1].eval(I) : nil
-            let a2 = n > 2 ? try args[2].eval(I) : nil
-            return try enter(u, I) { base in
-                if let a = a0 { I.stack[base] = a }
-                if let a = a1 { I.stack[base + 1] = a }
-                if let a = a2 { I.stack[base + 2] = a }
+        // the new frame is reserved first; the arguments, evaluated in the caller's frame
+        // (calls among them get frames above it), go straight into their slots
+        let base = I.sp
+        let top = base + u.localCount
+        if top > I.stackCapacity { I.growStack(top) }
+        I.sp = top
+        var k = 0
+        do {
+            while k < n {
+                let v = try argRefs[k]._withUnsafeGuaranteedRef { try $0.eval(I) }
+                // a free slot holds nil: nothing to release
+                (I.stack + base + k).initialize(to: v)
+                k += 1
             }
+        } catch {
+            let fr = I.stack + base
+            for j in 0..<k { fr[j] = nil }
+            I.sp = base
+            throw error
         }
-        var pos: [Value] = []
-        for a in args { pos.append(try a.eval(I)) }
-        return try enter(u, I) { base in for (i, v) in pos.enumerated() { I.stack[base + i] = v } }
+        return try enter(u, I, base, top)
     }
 
+    /// Runs `u` on the frame stack[base..<top] whose arguments are in place (I.sp == top).
     @inline(__always)
-    func enter(_ u: UserFunction, _ I: Interpreter, _ fill: (Int) -> Void) throws -> Value {
+    func enter(_ u: UserFunction, _ I: Interpreter, _ base: Int, _ top: Int) throws -> Value {
         I.depth += 1
-        defer { I.depth -= 1 }
+        let savedFp = I.fp, savedClosure = I.closureRef
+        defer {
+            let fr = I.stack + base
+            for j in 0..<(top - base) { fr[j] = nil }
+            I.fp = savedFp; I.sp = base; I.closureRef = savedClosure
+            I.depth -= 1
+        }
         if I.depth > Interpreter.maxCallDepth {
             throw error(.runtime, "maximum recursion depth (\(Interpreter.maxCallDepth)) exceeded in \(u.name)", hint: "check the base case of the recursion")
         }
         if Interrupt.requested { try I.checkInterrupt(self) }
-        let base = I.sp
-        let top = base + u.localCount
-        if top > I.stack.count { I.stack.append(contentsOf: [Value?](repeating: nil, count: Swift.max(top - I.stack.count, I.stack.count))) }
-        fill(base)
-        for i in args.count..<u.paramNames.count { I.stack[base + i] = u.defaults[i] }
-        let savedFp = I.fp, savedSp = I.sp, savedClosure = I.closure
-        I.fp = base; I.sp = top; I.closure = u
-        defer {
-            for j in base..<top { I.stack[j] = nil }
-            I.fp = savedFp; I.sp = savedSp; I.closure = savedClosure
-        }
+        let fr = I.stack + base
+        var i = args.count
+        while i < u.paramCount { fr[i] = u.defaults[i]; i += 1 }
+        I.fp = base; I.closureRef = .passUnretained(u)
         do {
-            return try u.body.eval(I)
+            return try u.bodyRef._withUnsafeGuaranteedRef { try $0.eval(I) }
         } catch var e as LangError {
-            e.addCall(from: savedClosure?.name, file: unit.file, span: span)
+            e.addCall(from: savedClosure?.takeUnretainedValue().name, file: unit.file, span: span)
             throw e
         }
     }
@@ -448,9 +568,29 @@ final class AssignNode: Node {
     let value: Node
     /// Assigning to a built-in's name warns once (decided when compiled).
     let shadowsBuiltin: Bool
-    init(_ t: Target, _ v: Node, shadows: Bool, _ s: SourceSpan, _ u: SourceUnit) { target = t; value = v; shadowsBuiltin = shadows; super.init(s, u) }
+    /// The target's slot, and whether it is a local (read without matching the enum).
+    let slot: Int
+    let isLocal: Bool
+    init(_ t: Target, _ v: Node, shadows: Bool, _ s: SourceSpan, _ u: SourceUnit) {
+        target = t; value = v; shadowsBuiltin = shadows
+        switch t {
+        case .global(let i, _): slot = i; isLocal = false
+        case .local(let i, _): slot = i; isLocal = true
+        }
+        super.init(s, u)
+    }
     override func exec(_ I: Interpreter) throws -> Flow {
         let v = try value.eval(I)
+        if isLocal {
+            I.frame[slot] = v
+            I.clearLastValue()
+            return .normal
+        }
+        if !shadowsBuiltin {
+            I.globals[slot] = v
+            I.clearLastValue()
+            return .normal
+        }
         switch target {
         case .global(let i, let name):
             if shadowsBuiltin, !I.warnedShadow.contains(name) {
@@ -458,7 +598,7 @@ final class AssignNode: Node {
                 I.session?.warn("'\(name)' shadows the built-in of the same name (in the REPL, :reset restores it)", span)
             }
             I.globals[i] = v
-        case .local(let i, _): I.stack[I.fp + i] = v
+        case .local(let i, _): I.frame[i] = v
         }
         I.lastValue = .none
         return .normal
@@ -476,12 +616,12 @@ final class IndexAssignNode: Node {
         let (old, name): (Value?, String)
         switch target {
         case .global(let i, let n): old = I.globals[i]; name = n; I.globals[i] = nil
-        case .local(let i, let n): old = I.stack[I.fp + i]; name = n; I.stack[I.fp + i] = nil
+        case .local(let i, let n): old = I.frame[i]; name = n; I.frame[i] = nil
         }
         func store(_ x: Value?) {
             switch target {
             case .global(let i, _): I.globals[i] = x
-            case .local(let i, _): I.stack[I.fp + i] = x
+            case .local(let i, _): I.frame[i] = x
             }
         }
         guard let cur = old else { throw error(.name, "unknown name '\(name)'") }
@@ -571,13 +711,13 @@ final class PathAssignNode: Node {
         let old: Value?, name: String
         switch target {
         case .global(let i, let n): old = I.globals[i]; name = n
-        case .local(let i, let n): old = I.stack[I.fp + i]; name = n
+        case .local(let i, let n): old = I.frame[i]; name = n
         }
         guard let cur = old else { throw error(.name, "unknown name '\(name)'") }
         let new = try update(cur, 0, v, I)
         switch target {
         case .global(let i, _): I.globals[i] = new
-        case .local(let i, _): I.stack[I.fp + i] = new
+        case .local(let i, _): I.frame[i] = new
         }
         I.lastValue = .none
         return .normal
@@ -586,12 +726,23 @@ final class PathAssignNode: Node {
 
 final class BlockNode: Node {
     let stmts: [Node]
-    init(_ stmts: [Node], _ s: SourceSpan, _ u: SourceUnit) { self.stmts = stmts; super.init(s, u) }
+    /// `stmts` for running them without retaining the array or each statement (held by `stmts`).
+    private let refs: UnsafeMutablePointer<Unmanaged<Node>>
+    init(_ stmts: [Node], _ s: SourceSpan, _ u: SourceUnit) {
+        self.stmts = stmts
+        refs = .allocate(capacity: Swift.max(stmts.count, 1))
+        refs.initialize(from: stmts.map { .passUnretained($0) }, count: stmts.count)
+        super.init(s, u)
+    }
+    deinit { refs.deallocate() }
     override func exec(_ I: Interpreter) throws -> Flow {
-        I.lastValue = .none
-        for s in stmts {
-            let f = try s.exec(I)
+        I.clearLastValue()
+        let n = stmts.count
+        var i = 0
+        while i < n {
+            let f = try refs[i]._withUnsafeGuaranteedRef { try $0.exec(I) }
             if f != .normal { return f }
+            i += 1
         }
         return .normal
     }
@@ -644,7 +795,7 @@ final class ForNode: Node {
         @inline(__always) func assign(_ x: Value) {
             switch target {
             case .global(let i, _): I.globals[i] = x
-            case .local(let i, _): I.stack[I.fp + i] = x
+            case .local(let i, _): I.frame[i] = x
             }
         }
         var returned = false

@@ -108,7 +108,7 @@ public final class Session {
     }
 
     func resetStack() {
-        for i in 0..<interp.stack.count { interp.stack[i] = nil }
+        interp.clearStack()
         interp.fp = 0; interp.sp = 0; interp.closure = nil; interp.depth = 0
         Interrupt.requested = false
     }

@@ -3,15 +3,18 @@
 public final class UserFunction {
     public let name: String
     public let paramNames: [String]
+    let paramCount: Int
     let defaults: [Value?]
     let body: Node
+    /// `body` for calls: held by `body`, so calls skip retaining it.
+    let bodyRef: Unmanaged<Node>
     let localCount: Int
     /// Values of enclosing-function locals, captured when the lambda was created.
     let captures: [Value]
 
     init(name: String, paramNames: [String], defaults: [Value?], body: Node, localCount: Int, captures: [Value]) {
-        self.name = name; self.paramNames = paramNames; self.defaults = defaults
-        self.body = body; self.localCount = localCount; self.captures = captures
+        self.name = name; self.paramNames = paramNames; self.paramCount = paramNames.count; self.defaults = defaults
+        self.body = body; self.bodyRef = .passUnretained(body); self.localCount = localCount; self.captures = captures
     }
 
     public var signatureText: String {

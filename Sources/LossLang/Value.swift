@@ -73,7 +73,12 @@ public final class Function {
         case user(UserFunction)
     }
     public let kind: Kind
-    public init(_ kind: Kind) { self.kind = kind }
+    /// The user function of `kind`, unretained (held by `kind`): calls skip retaining it.
+    let userRef: Unmanaged<UserFunction>?
+    public init(_ kind: Kind) {
+        self.kind = kind
+        if case .user(let u) = kind { userRef = .passUnretained(u) } else { userRef = nil }
+    }
     public var name: String {
         switch kind {
         case .builtin(let b): return b.name

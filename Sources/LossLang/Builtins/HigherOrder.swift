@@ -52,6 +52,25 @@ private func stack(_ args: Args, _ results: [Value], what: String) throws -> Ten
     return Tensor(shape: [results.count] + itemShape, data: data)
 }
 
+/// Runs `body` with a way to call f(x): a user function goes straight into the interpreter's
+/// frame (no argument array, no protocol call); anything else through `args.call`.
+@inline(__always)
+private func withCallback<R>(_ args: Args, _ f: Function, _ body: ((Value) throws -> Value) throws -> R) throws -> R {
+    if case .user(let u) = f.kind, let I = args.caller as? Interpreter {
+        return try body { x in try I.callDirect(u, x) }
+    }
+    return try body { x in try args.call(f, [x]) }
+}
+
+/// `withCallback` for f(acc, x).
+@inline(__always)
+private func withCallback2<R>(_ args: Args, _ f: Function, _ body: ((Value, Value) throws -> Value) throws -> R) throws -> R {
+    if case .user(let u) = f.kind, let I = args.caller as? Interpreter {
+        return try body { a, x in try I.callDirect(u, a, x) }
+    }
+    return try body { a, x in try args.call(f, [a, x]) }
+}
+
 func installHigherOrderBuiltins(_ r: Registry) {
     r.add(Builtin(
         "map", group: .higherOrder,
@@ -64,12 +83,36 @@ func installHigherOrderBuiltins(_ r: Registry) {
             "results of different shapes are an error. An empty xs gives the empty vector.",
         example: "map(x -> x^2, [1, 2, 3])", output: "[1, 4, 9]",
         impl: { args in
-            let f = try args.function("f")
-            let (_, xs) = try items(args, "xs")
-            var results: [Value] = []
-            results.reserveCapacity(xs.count)
-            for x in xs { results.append(try args.call(f, [x])) }
-            return .tensor(try stack(args, results, what: "f"))
+            try withCallback(args, try args.function("f")) { f in
+                if case .tensor(let t) = args["xs"], t.rank == 1 {
+                    // a vector: number results go straight into the output buffer; the first
+                    // other result switches to collecting values (stacked as below)
+                    let n = t.count
+                    var out: [Double] = []
+                    out.reserveCapacity(n)
+                    var i = 0
+                    while i < n {
+                        let v = try f(.number(t.data[i]))
+                        if case .number(let y) = v { out.append(y) }
+                        else if case .bool(let b) = v { out.append(b ? 1 : 0) }
+                        else {
+                            var results: [Value] = out.map { .number($0) }
+                            results.reserveCapacity(n)
+                            results.append(v)
+                            i += 1
+                            while i < n { results.append(try f(.number(t.data[i]))); i += 1 }
+                            return .tensor(try stack(args, results, what: "f"))
+                        }
+                        i += 1
+                    }
+                    return .tensor(Tensor(shape: [n], data: out))
+                }
+                let (_, xs) = try items(args, "xs")
+                var results: [Value] = []
+                results.reserveCapacity(xs.count)
+                for x in xs { results.append(try f(x)) }
+                return .tensor(try stack(args, results, what: "f"))
+            }
         }))
 
     r.add(Builtin(
@@ -82,22 +125,23 @@ func installHigherOrderBuiltins(_ r: Registry) {
         notes: "The result keeps xs's shape except along the first axis; nothing kept gives 0 rows.",
         example: "filter(x -> x > 1, [0, 3, 1, 5])", output: "[3, 5]",
         impl: { args in
-            let f = try args.function("f")
-            let (t, xs) = try items(args, "xs")
-            let row = xs.isEmpty ? 0 : t.count / xs.count
-            var data: [Double] = []
-            var kept = 0
-            for (i, x) in xs.enumerated() {
-                let r = try args.call(f, [x])
-                guard let keep = r.isTruthy else {
-                    throw args.fail("f must return true or false, got \(r.typeName) for item \(i)")
+            try withCallback(args, try args.function("f")) { f in
+                let (t, xs) = try items(args, "xs")
+                let row = xs.isEmpty ? 0 : t.count / xs.count
+                var data: [Double] = []
+                var kept = 0
+                for (i, x) in xs.enumerated() {
+                    let r = try f(x)
+                    guard let keep = r.isTruthy else {
+                        throw args.fail("f must return true or false, got \(r.typeName) for item \(i)")
+                    }
+                    if keep {
+                        data.append(contentsOf: t.data[(i * row)..<((i + 1) * row)])
+                        kept += 1
+                    }
                 }
-                if keep {
-                    data.append(contentsOf: t.data[(i * row)..<((i + 1) * row)])
-                    kept += 1
-                }
+                return .tensor(Tensor(shape: [kept] + t.shape.dropFirst(), data: data))
             }
-            return .tensor(Tensor(shape: [kept] + t.shape.dropFirst(), data: data))
         }))
 
     r.add(Builtin(
@@ -111,10 +155,11 @@ func installHigherOrderBuiltins(_ r: Registry) {
         notes: "The accumulator can be any value (number, tensor, …).",
         example: "reduce((a, b) -> a + b, [1, 2, 3], 10)", output: "16",
         impl: { args in
-            let f = try args.function("f")
-            let (_, xs) = try items(args, "xs")
-            var acc = args["init"]
-            for x in xs { acc = try args.call(f, [acc, x]) }
-            return acc
+            try withCallback2(args, try args.function("f")) { f in
+                let (_, xs) = try items(args, "xs")
+                var acc = args["init"]
+                for x in xs { acc = try f(acc, x) }
+                return acc
+            }
         }))
 }
