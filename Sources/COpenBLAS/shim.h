@@ -57,3 +57,26 @@ static inline int loss_cpu_vector_features(void) {
 #else
 static inline int loss_cpu_vector_features(void) { return 0; }
 #endif
+
+// LossCore's number display (formatNumber) through snprintf, without Swift's variadic-argument
+// machinery (String(format:)), whose first dynamic cast scans every protocol conformance of the
+// program: ~1M instructions of a one-statement script's start-up. "%.0f" with fixed, else "%.*g";
+// the decimal point is '.' whatever LC_NUMERIC says.
+#include <stdio.h>
+#include <string.h>
+#include <locale.h>
+static inline int loss_format_double(char *buf, size_t size, int precision, int fixed, double x) {
+    int n = fixed ? snprintf(buf, size, "%.0f", x) : snprintf(buf, size, "%.*g", precision, x);
+    if (n < 0 || (size_t)n >= size) return n;
+    const char *dp = localeconv()->decimal_point;
+    if (dp && dp[0] && strcmp(dp, ".") != 0) {
+        char *at = strstr(buf, dp);
+        if (at) {
+            size_t len = strlen(dp);
+            *at = '.';
+            memmove(at + 1, at + len, strlen(at + len) + 1);
+            n -= (int)(len - 1);
+        }
+    }
+    return n;
+}
