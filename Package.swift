@@ -24,8 +24,12 @@ let package = Package(
         .target(name: "LossNotebook", dependencies: ["LossLang", "LossCore", "CCmarkGFM"]),
         .target(name: "LossKernel", dependencies: ["LossLang", "LossNotebook", "CZMQ", .product(name: "Crypto", package: "swift-crypto")],
                 exclude: ["Logo"]),
+        // release: the Swift runtime and Foundation linked in (start-up: no dynamic linking of a dozen
+        // Swift libraries); debug and the test bundles (which link this target too) stay dynamic
         .executableTarget(name: "loss", dependencies: ["LossLang", "LossNotebook", "LossKernel", "CReadline",
-                                                       .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+                                                       .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))],
+                          linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xclang-linker", "-no-pie"], .when(configuration: .release))]),
         .testTarget(name: "LossCoreTests", dependencies: ["LossCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LossLangTests", dependencies: ["LossLang", "LossCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LossNotebookTests", dependencies: ["LossNotebook", "LossLang"]),

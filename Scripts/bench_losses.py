@@ -48,9 +48,10 @@ with builds the numbers are noisy: re-run, or use --rounds.
 Note on mnr (and every `@`/BLAS path): Debian's OpenBLAS 0.3.21 picks its kernels from the CPU
 model at load time; on CPUs it does not know (e.g. family 6 model 207, Emerald Rapids, in our VMs)
 it falls back to the SSE3 "Prescott" kernels, ~4-5x slower for dgemm than its AVX-512 ones.
-`loss` now re-executes itself with OPENBLAS_CORETYPE set on such CPUs (Sources/loss/BLASTuning.swift)
-unless the variable is already set; the table's header shows the core `loss` ended up with
-(`OPENBLAS_VERBOSE=2 loss -e '1'` prints it). torch uses MKL and is not affected.
+`loss` loads OpenBLAS at the first matrix product and, on Intel CPUs, sets OPENBLAS_CORETYPE from
+the CPU's flags first (Sources/LossCore/BLAS.swift) unless the variable is already set; the table's
+header shows the core `loss` ended up with (`OPENBLAS_VERBOSE=2 loss -e '[[1]] @ [[1]]'` prints it).
+torch uses MKL and is not affected.
 """
 
 import argparse
@@ -275,9 +276,9 @@ def main():
 
 
 def blas_core(binary):
-    """The OpenBLAS kernels `loss` runs with (after its re-execution, the last one reported)."""
+    """The OpenBLAS kernels `loss` runs with (OpenBLAS loads at the first matrix product)."""
     env = dict(os.environ, OPENBLAS_VERBOSE="2")
-    proc = subprocess.run([binary, "-e", "1"], capture_output=True, text=True, env=env)
+    proc = subprocess.run([binary, "-e", "[[1]] @ [[1]]"], capture_output=True, text=True, env=env)
     cores = [line.split(":", 1)[1].strip() for line in (proc.stdout + proc.stderr).splitlines() if line.startswith("Core:")]
     return cores[-1] if cores else "?"
 

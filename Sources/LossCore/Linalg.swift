@@ -34,6 +34,7 @@ public enum Linalg {
         }
         var out = try Memory.doubles(total)
         if total == 0 || k == 0 { return Tensor(shape: outShape, data: out) }
+        let blas = try BLAS.functions(what)
 
         let batches = Tensor.count(of: batch)
         let aStr = Broadcast.strides(aBatch, to: batch).map { $0 * m * k }
@@ -46,14 +47,14 @@ public enum Linalg {
                     guard let A = pa.baseAddress, let B = pb.baseAddress, let C = po.baseAddress else { return }
                     // one batch of matrices against one shared right matrix: a single big gemm
                     if Tensor.count(of: bBatch) == 1 && Tensor.count(of: aBatch) == batches && n > 1 {
-                        product(A, B, C, m * batches, n, k)
+                        product(blas, A, B, C, m * batches, n, k)
                         return
                     }
                     var idx = [Int](repeating: 0, count: batch.count)
                     for bi in 0..<batches {
                         var oa = 0, ob = 0
                         for d in 0..<batch.count { oa += idx[d] * aStr[d]; ob += idx[d] * bStr[d] }
-                        product(A + oa, B + ob, C + bi * mn, m, n, k)
+                        product(blas, A + oa, B + ob, C + bi * mn, m, n, k)
                         var d = batch.count - 1
                         while d >= 0 {
                             idx[d] += 1
@@ -69,17 +70,17 @@ public enum Linalg {
     }
 
     /// C[m×n] = A[m×k] · B[k×n], row-major, contiguous.
-    static func product(_ A: UnsafePointer<Double>, _ B: UnsafePointer<Double>, _ C: UnsafeMutablePointer<Double>,
+    static func product(_ blas: BLAS.Functions, _ A: UnsafePointer<Double>, _ B: UnsafePointer<Double>, _ C: UnsafeMutablePointer<Double>,
                         _ m: Int, _ n: Int, _ k: Int) {
         let M = Int32(truncatingIfNeeded: m), N = Int32(truncatingIfNeeded: n), K = Int32(truncatingIfNeeded: k)
         if m == 1 && n == 1 {
-            C[0] = cblas_ddot(K, A, 1, B, 1)
+            C[0] = blas.ddot(K, A, 1, B, 1)
         } else if n == 1 {
-            cblas_dgemv(CblasRowMajor, CblasNoTrans, M, K, 1, A, K, B, 1, 0, C, 1)
+            blas.dgemv(CblasRowMajor, CblasNoTrans, M, K, 1, A, K, B, 1, 0, C, 1)
         } else if m == 1 {
-            cblas_dgemv(CblasRowMajor, CblasTrans, K, N, 1, B, N, A, 1, 0, C, 1)
+            blas.dgemv(CblasRowMajor, CblasTrans, K, N, 1, B, N, A, 1, 0, C, 1)
         } else {
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1, A, K, B, N, 0, C, N)
+            blas.dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1, A, K, B, N, 0, C, N)
         }
     }
 }

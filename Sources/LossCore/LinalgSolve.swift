@@ -1,6 +1,6 @@
 import COpenBLAS
 
-// Linear systems through LAPACK (bundled in OpenBLAS): solve (dgesv), inv (dgetrf + dgetri),
+// Linear systems through LAPACK (bundled in OpenBLAS, loaded at first use: BLAS.swift): solve (dgesv), inv (dgetrf + dgetri),
 // det (dgetrf), lstsq (dgelsd, the SVD-based solver NumPy uses, with NumPy's rcond = eps·max(m, n)),
 // with their backward passes.
 //
@@ -67,11 +67,11 @@ extension Linalg {
     }
 
     /// LU factorisation of an n×n column-major buffer in place; the pivots, and whether a pivot is exactly 0.
-    static func lu(_ m: inout [Double], _ n: Int) -> (pivots: [Int32], singular: Bool) {
+    static func lu(_ m: inout [Double], _ n: Int, _ what: String) throws -> (pivots: [Int32], singular: Bool) {
         var N = Int32(n), lda = Int32(Swift.max(1, n)), info: Int32 = 0
         var ipiv = [Int32](repeating: 0, count: Swift.max(1, n))
         if n == 0 { return (ipiv, false) }
-        dgetrf_(&N, &N, &m, &lda, &ipiv, &info)
+        try BLAS.functions(what).dgetrf(&N, &N, &m, &lda, &ipiv, &info)
         return (ipiv, info > 0)
     }
 
@@ -104,9 +104,9 @@ extension Linalg {
         var N = Int32(n), NRHS = Int32(k), lda = Int32(Swift.max(1, n)), info: Int32 = 0
         var ipiv = [Int32](repeating: 0, count: Swift.max(1, n))
         if n > 0 && k > 0 {
-            dgesv_(&N, &NRHS, &A, &lda, &ipiv, &B, &lda, &info)
+            try BLAS.functions(what).dgesv(&N, &NRHS, &A, &lda, &ipiv, &B, &lda, &info)
         } else if n > 0 {
-            if lu(&A, n).singular { info = 1 }
+            if try lu(&A, n, what).singular { info = 1 }
         }
         if info > 0 { throw singular(what) }
         if info < 0 { throw CoreError("\(what): LAPACK dgesv rejected argument \(-info)") }
@@ -134,15 +134,16 @@ extension Linalg {
         var lwork: Int32 = -1
         var m = try Memory.doubles(n * n)
         var ipiv = [Int32](repeating: 0, count: n)
-        dgetri_(&N, &m, &N, &ipiv, &work, &lwork, &info)   // workspace query
+        let dgetri = try BLAS.functions(what).dgetri
+        dgetri(&N, &m, &N, &ipiv, &work, &lwork, &info)   // workspace query
         lwork = Int32(Swift.max(Double(n), work[0]))
         work = try Memory.doubles(Int(lwork))
         for bi in 0..<batches {
             m.replaceSubrange(0..<(n * n), with: a.data[(bi * n * n)..<((bi + 1) * n * n)])
-            let f = lu(&m, n)
+            let f = try lu(&m, n, what)
             if f.singular { throw singular(what) }
             ipiv = f.pivots
-            dgetri_(&N, &m, &N, &ipiv, &work, &lwork, &info)
+            dgetri(&N, &m, &N, &ipiv, &work, &lwork, &info)
             if info > 0 { throw singular(what) }
             if info < 0 { throw CoreError("\(what): LAPACK dgetri rejected argument \(-info)") }
             out.replaceSubrange((bi * n * n)..<((bi + 1) * n * n), with: m)
@@ -167,7 +168,7 @@ extension Linalg {
         var m = try Memory.doubles(n * n)
         for bi in 0..<batches {
             m.replaceSubrange(0..<(n * n), with: a.data[(bi * n * n)..<((bi + 1) * n * n)])
-            let f = lu(&m, n)
+            let f = try lu(&m, n, what)
             out[bi] = luDeterminant(m, f.pivots, n)
         }
         return Tensor(shape: Array(a.shape.dropLast(2)), data: out)
@@ -204,17 +205,18 @@ extension Linalg {
         var N = Int32(n), info: Int32 = 0, lwork: Int32 = -1
         var s = try Memory.doubles(n), u = try Memory.doubles(n * n), vt = u
         var work = try Memory.doubles(1)
-        dgesvd_("A", "A", &N, &N, &m, &N, &s, &u, &N, &vt, &N, &work, &lwork, &info, 1, 1)
+        let dgesvd = try BLAS.functions(what).dgesvd
+        dgesvd("A", "A", &N, &N, &m, &N, &s, &u, &N, &vt, &N, &work, &lwork, &info, 1, 1)
         lwork = Int32(Swift.max(Double(5 * n), work[0]))
         work = try Memory.doubles(Int(lwork))
-        dgesvd_("A", "A", &N, &N, &m, &N, &s, &u, &N, &vt, &N, &work, &lwork, &info, 1, 1)
+        dgesvd("A", "A", &N, &N, &m, &N, &s, &u, &N, &vt, &N, &work, &lwork, &info, 1, 1)
         if info != 0 { throw CoreError("\(what): the SVD for the gradient did not converge") }
-        func orientation(_ q: [Double]) -> Double {
+        func orientation(_ q: [Double]) throws -> Double {
             var c = q
-            let f = lu(&c, n)
+            let f = try lu(&c, n, what)
             return luDeterminant(c, f.pivots, n) < 0 ? -1 : 1
         }
-        let sign = orientation(u) * orientation(vt)
+        let sign = try orientation(u) * orientation(vt)
         // adj(Σ)_l = Π_{j ≠ l} σ_j by prefix and suffix products
         var adjS = try Memory.doubles(n, repeating: 1)
         var prefix = 1.0
@@ -259,11 +261,12 @@ extension Linalg {
         var rank: Int32 = 0, info: Int32 = 0, lwork: Int32 = -1
         var work = try Memory.doubles(1)
         var iwork = [Int32](repeating: 0, count: 1)
-        dgelsd_(&M, &N, &NRHS, &A, &lda, &B, &LDB, &s, &rcond, &rank, &work, &lwork, &iwork, &info)
+        let dgelsd = try BLAS.functions(what).dgelsd
+        dgelsd(&M, &N, &NRHS, &A, &lda, &B, &LDB, &s, &rcond, &rank, &work, &lwork, &iwork, &info)
         lwork = Int32(Swift.max(1, work[0]))
         work = try Memory.doubles(Int(lwork))
         iwork = [Int32](repeating: 0, count: Swift.max(1, Int(iwork[0])))
-        dgelsd_(&M, &N, &NRHS, &A, &lda, &B, &LDB, &s, &rcond, &rank, &work, &lwork, &iwork, &info)
+        dgelsd(&M, &N, &NRHS, &A, &lda, &B, &LDB, &s, &rcond, &rank, &work, &lwork, &iwork, &info)
         if info > 0 { throw CoreError("\(what): the SVD did not converge") }
         if info < 0 { throw CoreError("\(what): LAPACK dgelsd rejected argument \(-info)") }
         return (Tensor(shape: xShape, data: try rowMajor(B, n, k, rows: ldb)), Int(rank))

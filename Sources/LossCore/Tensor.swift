@@ -1,4 +1,5 @@
 import Foundation
+import COpenBLAS
 
 /// An error raised by the numeric core. The message is in the user's terms
 /// ("focal: p and y must have the same shape, got [2] and [3]"); the language
@@ -99,6 +100,17 @@ public struct Tensor: Equatable, Sendable {
     }
 }
 
+/// x as snprintf's "%.0f" (`fixed`) or "%.{precision}g" (precision 1 to 17) formats it in the C
+/// locale (what `String(format:)` gave, without its start-up cost: see loss_format_double).
+func cFormat(_ x: Double, precision: Int, fixed: Bool) -> String {
+    var buf = [CChar](repeating: 0, count: 64)   // formatNumber: "%.0f" below 1e15, "%.17g" at most
+    let n = buf.withUnsafeMutableBufferPointer { b in
+        loss_format_double(b.baseAddress, b.count, Int32(truncatingIfNeeded: precision), fixed ? 1 : 0, x)
+    }
+    guard n >= 0, n < buf.count else { return fixed ? String(format: "%.0f", x) : String(format: "%.\(precision)g", x) }
+    return String(decoding: buf[0..<Int(n)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
 /// `[2, 3]` as users see shapes in messages.
 public func formatShape(_ shape: [Int]) -> String {
     "[" + shape.map(String.init).joined(separator: ", ") + "]"
@@ -113,10 +125,10 @@ public func formatNumber(_ x: Double, precision: Int = 6) -> String {
     if x == 0 { return "0" }
     let p = Swift.max(1, Swift.min(17, precision))
     if x == x.rounded(), Swift.abs(x) < 1e15 {
-        let s = String(format: "%.0f", x)
+        let s = cFormat(x, precision: p, fixed: true)
         if s.count <= p { return s }
     }
-    var s = String(format: "%.\(p)g", x)
+    var s = cFormat(x, precision: p, fixed: false)
     // strip trailing zeros of the mantissa: 1.500000e-05 → 1.5e-05, 0.250000 → 0.25
     let eIdx = s.firstIndex(where: { $0 == "e" }) ?? s.endIndex
     var mant = String(s[..<eIdx])

@@ -79,11 +79,16 @@ struct Loss: ParsableCommand {
     nonisolated(unsafe) static var scriptArgs: [String] = []
 
     func validate() throws {
+        try Loss.checkOptions(precision: precision, maxMemory: maxMemory)
+    }
+
+    /// Checks --precision, LOSS_MAX_MEMORY and --max-memory and sets the memory limit.
+    static func checkOptions(precision: Int, maxMemory: String?) throws {
         guard (1...17).contains(precision) else {
             throw ValidationError("--precision needs a number of digits from 1 to 17, got \(precision)")
         }
         // docs/reference.md §9: a malformed size is a usage error
-        if let env = ProcessInfo.processInfo.environment["LOSS_MAX_MEMORY"], !env.isEmpty {
+        if let env = getenv("LOSS_MAX_MEMORY").map({ String(cString: $0) }), !env.isEmpty {
             guard let bytes = Memory.parseSize(env) else {
                 throw ValidationError("LOSS_MAX_MEMORY needs a size such as 2G, 512M or 1.5GiB, got '\(env)'")
             }
@@ -106,6 +111,11 @@ struct Loss: ParsableCommand {
             print(Porting.markdown(Registry.standard), terminator: "")
             return
         }
+        try Loss.execute(json: json, precision: precision, source: source, file: file)
+    }
+
+    /// Runs -e SOURCE, a script or the REPL (after the options were checked).
+    static func execute(json: Bool, precision: Int, source: [String], file: String?) throws {
         let program = ScriptRunner(json: json, precision: precision)
         let rest = Loss.scriptArgs
         if !source.isEmpty {
@@ -145,6 +155,39 @@ struct Loss: ParsableCommand {
         return (parsed, [])
     }
 
+    /// The options of a plain command line (each option once, values that do not start with '-',
+    /// at most one FILE), or nil for swift-argument-parser to parse.
+    static func quickParse(_ words: [String]) -> (json: Bool, precision: Int, source: [String], maxMemory: String?, file: String?)? {
+        var json = false, precision: Int?, source: [String] = [], maxMemory: String?, file: String?
+        var i = 0
+        while i < words.count {
+            let w = words[i]
+            switch w {
+            case "--json":
+                if json { return nil }
+                json = true
+            case "-e", "--precision", "--max-memory":
+                guard i + 1 < words.count else { return nil }
+                let v = words[i + 1]
+                if v.hasPrefix("-") { return nil }
+                if w == "-e" { source.append(v) }
+                else if w == "--precision" {
+                    guard precision == nil, let n = Int(v) else { return nil }
+                    precision = n
+                } else {
+                    guard maxMemory == nil else { return nil }
+                    maxMemory = v
+                }
+                i += 1
+            default:
+                if (w.hasPrefix("-") && w != "-") || file != nil { return nil }
+                file = w
+            }
+            i += 1
+        }
+        return (json, precision ?? 6, source, maxMemory, file)
+    }
+
     /// Parses, runs, and maps the outcome to the exit status: 0 ok, 1 program error, 2 usage error.
     static func main() {
         setUpProcess()
@@ -170,6 +213,13 @@ struct Loss: ParsableCommand {
             }
             let (parsed, program) = split(argv)
             scriptArgs = program
+            // the common command lines (-e, a script, --json, --precision, --max-memory) without
+            // swift-argument-parser, whose reflection costs more than the rest of start-up; anything
+            // else, and any error, goes through it (the same checks, its messages)
+            if let q = quickParse(parsed), (try? checkOptions(precision: q.precision, maxMemory: q.maxMemory)) != nil {
+                try execute(json: q.json, precision: q.precision, source: q.source, file: q.file)
+                return
+            }
             var command = try parseAsRoot(parsed)
             try command.run()
         } catch let code as ExitCode {
@@ -202,7 +252,9 @@ struct Loss: ParsableCommand {
         _ = glibcMallopt(-1, Int32.max)   // M_TRIM_THRESHOLD
         _ = glibcMallopt(-8, 1)           // M_ARENA_MAX
         #endif
-        BLASTuning.selectKernels()
+        // OpenBLAS loads at the first matrix product (LossCore/BLAS.swift); its kernels are chosen
+        // now, while setenv is safe (no other thread yet)
+        BLAS.chooseKernels()
     }
 }
 

@@ -545,10 +545,11 @@ extension EmbKernels {
     static func gemm(_ a: [Double], _ b: [Double], m: Int, n: Int, k: Int, transA: Bool = false) throws -> [Double] {
         var c = try Memory.doubles(m * n)
         if m == 0 || n == 0 || k == 0 { return c }
+        let blas = try BLAS.functions("matrix product")
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
-                    cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
+                    blas.dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
                                 1, pa.baseAddress, Int32(transA ? m : k), pb.baseAddress, Int32(n), 0, pc.baseAddress, Int32(n))
                 }
             }

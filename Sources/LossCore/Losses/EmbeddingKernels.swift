@@ -149,10 +149,11 @@ enum EmbKernels {
     static func gemmNT(_ a: [Double], _ b: [Double], m: Int, n: Int, k: Int, alpha: Double = 1) throws -> [Double] {
         if m == 0 || n == 0 || k == 0 || a.count < m * k || b.count < n * k { return try Memory.doubles(m * n) }
         try Memory.check(elements: m * n)
+        let blas = try BLAS.functions("matrix product")
         return [Double](unsafeUninitializedCapacity: m * n) { pc, initialized in
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
-                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k),
+                    blas.dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k),
                                 alpha, pa.baseAddress, Int32(k), pb.baseAddress, Int32(k), 0, pc.baseAddress, Int32(n))
                 }
             }
@@ -165,9 +166,10 @@ enum EmbKernels {
     static func gramMatrix(_ a: [Double], m: Int, k: Int, alpha: Double = 1) throws -> [Double] {
         var c = try Memory.doubles(m * m)
         if m == 0 || k == 0 { return c }
+        let blas = try BLAS.functions("matrix product")
         a.withUnsafeBufferPointer { pa in
             c.withUnsafeMutableBufferPointer { pc in
-                cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, Int32(m), Int32(k), alpha, pa.baseAddress, Int32(k),
+                blas.dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, Int32(m), Int32(k), alpha, pa.baseAddress, Int32(k),
                             0, pc.baseAddress, Int32(m))
                 for i in 1..<Swift.max(m, 1) {
                     for j in 0..<i { pc[i * m + j] = pc[j * m + i] }
