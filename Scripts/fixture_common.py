@@ -80,3 +80,21 @@ def torchvision_sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduc
     elif reduction == "sum":
         loss = loss.sum()
     return loss
+
+
+def torch_case(name, fn, args, kwargs=None, ref=None, diff=(), grad_error=None, error=None, rtol=None, grad_rtol=None):
+    """A CASE computed in torch: `ref(*args)` gives the expected value from the arguments (torch
+    tensors); the arguments whose positions are in `diff` get the torch.autograd gradient of
+    ref(...).sum(). With `error`, the case expects that error instead."""
+    kwargs = kwargs or {}
+    if error is not None:
+        return make_case(name, fn, args, kwargs, error=error)
+    import torch
+    targs = [a.clone().requires_grad_(i in diff) if isinstance(a, torch.Tensor) else a for i, a in enumerate(args)]
+    out = ref(*targs)
+    grads = {}
+    if diff:
+        gs = torch.autograd.grad(out.sum(), [targs[i] for i in diff], allow_unused=True)
+        grads = {i: (g if g is not None else torch.zeros_like(targs[i])) for i, g in zip(diff, gs)}
+    return make_case(name, fn, args, kwargs, expected=out.detach(), rtol=rtol, grads=grads,
+                     grad_rtol=grad_rtol, grad_error=grad_error)

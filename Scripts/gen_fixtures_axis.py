@@ -40,7 +40,7 @@ import warnings
 import torch
 import torch.nn.functional as F
 
-from fixture_common import encode as enc, make_case, write_fixture
+from fixture_common import encode as enc, make_case, write_fixture, torch_case
 
 torch.set_default_dtype(torch.float64)
 warnings.filterwarnings("ignore")
@@ -73,21 +73,9 @@ def labels(c, *shape):
     return torch.randint(0, c, shape, generator=gen).double()
 
 
-def add(name, fn, args, kwargs=None, ref=None, diff=(), grad_error=None, error=None, rtol=None, grad_rtol=None):
-    """A case: `ref(*args)` computes the expected value from torch tensors; the arguments listed in
-    `diff` get their torch.autograd gradient of ref(...).sum()."""
-    kwargs = kwargs or {}
-    if error is not None:
-        cases.append(make_case(name, fn, args, kwargs, error=error))
-        return
-    targs = [a.clone().requires_grad_(i in diff) if isinstance(a, torch.Tensor) else a for i, a in enumerate(args)]
-    out = ref(*targs)
-    grads = {}
-    if diff:
-        gs = torch.autograd.grad(out.sum(), [targs[i] for i in diff], allow_unused=True)
-        grads = {i: (g if g is not None else torch.zeros_like(targs[i])) for i, g in zip(diff, gs)}
-    cases.append(make_case(name, fn, args, kwargs, expected=out.detach(), rtol=rtol, grads=grads,
-                           grad_rtol=grad_rtol, grad_error=grad_error))
+def add(*args, **kwargs):
+    """A case computed in torch (fixture_common.torch_case)."""
+    cases.append(torch_case(*args, **kwargs))
 
 
 REDS = ("mean", "sum", "none")
