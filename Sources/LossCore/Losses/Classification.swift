@@ -316,18 +316,19 @@ extension Losses {
         @inline(__always) func term4(_ r: Int) -> SIMD4<Double> {
             typealias V = SIMD4<Double>
             guard input == .logits, eps == 0, let p = x.baseAddress else { return V(term(r), term(r + 1), term(r + 2), term(r + 3)) }
-            var m = V(), s = V(), xk = V(), wk = V()
-            for l in 0..<4 {
-                let k = ix[r + l], base = (r + l) * c
-                let ml = TermKernel.rowMax(p + base, c)
-                if k == TermKernel.ignored || ml.isInfinite { return V(term(r), term(r + 1), term(r + 2), term(r + 3)) }
-                m[l] = ml
-                s[l] = VecExp.sum(p + base, minus: ml, c)
-                xk[l] = p[base + k]
-                wk[l] = w[k]
+            // (max, Σ exp(x − max), x_y, w[y]) of a row; nil for an ignored row or an infinite max
+            @inline(__always) func row(_ q: Int) -> (m: Double, s: Double, xk: Double, wk: Double)? {
+                let k = ix[q], base = q * c
+                let m = TermKernel.rowMax(p + base, c)
+                if k == TermKernel.ignored || m.isInfinite { return nil }
+                return (m, VecExp.sum(p + base, minus: m, c), p[base + k], w[k])
+            }
+            guard let a = row(r), let b = row(r + 1), let d = row(r + 2), let e = row(r + 3) else {
+                return V(term(r), term(r + 1), term(r + 2), term(r + 3))
             }
             // −w[y]·(x_y − shift), shift = m + log Σ exp(x − m), as rowLog
-            return -wk * (xk - (m + VecMath.log4(s)))
+            let shift = V(a.m, b.m, d.m, e.m) + VecMath.log4(V(a.s, b.s, d.s, e.s))
+            return -V(a.wk, b.wk, d.wk, e.wk) * (V(a.xk, b.xk, d.xk, e.xk) - shift)
         }
     }
 

@@ -586,18 +586,20 @@ enum VecExp {
         }
         if j < n {
             // the last one to three, padded with m (exp 1), so every element takes the same path
-            var v = V(repeating: m)
-            for l in 0..<(n - j) { v[l] = x[j + l] }
-            let e = shifted4(v, m, t)
+            let e = shifted4(padded(x + j, n - j, m), m, t)
             for l in 0..<(n - j) { (out + j + l).initialize(to: e[l]) }
         }
     }
 
     /// exp(x[j] − m) for the n ≤ 4 values at x, the other lanes padded (exp 0 = 1).
     @inline(__always) static func partial4(_ x: UnsafePointer<Double>, _ m: Double, _ n: Int, _ t: UnsafePointer<Double>) -> V {
-        var v = V(repeating: m)
-        for l in 0..<Swift.min(n, 4) { v[l] = x[l] }
-        return shifted4(v, m, t)
+        shifted4(padded(x, n, m), m, t)
+    }
+
+    /// x[0..<n] (1 ≤ n ≤ 4) and `pad` in the other lanes, built in registers (inserting lanes
+    /// at a variable index goes through memory and stalls store forwarding).
+    @inline(__always) static func padded(_ x: UnsafePointer<Double>, _ n: Int, _ pad: Double) -> V {
+        V(x[0], n > 1 ? x[1] : pad, n > 2 ? x[2] : pad, n > 3 ? x[3] : pad)
     }
 
     @inline(__always) static func load(_ p: UnsafePointer<Double>) -> V {
