@@ -95,6 +95,8 @@ def main():
     except (OSError, StopIteration):
         pass
     rev = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    if subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True).stdout.strip():
+        rev += "+changes"
     print(f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, {cpu}, {os.cpu_count()} CPUs, "
           f"{platform.system()} {platform.machine()}; loss {rev} (release); peers: {pyver} ({py}), "
           f"torch {torch.__version__} float64, 2 threads; median of {opts.runs}\n")
