@@ -18,7 +18,8 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
         .systemLibrary(name: "CCmarkGFM", path: "Sources/CCmarkGFM"),
         .systemLibrary(name: "CZMQ", path: "Sources/CZMQ", providers: [.apt(["libzmq3-dev"])]),
-        .target(name: "LossCore", dependencies: ["COpenBLAS"]),
+        // optimised in debug builds too: its SIMD kernels (VecMath) are ~50× slower unoptimised
+        .target(name: "LossCore", dependencies: ["COpenBLAS"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // exclusivity is checked statically; the dynamic checks cost the interpreter ~20%
         .target(name: "LossLang", dependencies: ["LossCore"], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "LossNotebook", dependencies: ["LossLang", "LossCore", "CCmarkGFM"]),

@@ -2,11 +2,18 @@
 # Interpreter speed, side by side with CPython in one run (issue: scalar loop and fib(27)).
 # Usage: Scripts/bench_interp.sh [runs]   — builds `loss` in release mode first.
 # Prints the best-of-N wall time of each workload in loss and python3 and the ratio.
+# Environment: LOSS_BIN=path uses that binary (no build); BENCH_STAT=median takes the median of the
+# N runs instead of the best; BENCH_TSV=1 prints "workload<TAB>loss s<TAB>python s" lines only
+# (Scripts/bench.sh uses all three).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
-swift build -c release --product loss >/dev/null
-LOSS=$(swift build -c release --show-bin-path)/loss
+if [ -n "${LOSS_BIN:-}" ]; then
+  LOSS=$LOSS_BIN
+else
+  swift build -c release --product loss >/dev/null
+  LOSS=$(swift build -c release --show-bin-path)/loss
+fi
 # Time the real interpreter: `python3` on PATH may be a version-manager shim (pyenv) that adds
 # ~0.1 s of its own start-up to every run. Both are reported when they differ.
 SHIM=${PYTHON:-python3}
@@ -45,15 +52,24 @@ def fib(n):
 print(fib(27))
 X
 
-best() {  # best wall time in seconds of N runs of a command
-  local b=999
+best() {  # best (or with BENCH_STAT=median, median) wall time in seconds of N runs of a command
+  local ts=""
   for _ in $(seq "$runs"); do
     local s e
     s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N)
-    b=$(awk -v s="$s" -v e="$e" -v b="$b" 'BEGIN { d = e - s; print (d < b) ? d : b }')
+    ts="$ts $(awk -v s="$s" -v e="$e" 'BEGIN { print e - s }')"
   done
-  echo "$b"
+  echo "$ts" | tr ' ' '\n' | grep . | sort -g | awk -v m="${BENCH_STAT:-best}" '
+    { t[NR] = $1 } END { if (m == "median") print (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2; else print t[1] }'
 }
+
+if [ "${BENCH_TSV:-}" = 1 ]; then
+  for w in startup loop map fib; do
+    if [ "$w" = startup ]; then p=$(best "$PY" -S -I "$tmp/$w.py"); else p=$(best "$PY" "$tmp/$w.py"); fi
+    printf '%s\t%s\t%s\n' "$w" "$(best "$LOSS" "$tmp/$w.loss")" "$p"
+  done
+  exit 0
+fi
 
 printf '%-12s %10s %12s %8s %14s\n' workload "loss (s)" "python (s)" "py/loss" "shim python (s)"
 for w in startup loop map fib; do

@@ -11,6 +11,10 @@ loss values agree only statistically, to ~1e-3, which the table shows as a sanit
   mse           randn(1e7) vs randn(1e7)                                 torch F.mse_loss
   ce logits     randn([1e5, 100]) logits, randint(0, 100, 1e5) indices   torch F.cross_entropy
   mnr           anchor, positive = randn([2048, 512])                    sentence-transformers MNR: 20·cos_sim, CE at i
+  bce 100k      p = rand(1e5), y = randint(0, 2, 1e5) (a batch)           torch F.binary_cross_entropy
+  ce 10kx10     randn([1e4, 10]) logits, randint(0, 10, 1e4) indices       torch F.cross_entropy
+
+The two batch-sized workloads take 20× as many timed calls (a call is ~0.1–1 ms).
 
 Gradient workloads (the `grad` issue): the gradient of a mean loss over 1e7 elements with respect to
 the prediction, `time(() -> grad(q -> bce(q, y), p))` in `loss`, next to torch's forward + backward
@@ -67,6 +71,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 N_ELEM = 10_000_000
 CE_ROWS, CE_CLASSES = 100_000, 100
+N_BATCH = 100_000
+CE_SMALL_ROWS, CE_SMALL_CLASSES = 10_000, 10
+# workloads timed with SMALL_REPEAT× as many calls
+SMALL = {"bce 100k", "ce 10kx10"}
+SMALL_REPEAT = 20
 MNR_N, MNR_D = 2048, 512
 
 # name, the .loss expression timed, the inputs it needs
@@ -78,6 +87,8 @@ WORKLOADS = [
     ("mse", "mse(a, b)"),
     ("ce logits", "cross_entropy(z, t, logits: true)"),
     ("mnr", "mnr(q, k)"),
+    ("bce 100k", "bce(p5, y5)"),
+    ("ce 10kx10", "cross_entropy(z4, t4, logits: true)"),
 ]
 
 # gradient workloads: name, the .loss expression timed, the forward workload it is compared with
@@ -98,12 +109,15 @@ def loss_script(names, repeat):
         f"a = randn({N_ELEM}); b = randn({N_ELEM})",
         f"z = randn([{CE_ROWS}, {CE_CLASSES}]); t = randint(0, {CE_CLASSES}, {CE_ROWS})",
         f"q = randn([{MNR_N}, {MNR_D}]); k = randn([{MNR_N}, {MNR_D}])",
+        f"p5 = rand({N_BATCH}); y5 = randint(0, 2, {N_BATCH})",
+        f"z4 = randn([{CE_SMALL_ROWS}, {CE_SMALL_CLASSES}]); t4 = randint(0, {CE_SMALL_CLASSES}, {CE_SMALL_ROWS})",
     ]
     for name, expr in ALL_WORKLOADS:
         if name in names:
             # a gradient is a 1e7-element tensor: display Σ|g| as its value
             value = f"sum(abs({expr}))" if name in FORWARD_OF else expr
-            lines.append(f"[{value}, time(() -> {expr}, repeat: {repeat})]")
+            n = repeat * SMALL_REPEAT if name in SMALL else repeat
+            lines.append(f"[{value}, time(() -> {expr}, repeat: {n})]")
     return "\n".join(lines) + "\n"
 
 
@@ -143,6 +157,10 @@ def run_torch(names, repeat):
     q = torch.randn(MNR_N, MNR_D, dtype=dt)
     k = torch.randn(MNR_N, MNR_D, dtype=dt)
     labels = torch.arange(MNR_N)
+    p5 = torch.rand(N_BATCH, dtype=dt)
+    y5 = torch.randint(0, 2, (N_BATCH,)).to(dt)
+    z4 = torch.randn(CE_SMALL_ROWS, CE_SMALL_CLASSES, dtype=dt)
+    t4 = torch.randint(0, CE_SMALL_CLASSES, (CE_SMALL_ROWS,))
 
     def focal_probs_of(q):
         # -(1 - p_t)^γ log p_t with torch's log clamp, as `loss` defines it
@@ -189,11 +207,13 @@ def run_torch(names, repeat):
         "mse": lambda: F.mse_loss(a, b),
         "ce logits": lambda: F.cross_entropy(z, t),
         "mnr": mnr,
+        "bce 100k": lambda: F.binary_cross_entropy(p5, y5),
+        "ce 10kx10": lambda: F.cross_entropy(z4, t4),
     }
-    def measure(f, value_of):
+    def measure(f, value_of, name=""):
         value = value_of(f())  # warm-up
         times = []
-        for _ in range(repeat):
+        for _ in range(repeat * SMALL_REPEAT if name in SMALL else repeat):
             s = time.perf_counter()
             f()
             times.append(time.perf_counter() - s)
@@ -203,7 +223,7 @@ def run_torch(names, repeat):
     with torch.no_grad():
         for name, _ in WORKLOADS:
             if name in names:
-                results[name] = measure(fns[name], lambda r: r.item())
+                results[name] = measure(fns[name], lambda r: r.item(), name)
     for name, _, _ in GRAD_WORKLOADS:
         if name in names:
             results[name] = measure(grad_fns[name], lambda g: g.abs().sum().item())
@@ -224,6 +244,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=1,
                     help="alternate loss and torch this many times and keep each workload's best median, default 1")
     ap.add_argument("--only", default=None, help="comma-separated workloads, e.g. bce,focal_logits")
+    ap.add_argument("--json", default=None, metavar="PATH",
+                    help="also write the results to PATH: {workload: {size, loss, torch, loss_value, torch_value}} (seconds)")
     opts = ap.parse_args()
 
     names = [n for n, _ in ALL_WORKLOADS]
@@ -265,7 +287,8 @@ def main():
     print(f"{'workload':<14}{'size':>16}{'loss':>13}{'torch':>13}{'loss/torch':>12}{'grad/fwd':>10}   value loss / torch")
     sizes = {"bce": "1e7", "bce logits": "1e7", "focal": "1e7", "focal logits": "1e7", "mse": "1e7",
              "ce logits": f"{CE_ROWS}x{CE_CLASSES}", "mnr": f"{MNR_N}x{MNR_D}",
-             "grad bce": "1e7", "grad focal": "1e7", "grad mse": "1e7"}
+             "grad bce": "1e7", "grad focal": "1e7", "grad mse": "1e7",
+             "bce 100k": "1e5", "ce 10kx10": f"{CE_SMALL_ROWS}x{CE_SMALL_CLASSES}"}
     for name in names:
         lv, lt = lres[name]
         tv, tt = tres[name]
@@ -273,6 +296,11 @@ def main():
         ratio = f"{lt / lres[fwd][1]:>9.2f}x" if fwd in lres else f"{'':>10}"
         print(f"{name:<14}{sizes[name]:>16}{fmt_time(lt):>13}{fmt_time(tt):>13}{lt / tt:>11.2f}x{ratio}   "
               f"{lv:.6g} / {tv:.6g}")
+    if opts.json:
+        with open(opts.json, "w") as f:
+            json.dump({n: {"size": sizes[n], "loss": lres[n][1], "torch": tres[n][1], "loss_value": lres[n][0],
+                           "torch_value": tres[n][0]} for n in names},
+                      f, indent=1)
 
 
 def blas_core(binary):

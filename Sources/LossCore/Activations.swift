@@ -4,24 +4,45 @@ import Foundation
 public enum Activations {
     // MARK: Scalars
 
+    // sigmoid, log σ and softplus use VecMath's exp and log1p (within 1 ulp of glibc's), four
+    // at a time on tensors; a number is lane 0 of the vector form (the same value bit for bit).
+
     /// 1 / (1 + e^−x), without overflow for large |x|.
+    @inline(never)
+    public static func sigmoid(_ x: Double) -> Double { sigmoid4(SIMD4(repeating: x))[0] }
+
     @inline(__always)
-    public static func sigmoid(_ x: Double) -> Double {
-        if x >= 0 { return 1 / (1 + exp(-x)) }
-        let e = exp(x)
-        return e / (1 + e)
+    static func sigmoid4(_ x: SIMD4<Double>) -> SIMD4<Double> {
+        let one = SIMD4<Double>(repeating: 1)
+        let e = VecMath.exp4(negAbs(x))
+        return (e / (one + e)).replacing(with: one / (one + e), where: x .>= SIMD4(repeating: 0))
     }
 
     /// log σ(x) = −softplus(−x), stable for large |x|.
+    @inline(never)
+    public static func logSigmoid(_ x: Double) -> Double { logSigmoid4(SIMD4(repeating: x))[0] }
+
     @inline(__always)
-    public static func logSigmoid(_ x: Double) -> Double {
-        x >= 0 ? -log1p(exp(-x)) : x - log1p(exp(x))
+    static func logSigmoid4(_ x: SIMD4<Double>) -> SIMD4<Double> {
+        // x ≥ 0: −log1p(e^−x); else x − log1p(e^x)
+        let l = VecMath.log1pExpNegAbs4(x)
+        return (x - l).replacing(with: -l, where: x .>= SIMD4(repeating: 0))
     }
 
     /// torch's softplus with beta = 1, threshold = 20: x above 20, else log(1 + e^x).
+    @inline(never)
+    public static func softplus(_ x: Double) -> Double { softplus4(SIMD4(repeating: x))[0] }
+
     @inline(__always)
-    public static func softplus(_ x: Double) -> Double {
-        x > 20 ? x : log1p(exp(x))
+    static func softplus4(_ x: SIMD4<Double>) -> SIMD4<Double> {
+        let big = x .> SIMD4(repeating: 20)
+        return VecMath.log1p4(VecMath.exp4(x.replacing(with: 0, where: big))).replacing(with: x, where: big)
+    }
+
+    /// −|x| (the sign bit set).
+    @inline(__always)
+    static func negAbs(_ x: SIMD4<Double>) -> SIMD4<Double> {
+        unsafeBitCast(unsafeBitCast(x, to: SIMD4<UInt64>.self) | SIMD4(repeating: 1 << 63), to: SIMD4<Double>.self)
     }
 
     /// Exact GELU, x·Φ(x), computed as ½·x·erfc(−x/√2), which equals torch's
@@ -37,9 +58,9 @@ public enum Activations {
 
     // MARK: Tensors
 
-    public static func sigmoid(_ x: Tensor) throws -> Tensor { try Kernels.unary(x) { sigmoid($0) } }
-    public static func logSigmoid(_ x: Tensor) throws -> Tensor { try Kernels.unary(x) { logSigmoid($0) } }
-    public static func softplus(_ x: Tensor) throws -> Tensor { try Kernels.unary(x) { softplus($0) } }
+    public static func sigmoid(_ x: Tensor) throws -> Tensor { try Kernels.unary4(x, sigmoid, sigmoid4) }
+    public static func logSigmoid(_ x: Tensor) throws -> Tensor { try Kernels.unary4(x, logSigmoid, logSigmoid4) }
+    public static func softplus(_ x: Tensor) throws -> Tensor { try Kernels.unary4(x, softplus, softplus4) }
     public static func gelu(_ x: Tensor) throws -> Tensor { try Kernels.unary(x) { gelu($0) } }
     public static func relu(_ x: Tensor) throws -> Tensor { try Kernels.unary(x) { relu($0) } }
 
@@ -77,6 +98,28 @@ public enum Activations {
                         let s = Reduce.pairwise(UnsafePointer(o + start), L.n, stride: stride) { $0 }
                         for k in 0..<L.n { o[start + k * stride] /= s }
                     }
+                }
+            }
+        }
+        return Tensor(shape: x.shape, data: out)
+    }
+}
+
+extension Kernels {
+    /// out[i] = f(x[i]) four at a time with f4, the vector form of f (the same values: the tail of
+    /// one to three elements takes f), split across the cores as `unary`.
+    static func unary4(_ x: Tensor, _ f: (Double) -> Double, _ f4: (SIMD4<Double>) -> SIMD4<Double>) throws -> Tensor {
+        let n = x.count
+        let out = try Memory.uninitialized(n) { buf in
+            try x.data.withUnsafeBufferPointer { src in
+                guard let s = src.baseAddress, let d = buf.baseAddress else { return }
+                try forChunks(n) { r in
+                    var i = r.lowerBound
+                    while i + 4 <= r.upperBound {
+                        UnsafeMutableRawPointer(d + i).storeBytes(of: f4(VecExp.load(s + i)), as: SIMD4<Double>.self)
+                        i += 4
+                    }
+                    while i < r.upperBound { (d + i).initialize(to: f(s[i])); i += 1 }
                 }
             }
         }

@@ -41,12 +41,11 @@ extension Losses {
         let (out, nan) = p.data.withUnsafeBufferPointer { pp in
             y.data.withUnsafeBufferPointer { yp in
                 if !a.weighted {
-                    let u = ClsUnit()
                     return logits
                         ? TermKernel.reduceElementwiseFlagged(p.shape, reduction, ClsDomainGuard(
-                            p: pp, y: yp, probabilities: false, k: BCELogitTerms(x: pp, y: yp, w: u, pw: u)))
+                            p: pp, y: yp, probabilities: false, k: BCELogitUnitTerms(x: pp, y: yp)))
                         : TermKernel.reduceElementwiseFlagged(p.shape, reduction, ClsDomainGuard(
-                            p: pp, y: yp, probabilities: true, k: BCEProbTerms(p: pp, y: yp, w: u, pw: u)))
+                            p: pp, y: yp, probabilities: true, k: BCEProbUnitTerms(p: pp, y: yp)))
                 }
                 return w.with { wp in
                     pw.with { pwp in
@@ -101,6 +100,45 @@ extension Losses {
             if t == 1 { return -w[i] * (c * TermKernel.clampedLog(q)) }
             if t == 0 && c > 0 && c < .infinity { return -w[i] * TermKernel.clampedLog1m(q) }
             return -w[i] * (c * t * TermKernel.clampedLog(q) + (1 - t) * TermKernel.clampedLog1m(q))
+        }
+    }
+
+    /// BCEProbTerms without weights (the same values), four at a time: one log per element for
+    /// hard labels (log p where y = 1, log(1 − p) where y = 0), a block with a soft label term by term.
+    struct BCEProbUnitTerms: IndexedTerms {
+        let p, y: UnsafeBufferPointer<Double>
+        @inline(__always) func term(_ i: Int) -> Double {
+            let q = p[i], t = y[i]
+            if t == 1 { return -TermKernel.clampedLog(q) }
+            if t == 0 { return -TermKernel.clampedLog1m(q) }
+            return -(t * TermKernel.clampedLog(q) + (1 - t) * TermKernel.clampedLog1m(q))
+        }
+
+        static var vectorised: Bool { true }
+
+        @inline(__always) func term4(_ i: Int) -> SIMD4<Double> {
+            typealias V = SIMD4<Double>
+            let q = VecExp.load(p.baseAddress! + i), t = VecExp.load(y.baseAddress! + i)
+            let zero = t .== V(repeating: 0)
+            if all(zero .| (t .== V(repeating: 1))) { return -TermKernel.clampedLogs4(q, oneMinus: zero) }
+            return V(term(i), term(i + 1), term(i + 2), term(i + 3))
+        }
+    }
+
+    /// BCELogitTerms without weights (the same values, bit for bit), four at a time:
+    /// (1−y)·x − log σ(x).
+    struct BCELogitUnitTerms: IndexedTerms {
+        let x, y: UnsafeBufferPointer<Double>
+        @inline(__always) func term(_ i: Int) -> Double {
+            let v = x[i], t = y[i]
+            return (1 - t) * v - TermKernel.logSigmoid(v)
+        }
+
+        static var vectorised: Bool { true }
+
+        @inline(__always) func term4(_ i: Int) -> SIMD4<Double> {
+            let v = VecExp.load(x.baseAddress! + i), t = VecExp.load(y.baseAddress! + i)
+            return (SIMD4(repeating: 1) - t) * v - TermKernel.logSigmoid4(v)
         }
     }
 
@@ -236,7 +274,14 @@ extension Losses {
         guard input == .logits, let p = x.baseAddress else { return 0 }
         let m = TermKernel.rowMax(p + base, c)
         if m.isInfinite { return m }   // all −inf (or a +inf): nan follows, as in torch
-        return m + log(VecExp.sum(p + base, minus: m, c))
+        return m + VecMath.log(VecExp.sum(p + base, minus: m, c))
+    }
+
+    /// The work of `rows` rows of c classes for the parallel threshold: an exp per element for
+    /// logits (~16 adds, see TermKernel.work).
+    @inline(__always)
+    static func rowWork(_ rows: Int, _ c: Int, _ input: RowInput) -> Int {
+        rows &* c &* (input == .logits ? 16 : 1)
     }
 
     @inline(__always)
@@ -273,6 +318,28 @@ extension Losses {
             let smooth = -TermKernel.sum(0, c, WeightedLogTerms(x: x, base: base, shift: shift, input: input, w: w))
             return (1 - eps) * loss + (eps / Double(c)) * smooth
         }
+
+        static var vectorised: Bool { true }
+
+        /// Four rows of logits without label smoothing: their four logs of Σ exp in one VecMath.log4
+        /// (the same values as `term`); other blocks row by row.
+        @inline(__always) func term4(_ r: Int) -> SIMD4<Double> {
+            typealias V = SIMD4<Double>
+            guard input == .logits, eps == 0, let p = x.baseAddress else { return V(term(r), term(r + 1), term(r + 2), term(r + 3)) }
+            // (max, Σ exp(x − max), x_y, w[y]) of a row; nil for an ignored row or an infinite max
+            @inline(__always) func row(_ q: Int) -> (m: Double, s: Double, xk: Double, wk: Double)? {
+                let k = ix[q], base = q * c
+                let m = TermKernel.rowMax(p + base, c)
+                if k == TermKernel.ignored || m.isInfinite { return nil }
+                return (m, VecExp.sum(p + base, minus: m, c), p[base + k], w[k])
+            }
+            guard let a = row(r), let b = row(r + 1), let d = row(r + 2), let e = row(r + 3) else {
+                return V(term(r), term(r + 1), term(r + 2), term(r + 3))
+            }
+            // −w[y]·(x_y − shift), shift = m + log Σ exp(x − m), as rowLog
+            let shift = V(a.m, b.m, d.m, e.m) + VecMath.log4(V(a.s, b.s, d.s, e.s))
+            return -V(a.wk, b.wk, d.wk, e.wk) * (V(a.xk, b.xk, d.xk, e.xk) - shift)
+        }
     }
 
     /// w[y_r] for the samples not ignored (the weighted mean's denominator).
@@ -292,13 +359,13 @@ extension Losses {
         let (losses, denom): ([Double], Double) = p.data.withUnsafeBufferPointer { x in
             idx.withUnsafeBufferPointer { ix in
                 guard let weight = weight else {
-                    let l = TermKernel.fill(rows, work: rows * c,
+                    let l = TermKernel.fill(rows, work: rowWork(rows, c, input),
                                            IndexedRowTerms(x: x, ix: ix, c: c, eps: eps, input: input, w: ClsUnit()))
                     return (l, reduction == .mean ? TermKernel.sum(0, rows, TargetWeights(ix: ix, w: ClsUnit())) : 0)
                 }
                 return weight.withUnsafeBufferPointer { wb in
                     let w = ClsVec(buf: wb)
-                    let l = TermKernel.fill(rows, work: rows * c, IndexedRowTerms(x: x, ix: ix, c: c, eps: eps, input: input, w: w))
+                    let l = TermKernel.fill(rows, work: rowWork(rows, c, input), IndexedRowTerms(x: x, ix: ix, c: c, eps: eps, input: input, w: w))
                     return (l, reduction == .mean ? TermKernel.sum(0, rows, TargetWeights(ix: ix, w: w)) : 0)
                 }
             }
@@ -346,11 +413,11 @@ extension Losses {
         let losses: [Double] = p.data.withUnsafeBufferPointer { x in
             y.data.withUnsafeBufferPointer { t in
                 guard let weight = weight else {
-                    return TermKernel.fill(rows, work: rows * c, DistributionRowTerms(x: x, t: t, c: c, input: input,
+                    return TermKernel.fill(rows, work: rowWork(rows, c, input), DistributionRowTerms(x: x, t: t, c: c, input: input,
                                                                                       keep: keep, spread: spread, w: ClsUnit()))
                 }
                 return weight.withUnsafeBufferPointer { wb in
-                    TermKernel.fill(rows, work: rows * c, DistributionRowTerms(x: x, t: t, c: c, input: input,
+                    TermKernel.fill(rows, work: rowWork(rows, c, input), DistributionRowTerms(x: x, t: t, c: c, input: input,
                                                                               keep: keep, spread: spread, w: ClsVec(buf: wb)))
                 }
             }
@@ -704,6 +771,37 @@ extension Losses {
             if !weighted { return loss }
             let a = alpha[i]
             return (a * t + (1 - a) * (1 - t)) * loss
+        }
+
+        static var vectorised: Bool { true }
+
+        /// ce and q four at a time (VecMath: the same values as `term`), the form lane by lane.
+        @inline(__always) func term4(_ i: Int) -> SIMD4<Double> {
+            typealias V = SIMD4<Double>
+            let v = VecExp.load(p.baseAddress! + i), t = VecExp.load(y.baseAddress! + i)
+            let one = V(repeating: 1)
+            let ce: V, q: V
+            if logits {
+                let s = TermKernel.sigmoidParts4(v)
+                ce = (one - t) * v - s.logSigmoid
+                q = t * s.sigmoidNeg + (one - t) * s.sigmoid
+            } else {
+                let zero = t .== V(repeating: 0)
+                if !all(zero .| (t .== one)) { return V(term(i), term(i + 1), term(i + 2), term(i + 3)) }
+                ce = -TermKernel.clampedLogs4(v, oneMinus: zero)
+                q = t * (one - v) + (one - t) * v
+            }
+            var out = V()
+            for l in 0..<4 {
+                let loss = form.value(ce[l], q[l])
+                if weighted {
+                    let a = alpha[i + l], tl = t[l]
+                    out[l] = (a * tl + (1 - a) * (1 - tl)) * loss
+                } else {
+                    out[l] = loss
+                }
+            }
+            return out
         }
     }
 }

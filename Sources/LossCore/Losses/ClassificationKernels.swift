@@ -10,9 +10,16 @@ import Foundation
 enum TermKernel {
     // MARK: - Stable scalar functions
 
-    /// log σ(x) = min(x, 0) − log1p(e^−|x|), as torch `log_sigmoid`.
-    @inline(__always) static func logSigmoid(_ x: Double) -> Double {
-        Swift.min(x, 0) - log1p(exp(-Swift.abs(x)))
+    /// log σ(x) = min(x, 0) − log1p(e^−|x|), as torch `log_sigmoid` (VecMath's exp and log1p:
+    /// the same value as lane l of logSigmoid4).
+    @inline(never) static func logSigmoid(_ x: Double) -> Double {
+        logSigmoid4(SIMD4(repeating: x))[0]
+    }
+
+    /// log σ of four values.
+    @inline(__always) static func logSigmoid4(_ x: SIMD4<Double>) -> SIMD4<Double> {
+        // min(x, 0) as Swift.min(x, 0) (nan stays nan)
+        x.replacing(with: 0, where: SIMD4(repeating: 0) .< x) - VecMath.log1pExpNegAbs4(x)
     }
 
     /// σ(x) without overflow for large |x|.
@@ -23,15 +30,20 @@ enum TermKernel {
     }
 
     /// max(log x, −100): torch's clamp of the logs in `binary_cross_entropy` (nan stays nan).
-    @inline(__always) static func clampedLog(_ x: Double) -> Double {
-        let l = log(x)
-        return l < -100 ? -100 : l
+    /// VecMath's log, the same value as a lane of clampedLogs4.
+    @inline(never) static func clampedLog(_ x: Double) -> Double {
+        clampedLogs4(SIMD4(repeating: x), oneMinus: SIMDMask(repeating: false))[0]
     }
 
-    /// max(log(1 − x), −100), accurate for small x.
-    @inline(__always) static func clampedLog1m(_ x: Double) -> Double {
-        let l = log1p(-x)
-        return l < -100 ? -100 : l
+    /// max(log(1 − x), −100), accurate for small x (log1p(−x)).
+    @inline(never) static func clampedLog1m(_ x: Double) -> Double {
+        clampedLogs4(SIMD4(repeating: x), oneMinus: SIMDMask(repeating: true))[0]
+    }
+
+    /// clampedLog of the lanes where `oneMinus` is false, clampedLog1m where it is true (one log each).
+    @inline(__always) static func clampedLogs4(_ x: SIMD4<Double>, oneMinus: SIMDMask<SIMD4<Int64>>) -> SIMD4<Double> {
+        let l = VecMath.logOrLog1m4(x, oneMinus: oneMinus)
+        return l.replacing(with: -100, where: l .< SIMD4(repeating: -100))
     }
 
     /// x^γ with the conventions the losses need: x^0 = 1 (also 0^0), x^1 = x, x^2 = x·x.
@@ -43,13 +55,22 @@ enum TermKernel {
         return pow(x, g)
     }
 
-    /// log σ(x), σ(x) and σ(−x) from one exponential.
-    @inline(__always) static func sigmoidParts(_ x: Double) -> (logSigmoid: Double, sigmoid: Double, sigmoidNeg: Double) {
-        let e = exp(-Swift.abs(x))
-        let d = 1 + e
-        let big = 1 / d, small = e / d
-        let ls = Swift.min(x, 0) - log1p(e)
-        return x >= 0 ? (ls, big, small) : (ls, small, big)
+    /// log σ(x), σ(x) and σ(−x) from one exponential (VecMath: lane l of sigmoidParts4).
+    @inline(never) static func sigmoidParts(_ x: Double) -> (logSigmoid: Double, sigmoid: Double, sigmoidNeg: Double) {
+        let s = sigmoidParts4(SIMD4(repeating: x))
+        return (s.logSigmoid[0], s.sigmoid[0], s.sigmoidNeg[0])
+    }
+
+    /// sigmoidParts of four values.
+    @inline(__always) static func sigmoidParts4(_ x: SIMD4<Double>) -> (logSigmoid: SIMD4<Double>, sigmoid: SIMD4<Double>, sigmoidNeg: SIMD4<Double>) {
+        typealias V = SIMD4<Double>
+        let negAbs = unsafeBitCast(unsafeBitCast(x, to: SIMD4<UInt64>.self) | SIMD4(repeating: 1 << 63), to: V.self)
+        let e = VecMath.exp4(negAbs)
+        let d = V(repeating: 1) + e
+        let big = V(repeating: 1) / d, small = e / d
+        let ls = x.replacing(with: 0, where: V(repeating: 0) .< x) - VecMath.log1p4(e)
+        let pos = x .>= V(repeating: 0)
+        return (ls, small.replacing(with: big, where: pos), big.replacing(with: small, where: pos))
     }
 
     /// The largest of x[0..<n], ignoring nan (−inf when there is none): four running maxima,
@@ -71,9 +92,32 @@ enum TermKernel {
 
     // MARK: - Sums of computed values
 
-    /// Σ f(i) for i in lo..<lo+n, n ≤ 128: `Summation.leaf`, NumPy's pairwise leaf.
+    /// Σ f(i) for i in lo..<lo+n, n ≤ 128: `Summation.leaf`, NumPy's pairwise leaf. Vectorised
+    /// kernels keep its eight running sums as the lanes of two vectors (the same sum, bit for bit).
     @inline(__always) static func leaf<K: IndexedTerms>(_ lo: Int, _ n: Int, _ f: K) -> Double {
-        Summation.leaf(lo, n) { f.term($0) }
+        if !K.vectorised || n < 8 { return Summation.leaf(lo, n) { f.term($0) } }
+        var a = f.term4(lo), b = f.term4(lo + 4)
+        var i = 8
+        while i + 8 <= n {
+            a += f.term4(lo + i)
+            b += f.term4(lo + i + 4)
+            i += 8
+        }
+        var s = ((a[0] + a[1]) + (a[2] + a[3])) + ((b[0] + b[1]) + (b[2] + b[3]))
+        while i < n { s += f.term(lo + i); i += 1 }
+        return s
+    }
+
+    /// out[i] = f.term(i) for i in lo..<hi (`out` uninitialised), four at a time when vectorised.
+    @inline(__always) static func fillRange<K: IndexedTerms>(_ out: UnsafeMutablePointer<Double>, _ lo: Int, _ hi: Int, _ f: K) {
+        var i = lo
+        if K.vectorised {
+            while i + 4 <= hi {
+                UnsafeMutableRawPointer(out + i).storeBytes(of: f.term4(i), as: SIMD4<Double>.self)
+                i += 4
+            }
+        }
+        while i < hi { (out + i).initialize(to: f.term(i)); i += 1 }
     }
 
     /// Pairwise Σ f(i) for i in lo..<lo+n without storing the terms: blocks of 128
@@ -119,7 +163,8 @@ enum TermKernel {
         let half = n / 2, rest = n - half
         let b0 = (half + 127) / 128, b1 = (rest + 127) / 128
         let leaves = b0 + b1
-        let perTask = 512
+        // at least ~8 tasks (batch-sized inputs of costly terms), at most 512 leaves each
+        let perTask = Swift.max(16, Swift.min(512, leaves / 8))
         let tasks = (leaves + perTask - 1) / perTask
         let sums = [Double](unsafeUninitializedCapacity: leaves) { buf, initialized in
             guard let out = buf.baseAddress else { return }
@@ -179,40 +224,41 @@ enum TermKernel {
     @inline(__always) static func fill<K: IndexedTerms>(_ n: Int, work: Int? = nil, _ f: K) -> [Double] {
         [Double](unsafeUninitializedCapacity: n) { buf, initialized in
             if let base = buf.baseAddress {
-                parallelFor(n, work: work) { lo, hi in
-                    var i = lo
-                    while i < hi { (base + i).initialize(to: f.term(i)); i += 1 }
-                }
+                parallelFor(n, work: work) { lo, hi in fillRange(base, lo, hi, f) }
             }
             initialized = n
         }
     }
 
+    /// The work of n terms of K for the parallel threshold: a vectorised kernel's terms are
+    /// logs and exps, ~16 times the work of an add (so batches from 2^16 elements use the cores).
+    @inline(__always) static func work<K: IndexedTerms>(_ n: Int, _: K.Type) -> Int {
+        K.vectorised ? n &* 16 : n
+    }
+
     /// Reduces per-element losses f.term(i), i in 0..<count(shape), in one fused pass.
     @inline(__always) static func reduceElementwise<K: IndexedTerms>(_ shape: [Int], _ reduction: Reduction, _ f: K) -> Tensor {
         let n = Tensor.count(of: shape)
+        let w = work(n, K.self)
         switch reduction {
-        case .none: return Tensor(shape: shape, data: fill(n, f))
-        case .sum: return Tensor(scalar: parallelSum(n, f))
-        case .mean: return Tensor(scalar: n == 0 ? .nan : parallelSum(n, f) / Double(n))
+        case .none: return Tensor(shape: shape, data: fill(n, work: w, f))
+        case .sum: return Tensor(scalar: parallelSum(n, work: w, f))
+        case .mean: return Tensor(scalar: n == 0 ? .nan : parallelSum(n, work: w, f) / Double(n))
         }
     }
 
     /// `fill` that also tells whether any value is nan (the cue of `ClsDomainGuard`).
     @inline(__always) static func fillFlagged<K: IndexedTerms>(_ n: Int, _ f: K) -> ([Double], nan: Bool) {
-        var flags = [Bool](repeating: false, count: Swift.max(chunks(n).count, 1))
+        let w = work(n, K.self)
+        var flags = [Bool](repeating: false, count: Swift.max(chunks(n, work: w).count, 1))
         let data = flags.withUnsafeMutableBufferPointer { fl in
             [Double](unsafeUninitializedCapacity: n) { buf, initialized in
                 if let base = buf.baseAddress {
-                    parallelChunks(n) { k, lo, hi in
+                    parallelChunks(n, work: w) { k, lo, hi in
+                        fillRange(base, lo, hi, f)
                         var nan = false
                         var i = lo
-                        while i < hi {
-                            let v = f.term(i)
-                            (base + i).initialize(to: v)
-                            nan = nan || v.isNaN
-                            i += 1
-                        }
+                        while i < hi { nan = nan || base[i].isNaN; i += 1 }
                         fl[k] = nan
                     }
                 }
@@ -231,10 +277,10 @@ enum TermKernel {
             let (data, nan) = fillFlagged(n, f)
             return (Tensor(shape: shape, data: data), nan)
         case .sum:
-            let s = parallelSum(n, f)
+            let s = parallelSum(n, work: work(n, K.self), f)
             return (Tensor(scalar: s), s.isNaN)
         case .mean:
-            let m = n == 0 ? Double.nan : parallelSum(n, f) / Double(n)
+            let m = n == 0 ? Double.nan : parallelSum(n, work: work(n, K.self), f) / Double(n)
             return (Tensor(scalar: m), m.isNaN)
         }
     }
@@ -409,6 +455,17 @@ struct ClsDomainGuard<K: IndexedTerms>: IndexedTerms {
         if !(t >= 0 && t <= 1) || (probabilities && (v < 0 || v > 1)) { return .nan }
         return k.term(i)
     }
+
+    static var vectorised: Bool { K.vectorised }
+
+    @inline(__always) func term4(_ i: Int) -> SIMD4<Double> {
+        typealias V = SIMD4<Double>
+        let v = VecExp.load(p.baseAddress! + i), t = VecExp.load(y.baseAddress! + i)
+        let zero = V(repeating: 0), one = V(repeating: 1)
+        var bad = .!((t .>= zero) .& (t .<= one))
+        if probabilities { bad = bad .| (v .< zero) .| (v .> one) }
+        return k.term4(i).replacing(with: .nan, where: bad)
+    }
 }
 
 /// Terms of a sum or elements of a result, by flat index. Kernels are structs over
@@ -416,6 +473,17 @@ struct ClsDomainGuard<K: IndexedTerms>: IndexedTerms {
 /// (a closure would be an indirect call per element on the two-core path).
 protocol IndexedTerms {
     func term(_ i: Int) -> Double
+    /// term(i), …, term(i + 3), the same values bit for bit: kernels that compute four at a time
+    /// (with VecMath) implement it and set `vectorised`; the default takes four terms.
+    func term4(_ i: Int) -> SIMD4<Double>
+    static var vectorised: Bool { get }
+}
+
+extension IndexedTerms {
+    @inline(__always) func term4(_ i: Int) -> SIMD4<Double> {
+        SIMD4(term(i), term(i + 1), term(i + 2), term(i + 3))
+    }
+    static var vectorised: Bool { false }
 }
 
 // MARK: - Broadcast operands without temporaries
@@ -483,47 +551,20 @@ struct ClsPtr: ClsOperandAccess {
 
 // MARK: - Vectorised exp for the row loops (log-sum-exp, softmax)
 
-/// exp over rows of values, four at a time: the reduction of glibc's `exp` (Tang's
-/// method, as in glibc/ARM optimized-routines with N = 128), written with SIMD types so
-/// that it runs as vector code on the baseline x86-64 target. For x ∈ [−700, 700]:
-/// k = round(x·128/ln 2), r = x − k·ln2/128 (two-part constant, |r| ≤ ln2/256),
-/// exp(x) = 2^(k>>7) · T[k & 127] · (1 + r + r²/2 + … + r⁵/120), with T[j] = 2^(j/128)
-/// correctly rounded (glibc's exp2 gives exactly those). The Taylor remainder is below
-/// 1e-18 relative, so results are within 1 ulp of glibc's `exp` (checked on 10⁸ random
-/// arguments over [−700, 700]; the fixtures compare with rtol 1e-10). A block of four
-/// holding anything else (below −700, above 700, ±inf, nan) is computed by glibc's
-/// `exp` itself, so underflow, overflow and nan are exactly as before.
+/// exp over rows of values, four at a time, by VecMath.expCore (the reduction of glibc's
+/// `exp`, within 1 ulp of it: Scripts/check_vecmath.sh, VecMathTests). For x ∈ [−700, 700];
+/// a block of four holding anything else (below −700, above 700, ±inf, nan) is computed by
+/// glibc's `exp` itself, so underflow, overflow and nan are exactly as before.
 enum VecExp {
     typealias V = SIMD4<Double>
     typealias U = SIMD4<UInt64>
 
-    /// T[j] = 2^(j/128), j = 0…127.
-    nonisolated(unsafe) static let table: UnsafePointer<Double> = {
-        let t = UnsafeMutablePointer<Double>.allocate(capacity: 128)
-        for j in 0..<128 { t[j] = exp2(Double(j) / 128) }
-        return UnsafePointer(t)
-    }()
+    /// The table of VecMath.expCore.
+    static var table: UnsafePointer<Double> { VecMath.expTable }
 
-    /// exp of four arguments, all in [−700, 700].
+    /// exp of four arguments, all in [−700, 700] (the kernel is VecMath.expCore).
     @inline(__always) static func exp4(_ x: V, _ t: UnsafePointer<Double>) -> V {
-        let shift = V(repeating: 0x1.8p52)                    // adding it rounds to an integer
-        let kd0: V = x * V(repeating: 0x1.71547652b82fep7) + shift   // x·128/ln 2
-        let kbits = unsafeBitCast(kd0, to: U.self)            // low bits: k (two's complement)
-        let kd: V = kd0 - shift
-        let hi: V = x - kd * V(repeating: 0x1.62e42fefa0000p-8)      // ln2/128, high part (exact product)
-        let r: V = hi - kd * V(repeating: 0x1.cf79abc9e3b3ap-47)     // ln2/128, low part
-        let r2: V = r * r
-        let c23: V = V(repeating: 0.5) + r * V(repeating: 1.0 / 6)
-        let c45: V = V(repeating: 1.0 / 24) + r * V(repeating: 1.0 / 120)
-        let q: V = c23 + r2 * c45
-        let p: V = r + r2 * q                                  // e^r − 1
-        let j = kbits & U(repeating: 127)
-        let tj = V(t[Int(truncatingIfNeeded: j[0])], t[Int(truncatingIfNeeded: j[1])],
-                   t[Int(truncatingIfNeeded: j[2])], t[Int(truncatingIfNeeded: j[3])])
-        // 2^(k>>7): (k − j)·2^45 puts k>>7 in the exponent field; + the bias 1023
-        let sbits = ((kbits &- j) &<< 45) &+ U(repeating: 0x3FF0_0000_0000_0000)
-        let scale = unsafeBitCast(sbits, to: V.self)
-        return (tj + tj * p) * scale
+        VecMath.expCore(x, t)
     }
 
     /// exp(x − m) for four arguments; glibc for a block with any out of [−700, 700] (or nan).
@@ -545,18 +586,20 @@ enum VecExp {
         }
         if j < n {
             // the last one to three, padded with m (exp 1), so every element takes the same path
-            var v = V(repeating: m)
-            for l in 0..<(n - j) { v[l] = x[j + l] }
-            let e = shifted4(v, m, t)
+            let e = shifted4(padded(x + j, n - j, m), m, t)
             for l in 0..<(n - j) { (out + j + l).initialize(to: e[l]) }
         }
     }
 
     /// exp(x[j] − m) for the n ≤ 4 values at x, the other lanes padded (exp 0 = 1).
     @inline(__always) static func partial4(_ x: UnsafePointer<Double>, _ m: Double, _ n: Int, _ t: UnsafePointer<Double>) -> V {
-        var v = V(repeating: m)
-        for l in 0..<Swift.min(n, 4) { v[l] = x[l] }
-        return shifted4(v, m, t)
+        shifted4(padded(x, n, m), m, t)
+    }
+
+    /// x[0..<n] (1 ≤ n ≤ 4) and `pad` in the other lanes, built in registers (inserting lanes
+    /// at a variable index goes through memory and stalls store forwarding).
+    @inline(__always) static func padded(_ x: UnsafePointer<Double>, _ n: Int, _ pad: Double) -> V {
+        V(x[0], n > 1 ? x[1] : pad, n > 2 ? x[2] : pad, n > 3 ? x[3] : pad)
     }
 
     @inline(__always) static func load(_ p: UnsafePointer<Double>) -> V {

@@ -79,7 +79,16 @@ extension Losses {
         let p: UnsafeBufferPointer<Double>
         @inline(__always) func term(_ i: Int) -> Double {
             let v = p[i]
-            return v == 0 ? 0 : -v * log(v)
+            return v == 0 ? 0 : -v * VecMath.log(v)
+        }
+
+        static var vectorised: Bool { true }
+
+        /// VecMath's log four at a time (the same values as `term`); a block with a 0 term by term.
+        @inline(__always) func term4(_ i: Int) -> SIMD4<Double> {
+            let v = VecExp.load(p.baseAddress! + i)
+            if any(v .== SIMD4(repeating: 0)) { return SIMD4(term(i), term(i + 1), term(i + 2), term(i + 3)) }
+            return -v * VecMath.log4(v)
         }
     }
 
@@ -92,8 +101,23 @@ extension Losses {
             if a == 0 { return 0 }
             if b == 0 { return .infinity }
             let r = a / b
-            if r.isFinite && r > 0 { return a * log(r) }
-            return a * (log(a) - log(b))   // p/q over- or underflows
+            if r.isFinite && r > 0 { return a * VecMath.log(r) }
+            return a * (VecMath.log(a) - VecMath.log(b))   // p/q over- or underflows
+        }
+
+        static var vectorised: Bool { true }
+
+        /// a·log(a/b) four at a time where every a and b is positive and every a/b a positive
+        /// finite number (the same values as `term`); other blocks term by term.
+        @inline(__always) func term4(_ i: Int) -> SIMD4<Double> {
+            typealias V = SIMD4<Double>
+            let a = VecExp.load(p.baseAddress! + i), b = VecExp.load(q.baseAddress! + i)
+            let r = a / b
+            let zero = V(repeating: 0)
+            if all((a .> zero) .& (b .> zero) .& (r .> zero) .& (r .< V(repeating: .infinity))) {
+                return a * VecMath.log4(r)
+            }
+            return V(term(i), term(i + 1), term(i + 2), term(i + 3))
         }
     }
 }
