@@ -116,22 +116,27 @@ final class BinaryNode: Node {
     }
     @inline(__always)
     func compute(_ l: Value, _ r: Value) throws -> Value {
-        if case .number(let a) = l, case .number(let b) = r {
-            switch op {
-            case .add: return .number(a + b)
-            case .sub: return .number(a - b)
-            case .mul: return .number(a * b)
-            case .div: return .number(a / b)
-            case .lt: return .bool(a < b)
-            case .le: return .bool(a <= b)
-            case .gt: return .bool(a > b)
-            case .ge: return .bool(a >= b)
-            case .eq: return .bool(a == b)
-            case .ne: return .bool(a != b)
-            default: break
-            }
-        }
+        if case .number(let a) = l, case .number(let b) = r, let v = numberFast(op, a, b) { return v }
         return try at { try Operators.binary(op, l, r) }
+    }
+}
+
+/// The arithmetic and comparisons of two numbers that need no helper (the rest, and every other
+/// operand, go through Operators.binary); nil for the other operators.
+@inline(__always)
+func numberFast(_ op: BinOp, _ a: Double, _ b: Double) -> Value? {
+    switch op {
+    case .add: return .number(a + b)
+    case .sub: return .number(a - b)
+    case .mul: return .number(a * b)
+    case .div: return .number(a / b)
+    case .lt: return .bool(a < b)
+    case .le: return .bool(a <= b)
+    case .gt: return .bool(a > b)
+    case .ge: return .bool(a >= b)
+    case .eq: return .bool(a == b)
+    case .ne: return .bool(a != b)
+    default: return nil
     }
 }
 
@@ -171,21 +176,7 @@ final class BinaryConstNode: Node {
     }
     @inline(__always)
     func compute(_ l: Value) throws -> Value {
-        if case .number(let a) = l {
-            switch op {
-            case .add: return .number(a + b)
-            case .sub: return .number(a - b)
-            case .mul: return .number(a * b)
-            case .div: return .number(a / b)
-            case .lt: return .bool(a < b)
-            case .le: return .bool(a <= b)
-            case .gt: return .bool(a > b)
-            case .ge: return .bool(a >= b)
-            case .eq: return .bool(a == b)
-            case .ne: return .bool(a != b)
-            default: break
-            }
-        }
+        if case .number(let a) = l, let v = numberFast(op, a, b) { return v }
         return try at { try Operators.binary(op, l, .number(b)) }
     }
 }
