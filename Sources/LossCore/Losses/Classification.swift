@@ -333,6 +333,19 @@ extension Losses {
                 if k == TermKernel.ignored || m.isInfinite { return nil }
                 return (m, VecExp.sum(p + base, minus: m, c), p[base + k], w[k])
             }
+            if c <= VecExp.columnsMaxClasses {
+                let k = SIMD4<Int>(ix[r], ix[r + 1], ix[r + 2], ix[r + 3])
+                let b0 = r * c, b1 = b0 + c, b2 = b1 + c, b3 = b2 + c
+                let m = V(TermKernel.rowMax(p + b0, c), TermKernel.rowMax(p + b1, c),
+                          TermKernel.rowMax(p + b2, c), TermKernel.rowMax(p + b3, c))
+                if !any(k .== SIMD4(repeating: TermKernel.ignored)), all(m .> V(repeating: -.infinity)), all(m .< V(repeating: .infinity)),
+                   let s = VecExp.rowSums4(p + b0, p + b1, p + b2, p + b3, m, c) {
+                    let shift = m + VecMath.log4(s)
+                    let xk = V(p[b0 + k[0]], p[b1 + k[1]], p[b2 + k[2]], p[b3 + k[3]])
+                    return -V(w[k[0]], w[k[1]], w[k[2]], w[k[3]]) * (xk - shift)
+                }
+                return V(term(r), term(r + 1), term(r + 2), term(r + 3))
+            }
             guard let a = row(r), let b = row(r + 1), let d = row(r + 2), let e = row(r + 3) else {
                 return V(term(r), term(r + 1), term(r + 2), term(r + 3))
             }

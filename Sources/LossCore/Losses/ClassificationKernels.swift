@@ -402,24 +402,34 @@ enum TermKernel {
 
     /// Class indices given as doubles: integral, in [0, C), or equal to `ignoreIndex` (→ `ignored`).
     static func classIndices(_ y: Tensor, classes c: Int, ignoreIndex: Int?, _ fn: String, _ arg: String) throws -> [Int] {
-        var out = [Int](repeating: 0, count: y.count)
+        let n = y.count
         let ig = ignoreIndex.map(Double.init)
+        // a valid index k in [0, C) equal to ignore_index is ignored (no index is −1)
+        let igInt = ignoreIndex ?? -1
         var range: String { c > 0 ? "integers in [0, \(c - 1)]" : "class indices, but there are no classes" }
         var orIgnore: String { ignoreIndex.map { " or ignore_index \($0)" } ?? "" }
         let limit = Double(c)
-        for i in 0..<y.count {
-            let v = y.data[i]
-            if let ig = ig, v == ig { out[i] = ignored; continue }
-            if v >= 0, v < limit, v == v.rounded() { out[i] = Int(v); continue }
-            guard v.isFinite, v == v.rounded() else {
-                throw CoreError("\(fn): \(arg) must hold class indices (\(range)\(orIgnore)), got \(formatNumber(v))\(position(i, y.shape))")
+        return try y.data.withUnsafeBufferPointer { d in
+            try [Int](unsafeUninitializedCapacity: n) { out, initialized in
+                for i in 0..<n {
+                    let v = d[i]
+                    // the common case: 0 ≤ v < C (so Int(v) cannot trap) and integral (no `rounded()`)
+                    if v >= 0, v < limit {
+                        let k = Int(v)
+                        if Double(k) == v, k != igInt { out[i] = k; continue }
+                    }
+                    if let ig = ig, v == ig { out[i] = ignored; continue }
+                    guard v.isFinite, v == v.rounded() else {
+                        throw CoreError("\(fn): \(arg) must hold class indices (\(range)\(orIgnore)), got \(formatNumber(v))\(position(i, y.shape))")
+                    }
+                    guard v >= 0, v < limit else {
+                        throw CoreError("\(fn): class index \(formatNumber(v)) in \(arg)\(position(i, y.shape)) is out of range for \(c) class\(c == 1 ? "" : "es") (expected \(range)\(orIgnore))")
+                    }
+                    out[i] = Int(v)
+                }
+                initialized = n
             }
-            guard v >= 0, v < Double(c) else {
-                throw CoreError("\(fn): class index \(formatNumber(v)) in \(arg)\(position(i, y.shape)) is out of range for \(c) class\(c == 1 ? "" : "es") (expected \(range)\(orIgnore))")
-            }
-            out[i] = Int(v)
         }
-        return out
     }
 
     /// A per-class vector (weight, alpha): a number (the same for every class) or shape [C].
@@ -629,6 +639,42 @@ enum VecExp {
             i += k
         }
         return s
+    }
+
+    /// The most classes for which `rowSums4` is used (beyond, a row's contiguous loads win).
+    static let columnsMaxClasses = 16
+
+    /// `leafSum` of four rows of n ≤ 128 values at x0…x3 with maxima m (lane q: row q), bit for
+    /// bit, computed column by column: lane q of column j is exp(x_q[j] − m_q), so that every
+    /// lane of every exp is used (no padded tails). The eight running sums of leafSum are eight
+    /// vectors (j mod 8), combined in its order, then the last n mod 8 columns in turn (one
+    /// running sum below 8). nil when an argument is outside [−700, 700] or nan (leafSum's block
+    /// then goes to glibc): the caller takes the row path.
+    @inline(__always) static func rowSums4(_ x0: UnsafePointer<Double>, _ x1: UnsafePointer<Double>,
+                                           _ x2: UnsafePointer<Double>, _ x3: UnsafePointer<Double>,
+                                           _ m: V, _ n: Int) -> V? {
+        let t = table
+        let lo = V(repeating: -700), hi = V(repeating: 700)
+        var ok = SIMDMask<SIMD4<Int64>>(repeating: true)
+        @inline(__always) func e(_ j: Int) -> V {
+            let d = V(x0[j], x1[j], x2[j], x3[j]) - m
+            ok = ok .& (d .>= lo) .& (d .<= hi)
+            return exp4(d, t)
+        }
+        var s = V(repeating: 0)
+        var j = 0
+        if n >= 8 {
+            var a0 = e(0), a1 = e(1), a2 = e(2), a3 = e(3), a4 = e(4), a5 = e(5), a6 = e(6), a7 = e(7)
+            j = 8
+            while j + 8 <= n {
+                a0 += e(j); a1 += e(j + 1); a2 += e(j + 2); a3 += e(j + 3)
+                a4 += e(j + 4); a5 += e(j + 5); a6 += e(j + 6); a7 += e(j + 7)
+                j += 8
+            }
+            s = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
+        }
+        while j < n { s += e(j); j += 1 }
+        return all(ok) ? s : nil
     }
 
     /// Σ exp(x[j] − m) for j in 0..<n, summed in exactly the order of `TermKernel.sum`
