@@ -231,6 +231,14 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(none.stdout, "[]\n")
     }
 
+    /// A script read from a pipe, which has no size up front: bash's `loss <(generate)`.
+    func testScriptFromProcessSubstitution() throws {
+        let r = try loss(["-c", "\"$0\" <(printf 'x = [1, 2]\\nprint(sum(x) + 1)\\n')", Self.lossURL?.path ?? "loss"],
+                         executable: URL(fileURLWithPath: "/bin/bash"))
+        assertExit(r, 0, "loss <(…)")
+        XCTAssertEqual(r.stdout, "4\n")
+    }
+
     func testShebangLine() throws {
         try write("run.loss", "#!/usr/bin/env loss\n# %% a cell marker\nmse([1, 2], [1, 4])\n#> 2\nargs\n")
         // as an argument
