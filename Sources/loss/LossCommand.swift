@@ -433,8 +433,9 @@ struct ScriptRunner {
         } else {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue,
-                  // a pipe (`loss <(…)`, a FIFO) has no size to read up front: read it to its end
-                  let data = FileManager.default.contents(atPath: path) ?? FileHandle(forReadingAtPath: path)?.readDataToEndOfFile() else {
+                  // opened once and read to its end: a pipe (`loss <(…)`, a FIFO) has no size up front
+                  // and gives its text to one reader only
+                  let data = FileHandle(forReadingAtPath: path)?.readDataToEndOfFile() else {
                 ScriptRunner.errWrite("loss: cannot read '\(path)': no such file or not readable\n")
                 return 2
             }

@@ -239,6 +239,23 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(r.stdout, "4\n")
     }
 
+    /// A FIFO whose writer comes after `loss` opened it: one open, read to the end.
+    func testScriptFromAFIFO() throws {
+        let fifo = tmp.appendingPathComponent("p.loss").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0, "mkfifo")
+        let writer = Thread {
+            let fd = open(fifo, O_WRONLY)   // blocks until loss opens the FIFO to read
+            guard fd >= 0 else { return }
+            let text = Array("x = [1, 2]\nprint(sum(x) + 1)\n".utf8)
+            _ = text.withUnsafeBytes { sysWrite(fd, $0.baseAddress!, $0.count) }
+            close(fd)
+        }
+        writer.start()
+        let r = try loss(["p.loss"], timeout: 20)
+        assertExit(r, 0, "script from a FIFO")
+        XCTAssertEqual(r.stdout, "4\n")
+    }
+
     func testShebangLine() throws {
         try write("run.loss", "#!/usr/bin/env loss\n# %% a cell marker\nmse([1, 2], [1, 4])\n#> 2\nargs\n")
         // as an argument
