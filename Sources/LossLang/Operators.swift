@@ -4,20 +4,12 @@ import LossCore
 enum Operators {
     static func binary(_ op: BinOp, _ l: Value, _ r: Value) throws -> Value {
         if case .number(let a) = l, case .number(let b) = r {
+            if let v = numberFast(op, a, b) { return v }
             switch op {
-            case .add: return .number(a + b)
-            case .sub: return .number(a - b)
-            case .mul: return .number(a * b)
-            case .div: return .number(a / b)
             case .mod: return .number(floorMod(a, b))
             case .pow: return .number(Foundation_pow(a, b))
-            case .lt: return .bool(a < b)
-            case .le: return .bool(a <= b)
-            case .gt: return .bool(a > b)
-            case .ge: return .bool(a >= b)
-            case .eq: return .bool(a == b)
-            case .ne: return .bool(a != b)
             case .matmul: return .number(a * b)
+            default: break   // numberFast's operators
             }
         }
         switch (op, l, r) {

@@ -20,26 +20,6 @@ final class AxisOptionTests: XCTestCase {
         return (try F.loadCases(url), try JSONDecoder().decode(F.JSON.self, from: Data(contentsOf: url)))
     }
 
-    /// ∂ Σ(upstream · f(args…)) / ∂ args[wrt] through the tape that `grad` uses.
-    static func vjp(_ b: Builtin, _ args: [Value], _ kwargs: [(name: String, value: Value)], upstream u: Tensor,
-                    wrt i: Int) throws -> Tensor {
-        guard let x = args[i].asTensor else { throw CoreError("argument \(i) is not a tensor") }
-        let tape = Tape()
-        Tape.current = tape
-        defer { Tape.current = nil }
-        var a = args
-        let leaf = tape.leaf(x)
-        a[i] = .tensor(leaf)
-        let out = try AD.callBuiltin(b, try b.bind(positional: a, keywords: kwargs, caller: NoCaller()))
-        guard let y = out.asTensor, y.shape == u.shape else {
-            throw CoreError("the output has shape \(out.asTensor.map { formatShape($0.shape) } ?? out.typeName), the upstream \(formatShape(u.shape))")
-        }
-        let weighted = tape.record(try Tensor.zip(y, u, "vjp") { $0 * $1 }, inputs: [y]) { g in
-            [try Tensor.zip(g, u, "vjp") { $0 * $1 }]
-        }
-        return try tape.gradient(of: weighted, wrt: leaf)
-    }
-
     func testVectorJacobianProductsOfNoneMatchTorchAndMONAI() throws {
         let root = try Self.axisFixture().root
         guard case .array(let items)? = root["vjp"], !items.isEmpty else { return XCTFail("no vjp entries in axis.json") }
@@ -52,7 +32,7 @@ final class AxisOptionTests: XCTestCase {
             fns.insert(fn)
             let args = try argsJ.map { try F.value($0, "vjp #\(i)") }
             let kwargs = try kwJ.sorted { $0.key < $1.key }.map { (name: $0.key, value: try F.value($0.value, "vjp #\(i)")) }
-            let g = try Self.vjp(b, args, kwargs, upstream: try F.tensor(uJ, "upstream"), wrt: Int(wrt))
+            let g = try GradFixtureTests.gradient(b, args, kwargs, wrt: Int(wrt), upstream: try F.tensor(uJ, "upstream"))
             if let why = F.compare(.tensor(g), gJ, 1e-9) { XCTFail("vjp #\(i) (\(fn) d/d arg \(Int(wrt))): \(why)") }
         }
         XCTAssertEqual(fns, ["cross_entropy", "nll", "focal", "poly1", "poly", "dice", "dice_score", "tversky"])

@@ -13,7 +13,10 @@ import LossCore
 final class GradFixtureTests: XCTestCase {
     typealias F = LossFixtureTests
 
-    static func gradient(_ b: Builtin, _ args: [Value], _ kwargs: [(name: String, value: Value)], wrt i: Int) throws -> Tensor {
+    /// ∂ Σ f(args…) / ∂ args[wrt] through the tape that `grad` uses; with `upstream`,
+    /// ∂ Σ(upstream · f(args…)) / ∂ args[wrt] (a vector–Jacobian product).
+    static func gradient(_ b: Builtin, _ args: [Value], _ kwargs: [(name: String, value: Value)], wrt i: Int,
+                         upstream u: Tensor? = nil) throws -> Tensor {
         guard let x = args[i].asTensor else { throw CoreError("argument \(i) is not a tensor") }
         let tape = Tape()
         Tape.current = tape
@@ -24,7 +27,14 @@ final class GradFixtureTests: XCTestCase {
         let bound = try b.bind(positional: a, keywords: kwargs, caller: NoCaller())
         let out = try AD.callBuiltin(b, bound)
         guard let y = out.asTensor else { throw CoreError("output is \(out.typeName)") }
-        return try tape.gradient(of: y, wrt: leaf)
+        guard let u else { return try tape.gradient(of: y, wrt: leaf) }
+        guard y.shape == u.shape else {
+            throw CoreError("the output has shape \(formatShape(y.shape)), the upstream \(formatShape(u.shape))")
+        }
+        let weighted = tape.record(try Tensor.zip(y, u, "vjp") { $0 * $1 }, inputs: [y]) { g in
+            [try Tensor.zip(g, u, "vjp") { $0 * $1 }]
+        }
+        return try tape.gradient(of: weighted, wrt: leaf)
     }
 
     func testEveryFixtureGradient() throws {
